@@ -1,0 +1,19 @@
+"""Readers and writers for DraftKings files and NASCAR results."""
+
+from .dk_salaries import infer_rules, read_dk_salaries, read_dk_upload, write_dk_upload
+from .nascar import (
+    TRACK_ALIASES,
+    list_nascar_slates,
+    load_slates_with_results,
+    read_nascar_slate,
+    read_race_logs,
+    read_results_db,
+    track_archetype,
+)
+from .standings import ContestStandings, parse_lineup, read_contest_standings
+
+__all__ = [
+    "ContestStandings", "TRACK_ALIASES", "infer_rules", "list_nascar_slates", "load_slates_with_results",
+    "parse_lineup", "read_contest_standings", "read_dk_salaries", "read_dk_upload", "read_nascar_slate",
+    "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload",
+]

@@ -1,0 +1,177 @@
+"""DraftKings salary files (DKSalaries.csv) and the bulk-upload CSV."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataFileError, InputError
+from ..rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
+from ..slate import Slate, check_lineups
+from ._common import read_csv_checked
+
+# Column aliases: the current export and the older 6-column one (and re-saved variants).
+_ALIASES = {
+    "position": ["Position"],
+    "name_id": ["Name + ID"],
+    "name": ["Name"],
+    "dk_id": ["ID"],
+    "roster_position": ["Roster Position"],
+    "salary": ["Salary"],
+    "game_info": ["Game Info", "GameInfo"],
+    "team": ["TeamAbbrev", "teamAbbrev", "Team"],
+    "avg_points": ["AvgPointsPerGame", "Avg Points Per Game"],
+}
+
+_NAME_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>\d+)\)\s*$")
+
+
+def infer_rules(positions) -> RosterRules:
+    """Guess the sport's roster rules from DK position strings."""
+    pos = {p for s in positions for p in str(s).split("/")}
+    if pos <= {"D"}:
+        return NASCAR_CLASSIC
+    if pos & {"QB", "WR", "TE", "DST"}:
+        return NFL_CLASSIC
+    if pos & {"SP", "RP", "1B", "2B", "3B", "SS", "OF", "C"}:
+        return MLB_CLASSIC
+    raise InputError(f"cannot infer roster rules from positions {sorted(pos)}; pass rules=")
+
+
+def read_dk_salaries(path, rules: RosterRules | str | None = None, **slate_kw) -> Slate:
+    """Read a DKSalaries.csv export (current or older format) into a :class:`Slate`.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV as downloaded from DraftKings.
+    rules : RosterRules or str, optional
+        Roster rules; inferred from the positions when omitted.
+    **slate_kw
+        Passed to :class:`Slate` (series, track, archetype, race_laps, date, name).
+
+    Raises
+    ------
+    DataFileError
+        Missing columns, a bad salary, a duplicate player id: naming file and row.
+    """
+    path = Path(path)
+    raw = read_csv_checked(path, dtype=str, keep_default_na=False)
+    col = {}
+    for key, names in _ALIASES.items():
+        for n in names:
+            if n in raw.columns:
+                col[key] = n
+                break
+    for need in ("position", "salary"):
+        if need not in col:
+            raise DataFileError(path, f"missing column {_ALIASES[need][0]!r}; found {list(raw.columns)}")
+    if "name" not in col and "name_id" not in col:
+        raise DataFileError(path, f"missing column 'Name' (or 'Name + ID'); found {list(raw.columns)}")
+    raw = raw.copy()
+    blank = raw.apply(lambda r: all(str(v).strip() == "" for v in r), axis=1)
+    if blank.any():
+        raise DataFileError(path, f"{int(blank.sum())} blank row(s), first at row {int(np.flatnonzero(blank)[0]) + 2}")
+    out = pd.DataFrame(index=raw.index)
+    if "name" in col:
+        out["name"] = raw[col["name"]].str.strip()
+    dk_id = raw[col["dk_id"]].str.strip() if "dk_id" in col else pd.Series([""] * len(raw), index=raw.index)
+    if "name_id" in col:
+        m = raw[col["name_id"]].str.extract(_NAME_ID)
+        if "name" not in out:
+            out["name"] = m["name"]
+        dk_id = dk_id.where(dk_id != "", m["id"].fillna(""))
+    for i, nm in enumerate(out["name"]):
+        if not isinstance(nm, str) or nm == "":
+            raise DataFileError(path, "empty player name", row=i + 2)
+    out["position"] = raw[col["position"]].str.strip()
+    for i, p in enumerate(out["position"]):
+        if p == "":
+            raise DataFileError(path, f"empty Position for {out['name'].iloc[i]}", row=i + 2)
+    sal = pd.to_numeric(raw[col["salary"]].str.replace(r"[$,]", "", regex=True), errors="coerce")
+    for i, (s, r) in enumerate(zip(sal, raw[col["salary"]])):
+        if not np.isfinite(s) or s <= 0 or s != round(s):
+            raise DataFileError(path, f"Salary must be a positive whole number, got {r!r} ({out['name'].iloc[i]})", row=i + 2)
+    out["salary"] = sal.astype(np.int64)
+    has_ids = (dk_id != "").all()
+    if "dk_id" in col or "name_id" in col:
+        bad = ~dk_id.str.fullmatch(r"\d+")
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataFileError(path, f"ID must be a DK number, got {dk_id.iloc[i]!r}", row=i + 2)
+    if has_ids and ("dk_id" in col or "name_id" in col):
+        out["dk_id"] = dk_id.astype(np.int64)
+        out["player_id"] = dk_id
+    else:
+        # Older exports have no ids: name+position+team identifies a player.
+        team = raw[col["team"]].str.strip() if "team" in col else ""
+        out["player_id"] = out["name"] + "|" + out["position"] + ("|" + team if "team" in col else "")
+    dup = out["player_id"].duplicated(keep=False)
+    if dup.any():
+        rows = (np.flatnonzero(dup) + 2).tolist()
+        raise DataFileError(path, f"duplicate player {out['player_id'][dup].iloc[0]!r} in rows {rows[:6]}")
+    if "team" in col:
+        out["team"] = raw[col["team"]].str.strip()
+    if "game_info" in col:
+        out["game_info"] = raw[col["game_info"]].str.strip()
+    if "avg_points" in col:
+        ap = pd.to_numeric(raw[col["avg_points"]], errors="coerce")
+        bad = ap.isna() & (raw[col["avg_points"]].str.strip() != "")
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataFileError(path, f"AvgPointsPerGame is not a number: {raw[col['avg_points']].iloc[i]!r}", row=i + 2)
+        out["avg_points"] = ap
+    if "roster_position" in col:
+        out["roster_position"] = raw[col["roster_position"]].str.strip()
+    rules = get_rules(rules) if rules is not None else infer_rules(out["position"])
+    slate_kw.setdefault("name", path.parent.name or path.stem)
+    try:
+        return Slate(players=out, rules=rules, **slate_kw)
+    except InputError as e:
+        raise DataFileError(path, str(e)) from None
+
+
+def write_dk_upload(lineups, slate: Slate, path) -> Path:
+    """Write a DK bulk-upload CSV (NASCAR: header ``D,D,D,D,D,D``; one lineup per row, DK ids).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from dfslab import demo_slate
+    >>> s = demo_slate()
+    >>> p = write_dk_upload([[0, 1, 20, 30, 33, 35]], s, os.path.join(tempfile.mkdtemp(), "up.csv"))
+    >>> open(p).readline().strip()
+    'D,D,D,D,D,D'
+    """
+    L = check_lineups(lineups, slate, name="upload lineups")
+    if "dk_id" not in slate.players.columns or slate.players["dk_id"].isna().any():
+        raise InputError(f"{slate.name}: DK upload needs a dk_id for every player")
+    ids = slate.players["dk_id"].astype(np.int64).to_numpy()[L]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df = pd.DataFrame(ids, columns=list(slate.rules.slots))
+    df.to_csv(path, index=False)
+    return path
+
+
+def read_dk_upload(path, slate: Slate) -> np.ndarray:
+    """Read a DK bulk-upload CSV back into lineup index arrays for ``slate``."""
+    path = Path(path)
+    df = read_csv_checked(path, dtype=str)
+    slots = [re.sub(r"\.\d+$", "", c) for c in df.columns]
+    if tuple(slots) != slate.rules.slots:
+        raise DataFileError(path, f"header {slots} does not match roster slots {list(slate.rules.slots)}")
+    id_to_row = {str(v): i for i, v in enumerate(slate.players["dk_id"].astype("Int64").astype(str))}
+    out = np.empty(df.shape, dtype=np.int64)
+    for r in range(df.shape[0]):
+        for c in range(df.shape[1]):
+            v = str(df.iat[r, c]).strip()
+            v = _NAME_ID.match(v).group("id") if _NAME_ID.match(v) else v
+            if v not in id_to_row:
+                raise DataFileError(path, f"unknown DK id {v!r} in slot {slots[c]}", row=r + 2)
+            out[r, c] = id_to_row[v]
+    check_lineups(out, slate, name=str(path))
+    return out

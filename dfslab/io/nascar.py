@@ -1,0 +1,280 @@
+"""NASCAR results (loop data, results database) and the real DK NASCAR slates."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._config import data_dir
+from .._errors import DataFileError, InputError
+from ..rules import NASCAR_CLASSIC
+from ..scoring import dk_points
+from ..slate import Slate
+from ._common import read_csv_checked, require_columns
+
+# Track name -> archetype. results_db/tracks.csv gives most; the loop data uses
+# other spellings and older tracks it lacks, so they are listed here.
+# "intermediate_worn" / "short_concrete" in tracks.csv fold into their parents.
+TRACK_ALIASES: dict[str, str] = {
+    "Dover International Speedway": "short",
+    "ISM Raceway": "short",
+    "Auto Club Speedway": "intermediate",
+    "Kentucky Speedway": "intermediate",
+    "Chicagoland Speedway": "intermediate",
+    "World Wide Technology Raceway at Gateway": "intermediate",
+    "DAYTONA Road Course": "road",
+    "Daytona International Speedway Road Course": "road",
+    "Canadian Tire Motorsport Park": "road",
+    "Chicago Street Race": "road",
+    "Autódromo Hermanos Rodríguez": "road",
+    "Bristol Motor Speedway Dirt": "dirt",
+    "Eldora Speedway": "dirt",
+    "Los Angeles Memorial Coliseum": "short",
+    "Bowman Gray Stadium": "short",
+    "Lucas Oil Indianapolis Raceway Park": "short",
+    "The Milwaukee Mile": "short",
+    "Milwaukee Mile Speedway": "short",
+    # Indianapolis oval: flat 2.5 miles, no drafting packs -> races like an intermediate.
+    "Indianapolis Motor Speedway": "intermediate",
+}
+# Atlanta was repaved/reprofiled into a drafting track for 2022; before that it was a 1.5-mile intermediate.
+_ATLANTA = "Atlanta Motor Speedway"
+_ATLANTA_SUPERSPEEDWAY_FROM = pd.Timestamp("2022-01-01")
+_FOLD = {"intermediate_worn": "intermediate", "short_concrete": "short"}
+SERIES_NAMES = {"Cup": "cup", "O'Reilly": "xfinity", "Xfinity": "xfinity", "Trucks": "trucks",
+                "cup": "cup", "xfinity": "xfinity", "trucks": "trucks"}
+
+
+def _tracks_table(root: Path | None = None) -> dict[str, str]:
+    root = root or data_dir()
+    p = root / "nascar" / "results_db" / "tracks.csv"
+    out: dict[str, str] = {}
+    if p.is_file():
+        t = read_csv_checked(p)
+        for name, tt in zip(t["name"], t["track_type"]):
+            if isinstance(tt, str) and tt:
+                out[name] = _FOLD.get(tt, tt)
+    out.update(TRACK_ALIASES)
+    return out
+
+
+def track_archetype(track_name: str, date=None, table: dict | None = None) -> str:
+    """Archetype of a track (superspeedway, intermediate, short, road, dirt).
+
+    Examples
+    --------
+    >>> track_archetype("Atlanta Motor Speedway", "2021-03-21", table={})
+    'intermediate'
+    >>> track_archetype("Atlanta Motor Speedway", "2023-03-19", table={})
+    'superspeedway'
+    """
+    if track_name == _ATLANTA:
+        if date is not None and pd.Timestamp(date) < _ATLANTA_SUPERSPEEDWAY_FROM:
+            return "intermediate"
+        return "superspeedway"
+    table = _tracks_table() if table is None else {**table, **TRACK_ALIASES}
+    if track_name not in table:
+        raise InputError(f"track {track_name!r}: no archetype known; add it to dfslab.io.nascar.TRACK_ALIASES")
+    return table[track_name]
+
+
+def read_race_logs(path=None, drop_merged: bool = True) -> pd.DataFrame:
+    """Read the NASCAR loop data (``nascar/race_logs.csv``) as one row per driver-race.
+
+    Adds: ``race_id`` ("series|YYYY-MM-DD|track"), ``series`` (cup/xfinity/trucks),
+    ``archetype``, ``race_laps`` (the winner's laps completed), ``dnf`` (status not
+    "running"), and ``dk_points`` computed with :func:`dfslab.scoring.dk_points`.
+
+    Known quirks handled: groups with more rows than a field (two events merged
+    under one date) are dropped when ``drop_merged`` and listed in
+    ``df.attrs["notes"]``; ``race_date`` is sometimes a day late (kept as given).
+    """
+    root = data_dir() if path is None else None
+    path = Path(path) if path is not None else root / "nascar" / "race_logs.csv"
+    df = read_csv_checked(path)
+    require_columns(df, path, ["driver_name", "driver_id", "race_date", "series", "track_name", "start", "finish",
+                               "laps_led", "fastest_lap", "laps", "status"])
+    notes = []
+    d = pd.DataFrame({
+        "driver_name": df["driver_name"].astype(str),
+        "driver_id": df["driver_id"],
+        "race_date": pd.to_datetime(df["race_date"], format="%Y/%m/%d", errors="coerce"),
+        "series": df["series"].map(SERIES_NAMES),
+        "track": df["track_name"],
+        "start": pd.to_numeric(df["start"], errors="coerce"),
+        "finish": pd.to_numeric(df["finish"], errors="coerce"),
+        "laps_led": pd.to_numeric(df["laps_led"], errors="coerce"),
+        "fastest_laps": pd.to_numeric(df["fastest_lap"], errors="coerce"),
+        "laps_completed": pd.to_numeric(df["laps"], errors="coerce"),
+        "status": df["status"].astype(str).str.lower(),
+        "rating": pd.to_numeric(df.get("rating"), errors="coerce"),
+    })
+    for c in ("race_date", "series", "start", "finish", "laps_led", "fastest_laps", "laps_completed"):
+        bad = d[c].isna()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataFileError(path, f"column {c!r} missing or unreadable: {df.iloc[i].to_dict()}", row=i + 2)
+    for c in ("start", "finish", "laps_led", "fastest_laps", "laps_completed"):
+        d[c] = d[c].astype(np.int64)
+    d["race_id"] = d["series"] + "|" + d["race_date"].dt.strftime("%Y-%m-%d") + "|" + d["track"]
+    size = d.groupby("race_id")["driver_id"].transform("size")
+    dup_driver = d.duplicated(["race_id", "driver_id"], keep=False)
+    merged = d.loc[dup_driver | (size > 45), "race_id"].unique()
+    if len(merged):
+        msg = f"{len(merged)} race group(s) hold two merged events (a driver twice / > 45 rows): {list(merged)}"
+        if drop_merged:
+            d = d[~d["race_id"].isin(merged)].copy()
+            msg += f"; dropped ({int((size > 45).sum())} rows)"
+        notes.append(msg)
+    table = _tracks_table(path.parent.parent if root is None else root)
+    arch = {}
+    for tr, dt in d[["track", "race_date"]].drop_duplicates().itertuples(index=False):
+        arch[(tr, dt)] = track_archetype(tr, dt, table)
+    d["archetype"] = [arch[k] for k in zip(d["track"], d["race_date"])]
+    d["race_laps"] = d.groupby("race_id")["laps_completed"].transform("max").astype(np.int64)
+    d["dnf"] = d["status"] != "running"
+    d["n_drivers"] = d.groupby("race_id")["driver_id"].transform("size").astype(np.int64)
+    d["dk_points"] = dk_points(d["start"], d["finish"], d["laps_led"], d["fastest_laps"])
+    d = d.sort_values(["race_date", "series", "track", "finish"], kind="stable").reset_index(drop=True)
+    d.attrs["notes"] = notes
+    return d
+
+
+def read_results_db(folder=None) -> pd.DataFrame:
+    """Read the results database export (``nascar/results_db``) as one row per driver-race.
+
+    Columns: race_id (db id), race_date, series, track, archetype, race_laps,
+    driver_name, start, finish, laps_led, fastest_laps (**unreliable** in this
+    source: use the loop data's), laps_completed, status, and the source's own
+    DK components (place_pts, place_diff_pts, laps_led_pts, fastest_laps_pts,
+    dfs_score) where present. Races without results are left out (counted in
+    ``attrs["notes"]``).
+    """
+    folder = Path(folder) if folder is not None else data_dir() / "nascar" / "results_db"
+    races = read_csv_checked(folder / "races.csv")
+    res = read_csv_checked(folder / "race_results.csv")
+    tracks = read_csv_checked(folder / "tracks.csv")
+    series = read_csv_checked(folder / "series.csv")
+    drivers = read_csv_checked(folder / "drivers.csv")
+    pts_path = folder / "dfs_points.csv"
+    table = _tracks_table(folder.parent.parent)
+    r = races.merge(tracks[["id", "name"]].rename(columns={"id": "track_id", "name": "track"}), on="track_id", how="left")
+    r = r.merge(series[["id", "code"]].rename(columns={"id": "series_id", "code": "series"}), on="series_id", how="left")
+    r["race_date"] = pd.to_datetime(r["race_date"], format="ISO8601").dt.tz_localize(None).dt.normalize()
+    x = res.merge(r[["id", "race_date", "series", "track", "laps"]].rename(columns={"id": "race_id", "laps": "race_laps"}),
+                  on="race_id", how="left")
+    x = x.merge(drivers[["id", "full_name"]].rename(columns={"id": "driver_id", "full_name": "driver_name"}),
+                on="driver_id", how="left")
+    n_no_results = int((~races["id"].isin(res["race_id"])).sum())
+    x = x.rename(columns={"start_pos": "start", "finish_pos": "finish"})
+    x["archetype"] = [track_archetype(t, d, table) for t, d in zip(x["track"], x["race_date"])]
+    if pts_path.is_file():
+        p = read_csv_checked(pts_path)
+        p = p[p["platform"] == "DraftKings"].drop(columns=["id", "platform"])
+        x = x.merge(p, on=["race_id", "driver_id"], how="left")
+    x.attrs["notes"] = [f"{n_no_results} race(s) in races.csv have no results"]
+    return x.sort_values(["race_date", "race_id", "finish"]).reset_index(drop=True)
+
+
+_SLATE_DIR = re.compile(r"^(?P<series>cup|xfinity|trucks)_(?P<date>\d{4}-\d{2}-\d{2})_(?P<commit>\w+)$")
+
+
+def list_nascar_slates(root=None) -> list[Path]:
+    """Folders of the real DK NASCAR slates (``nascar/slates/<series>_<date>_<commit>``)."""
+    root = Path(root) if root is not None else data_dir() / "nascar" / "slates"
+    return sorted(p for p in root.iterdir() if p.is_dir() and _SLATE_DIR.match(p.name))
+
+
+def read_nascar_slate(folder, race_logs: pd.DataFrame | None = None) -> Slate:
+    """Read a real DK NASCAR slate folder (``projections.json`` + ``site_ids.json``).
+
+    Players get salary (DK Sal), start (Qual; missing before qualifying),
+    projection (DK Proj, a *published* projection), floor/ceiling, ownership
+    (DK pOWN%: published **projected** ownership, not actual) and dk_id (from
+    site_ids.json, matched by name). Track, archetype and race laps come from
+    ``slates_with_results.csv`` / the loop data when available.
+    """
+    folder = Path(folder)
+    m = _SLATE_DIR.match(folder.name)
+    if not m:
+        raise InputError(f"{folder}: not a slate folder named <series>_<YYYY-MM-DD>_<commit>")
+    pj = folder / "projections.json"
+    if not pj.is_file():
+        raise DataFileError(pj, "file not found")
+    try:
+        proj = pd.DataFrame(json.loads(pj.read_text()))
+    except (json.JSONDecodeError, ValueError) as e:
+        raise DataFileError(pj, f"not valid JSON rows: {e}") from None
+    require_columns(proj, pj, ["Driver", "DK Sal", "Qual", "DK Proj"])
+    ids = {}
+    sj = folder / "site_ids.json"
+    if sj.is_file():
+        for row in json.loads(sj.read_text()).get("dk", []):
+            ids[row["name"]] = int(row["id"])
+    notes = []
+    no_sal = pd.to_numeric(proj["DK Sal"], errors="coerce").isna() | (pd.to_numeric(proj["DK Sal"], errors="coerce") <= 0)
+    if no_sal.any():
+        notes.append(f"{int(no_sal.sum())} driver(s) without a DK salary skipped: {proj.loc[no_sal, 'Driver'].tolist()}")
+        proj = proj[~no_sal]
+    qual = pd.to_numeric(proj["Qual"], errors="coerce")
+    players = pd.DataFrame({
+        "name": proj["Driver"].astype(str).str.strip(),
+        "salary": pd.to_numeric(proj["DK Sal"]).astype(np.int64),
+        "position": "D",
+        "start": qual.astype("Int64") if qual.notna().any() else pd.array([pd.NA] * len(proj), dtype="Int64"),
+        "projection": pd.to_numeric(proj["DK Proj"], errors="coerce"),
+        "floor": pd.to_numeric(proj.get("DK Floor"), errors="coerce"),
+        "ceiling": pd.to_numeric(proj.get("DK Ceiling"), errors="coerce"),
+        "ownership": pd.to_numeric(proj.get("DK pOWN%"), errors="coerce"),
+    })
+    if ids:
+        missing = [n for n in players["name"] if n not in ids]
+        if missing:
+            notes.append(f"{len(missing)} driver(s) have no DK id in site_ids.json: {missing}")
+        players["dk_id"] = pd.array([ids.get(n) for n in players["name"]], dtype="Int64")
+        players["player_id"] = [str(ids[n]) if n in ids else n for n in players["name"]]
+    else:
+        players["player_id"] = players["name"]
+    if qual.isna().all():
+        notes.append("no qualifying yet: start positions are missing")
+    series, date = m["series"], pd.Timestamp(m["date"])
+    track = laps = archetype = None
+    root = folder.parent.parent
+    swr = root / "slates_with_results.csv"
+    if swr.is_file():
+        s = pd.read_csv(swr)
+        s = s[s["snapshot"] == folder.name]
+        if len(s) and s["track_name"].notna().any():
+            track = s["track_name"].dropna().iloc[0]
+            date = pd.Timestamp(s["race_date"].iloc[0])
+    if track is None:
+        notes.append("track unknown (not in slates_with_results.csv)")
+    else:
+        archetype = track_archetype(track, date)
+        logs = race_logs
+        if logs is None and (root / "race_logs.csv").is_file():
+            logs = read_race_logs(root / "race_logs.csv")
+        if logs is not None:
+            hit = logs[(logs["series"] == series) & (logs["track"] == track)
+                       & ((logs["race_date"] - date).abs() <= pd.Timedelta(days=1))]
+            if len(hit):
+                laps = int(hit["race_laps"].iloc[0])
+    sl = Slate(players=players, rules=NASCAR_CLASSIC, series=series, track=track, archetype=archetype,
+               race_laps=laps, date=date, name=folder.name)
+    sl.meta["notes"] = notes
+    return sl
+
+
+def load_slates_with_results(path=None) -> pd.DataFrame:
+    """The 8 real slates joined to actual results (``nascar/slates_with_results.csv``).
+
+    ``dk_actual_loopFL`` is the actual DK score using the loop data's fastest laps.
+    """
+    path = Path(path) if path is not None else data_dir() / "nascar" / "slates_with_results.csv"
+    df = read_csv_checked(path)
+    require_columns(df, path, ["snapshot", "Driver", "DK Sal", "dk_actual_loopFL"])
+    return df
