@@ -147,9 +147,13 @@ def write_dk_upload(lineups, slate: Slate, path) -> Path:
     'D,D,D,D,D,D'
     """
     L = check_lineups(lineups, slate, name="upload lineups")
-    if "dk_id" not in slate.players.columns or slate.players["dk_id"].isna().any():
-        raise InputError(f"{slate.name}: DK upload needs a dk_id for every player")
-    ids = slate.players["dk_id"].astype(np.int64).to_numpy()[L]
+    if "dk_id" not in slate.players.columns:
+        raise InputError(f"{slate.name}: DK upload needs the players' dk_id column")
+    used = np.unique(L)
+    no_id = used[slate.players["dk_id"].isna().to_numpy()[used]]
+    if len(no_id):
+        raise InputError(f"{slate.name}: DK upload: no dk_id for {slate.players['name'].iloc[no_id].tolist()}")
+    ids = slate.players["dk_id"].to_numpy()[L].astype(np.int64)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     df = pd.DataFrame(ids, columns=list(slate.rules.slots))

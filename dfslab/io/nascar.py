@@ -174,7 +174,8 @@ def read_results_db(folder=None) -> pd.DataFrame:
     x["archetype"] = [track_archetype(t, d, table) for t, d in zip(x["track"], x["race_date"])]
     if pts_path.is_file():
         p = read_csv_checked(pts_path)
-        p = p[p["platform"] == "DraftKings"].drop(columns=["id", "platform"])
+        p = p[p["platform"].str.lower() == "draftkings"].drop(columns=["id", "platform"])
+        p = p.drop_duplicates(["race_id", "driver_id"])
         x = x.merge(p, on=["race_id", "driver_id"], how="left")
     x.attrs["notes"] = [f"{n_no_results} race(s) in races.csv have no results"]
     return x.sort_values(["race_date", "race_id", "finish"]).reset_index(drop=True)

@@ -62,11 +62,16 @@ class ContestStandings:
         return out
 
 
-def _infer_rules_from_slots(labels: set) -> RosterRules:
+def _infer_rules(texts: list[str], path) -> RosterRules:
+    """The rules under which the sample lineups parse into exactly the roster's slots."""
     for r in (NASCAR_CLASSIC, MLB_CLASSIC, NFL_CLASSIC):
-        if labels and labels <= set(r.slots):
-            return r
-    raise DataFileError("(lineups)", f"cannot infer roster rules from slot labels {sorted(labels)}")
+        want = sorted(r.slots)
+        try:
+            if texts and all(sorted(s for s, _ in parse_lineup(t, set(r.slots))) == want for t in texts):
+                return r
+        except ValueError:
+            continue
+    raise DataFileError(path, "cannot infer the sport: lineups match neither NASCAR, MLB nor NFL classic slots; pass rules=")
 
 
 def parse_lineup(text: str, slot_labels: set) -> list[tuple[str, str]]:
@@ -149,11 +154,7 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
 
     # --- rules --------------------------------------------------------------
     if rules is None:
-        labels: set = set()
-        known = set(NASCAR_CLASSIC.slots) | set(MLB_CLASSIC.slots) | set(NFL_CLASSIC.slots)
-        for text in entries.loc[~blank, "lineup"].head(50):
-            labels |= {t for t in text.split() if t in known and t.isupper()}
-        rules = _infer_rules_from_slots(labels)
+        rules = _infer_rules(entries.loc[~blank, "lineup"].head(50).tolist(), path)
     rules = get_rules(rules)
     slot_labels = set(rules.slots)
     slot_positions = {s: [j for j, x in enumerate(rules.slots) if x == s] for s in rules.slot_labels}

@@ -1,0 +1,29 @@
+# Two commands (see README): `make report` and `make test`. Both create/update .venv first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.dfslab-installed
+
+.PHONY: report test venv bench clean-reports
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## The main job: the slate report on the built-in demo slate -> reports/demo/slate_report.html
+report: $(STAMP)
+	$(BIN)/dfslab report --demo --out reports/demo
+
+## All tests: pytest (library, doctests, real-data checks) and nbval (every notebook runs).
+## pytest exits 5 when it collected nothing: treat that as a failure, never a silent pass.
+test: $(STAMP)
+	@set -o pipefail; $(BIN)/python -m pytest --doctest-modules dfslab tests \
+	  --nbval-lax notebooks --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider; \
+	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+bench: $(STAMP)
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
