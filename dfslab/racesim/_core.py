@@ -1,0 +1,137 @@
+"""Vectorized race engine: one call simulates many races (rows) at once.
+
+Every per-scenario quantity is an array over rows, so the same engine runs
+10,000 scenarios of one race or a stack of different historical races
+(padded with ``valid=False`` columns) during calibration.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtri
+
+REGIME_NAMES = ("dominator", "chaos", "fuel_mileage")
+PARAM_KEYS = ("beta_s", "beta_q", "dnf_a", "dnf_b", "gf_a", "gf_b", "rho", "lead_gain", "lead_bonus",
+              "ll_kappa", "ll_alpha", "fl_kappa", "fl_alpha")
+_DNF_SCORE = -1.0e6  # DNFs sort behind every running car, then by how far they got
+_PAD_SCORE = -1.0e9  # padded (non-existent) cars sort behind everything
+
+
+def start_score(start) -> np.ndarray:
+    """Normal score of the qualifying rank within the field (pole ~ +2, last ~ -2)."""
+    st = np.asarray(start, dtype=float)
+    n = len(st)
+    rank = np.argsort(np.argsort(st, kind="stable"), kind="stable") + 1.0
+    return ndtri(1.0 - (rank - 0.5) / n)
+
+
+def _alloc(rng, total, pace, kappa, alpha, weight):
+    """Split ``total`` laps per row among drivers.
+
+    Shares ~ Dirichlet(alpha * softmax(kappa * pace) * weight): ``kappa`` sets how
+    strongly speed concentrates the laps, ``alpha`` how much a race departs from
+    that expectation (small alpha = one driver takes most). Counts are a
+    multinomial draw, so every row sums exactly to ``total``.
+    """
+    with np.errstate(invalid="ignore"):
+        z = kappa[:, None] * (pace - pace.max(axis=1, keepdims=True))
+    w = np.exp(np.where(weight > 0, z, -np.inf)) * weight
+    w_sum = w.sum(axis=1, keepdims=True)
+    base = w / w_sum
+    g = rng.standard_gamma(np.maximum(alpha[:, None] * base, 1e-300))
+    g = np.where(weight > 0, g, 0.0)
+    gs = g.sum(axis=1, keepdims=True)
+    shares = np.where(gs > 0, g / np.where(gs > 0, gs, 1.0), base)
+    shares /= shares.sum(axis=1, keepdims=True)
+    return rng.multinomial(total, shares)
+
+
+def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kappa, fl_alpha, valid=None,
+                  lead_gain=None, dnf_shift=None, lead_bonus=None):
+    """Simulate one race per row.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    u : ndarray (n, D)
+        Driver utilities (strength in Gumbel-noise units) per row.
+    laps, fl_total : int arrays (n,)
+        Laps to lead and fastest laps to hand out per row.
+    p_dnf, rho, ll_kappa, ll_alpha, fl_kappa, fl_alpha : float arrays (n,)
+        Per-row DNF probability, finish/pace noise correlation and lap-allocation
+        parameters.
+    valid : bool array (D,) or (n, D), optional
+        False marks padding columns (never lead, never DNF, rank last).
+    lead_gain : float array (n,), optional
+        Pace = lead_gain * u + noise: how much more strength matters for leading
+        laps and setting fastest laps than for the finish (default 1).
+    dnf_shift : float array (D,) or (n, D), optional
+        Per-driver shift of the DNF log-odds (weaker / back-starting cars fail more).
+    lead_bonus : float array (n,), optional
+        Finish score bonus per unit share of laps led (track position: the car that
+        led the race is usually near the front at the end).
+
+    Returns
+    -------
+    finish (int16, 1..D per row, padding last), laps_led (int32), fastest_laps (int32), dnf (bool)
+    """
+    n, D = u.shape
+    if valid is None:
+        valid = np.ones((1, D), dtype=bool)
+    valid = np.broadcast_to(valid, (n, D))
+    g1 = rng.gumbel(size=(n, D))
+    g2 = rng.gumbel(size=(n, D))
+    gain = np.ones(n) if lead_gain is None else lead_gain
+    pace = gain[:, None] * u + g1  # speed on the day: decides who leads and who sets fastest laps
+    r = rho[:, None]
+    # Finish noise shares a part rho with pace; the rest is strategy/luck that
+    # reshuffles the finish without changing who was fast (low rho = fuel mileage).
+    fin = u + r * g1 + np.sqrt(1.0 - r * r) * g2
+    p = p_dnf[:, None]
+    if dnf_shift is not None:
+        lo = np.log(np.clip(p, 1e-9, 1 - 1e-9)) - np.log1p(-np.clip(p, 1e-9, 1 - 1e-9)) + dnf_shift
+        p = 1.0 / (1.0 + np.exp(-lo))
+    dnf = (rng.random((n, D)) < p) & valid
+    exit_frac = np.where(dnf, rng.random((n, D)), 1.0)  # share of the race a DNF car completed
+    pace = np.where(valid, pace, -np.inf)
+    weight = np.where(valid, exit_frac, 0.0)  # a car out early could only lead early laps
+    laps_led = _alloc(rng, laps, pace, ll_kappa, ll_alpha, weight)
+    fastest = _alloc(rng, fl_total, pace, fl_kappa, fl_alpha, weight)
+    if lead_bonus is not None:
+        fin = fin + lead_bonus[:, None] * (laps_led / laps[:, None])
+    score = np.where(dnf, _DNF_SCORE + exit_frac, fin)
+    score = np.where(valid, score, _PAD_SCORE)
+    order = np.argsort(-score, axis=1, kind="stable")
+    finish = np.empty((n, D), dtype=np.int16)
+    np.put_along_axis(finish, order, np.broadcast_to(np.arange(1, D + 1, dtype=np.int16), (n, D)), axis=1)
+    return finish, laps_led, fastest, dnf
+
+
+def dnf_shift(arch_params, strength, qscore):
+    """Per-driver DNF log-odds shift: gamma_s * (strength - field mean) + gamma_q * start score."""
+    gs = arch_params.get("dnf_gamma_s", 0.0)
+    gq = arch_params.get("dnf_gamma_q", 0.0)
+    s = np.asarray(strength, float)
+    return gs * (s - s.mean()) + gq * np.asarray(qscore, float)
+
+
+def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.0):
+    """Draw regimes for ``n`` rows of one race and build the per-row arguments of simulate_rows."""
+    probs = np.asarray(arch_params["regime_probs"], float)
+    regime = rng.choice(len(REGIME_NAMES), size=n, p=probs / probs.sum()).astype(np.int8)
+    P = {k: np.array([arch_params["regimes"][r][k] for r in REGIME_NAMES], float) for k in PARAM_KEYS}
+    p_dnf = rng.beta(P["dnf_a"][regime], P["dnf_b"][regime])
+    gf = rng.beta(P["gf_a"][regime], P["gf_b"][regime])
+    fl_total = np.rint(gf * laps).astype(np.int64)
+    u = utilities(arch_params, strength, qscore)[regime] / temperature
+    args = dict(u=u, laps=np.full(n, laps, dtype=np.int64), p_dnf=p_dnf, rho=P["rho"][regime],
+                ll_kappa=P["ll_kappa"][regime], ll_alpha=P["ll_alpha"][regime], fl_total=fl_total,
+                fl_kappa=P["fl_kappa"][regime], fl_alpha=P["fl_alpha"][regime], lead_gain=P["lead_gain"][regime], lead_bonus=P["lead_bonus"][regime],
+                dnf_shift=dnf_shift(arch_params, strength, qscore)[None, :])
+    return regime, args
+
+
+def utilities(arch_params, strength, qscore):
+    """Utilities (3, D) under each regime: beta_s * strength + beta_q * start score."""
+    return np.stack([arch_params["regimes"][r]["beta_s"] * strength + arch_params["regimes"][r]["beta_q"] * qscore
+                     for r in REGIME_NAMES])

@@ -1,0 +1,299 @@
+"""Race simulator: invariants (hypothesis), regimes, determinism, projections, bad input."""
+
+from __future__ import annotations
+
+import copy
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dfslab import ARCHETYPES, InputError, Slate, demo_slate
+from dfslab.racesim import DriverRatingModel, RaceScenarios, RaceSimulator, load_default_params
+from dfslab.racesim._calibration import crps_samples
+from dfslab.scoring import dk_points
+
+PARAMS = load_default_params()
+
+
+def make_slate(n, archetype, laps, seed, gaps=False, rating=True):
+    rng = np.random.default_rng(seed)
+    start = rng.permutation(n) + 1
+    if gaps:  # a slate missing some starters: positions with holes
+        start = np.sort(rng.choice(np.arange(1, n + 6), n, replace=False))[rng.permutation(n)]
+    players = pd.DataFrame({"player_id": [f"p{i}" for i in range(n)], "name": [f"D{i}" for i in range(n)],
+                            "salary": rng.integers(45, 116, n) * 100, "position": "D", "start": start})
+    if rating:
+        players["rating"] = rng.normal(0, 1, n)
+    return Slate(players=players, archetype=archetype, race_laps=laps, date="2025-06-01", name="t")
+
+
+@st.composite
+def race_cases(draw):
+    n = draw(st.integers(6, 40))
+    return dict(n=n, archetype=draw(st.sampled_from(ARCHETYPES)), laps=draw(st.integers(1, 500)),
+                seed=draw(st.integers(0, 2**31 - 1)), gaps=draw(st.booleans()),
+                strength_scale=draw(st.floats(0.0, 4.0)), n_scen=draw(st.integers(1, 80)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(race_cases())
+def test_invariants_hold_in_every_scenario(c):
+    slate = make_slate(c["n"], c["archetype"], c["laps"], c["seed"], gaps=c["gaps"])
+    strength = np.random.default_rng(c["seed"] + 1).normal(0, c["strength_scale"], c["n"])
+    res = RaceSimulator(n_scenarios=c["n_scen"], random_state=c["seed"]).simulate(slate, strength=strength)
+    n, S = c["n"], c["n_scen"]
+    assert res.points.shape == (S, n) and res.points.dtype == np.float32
+    assert res.finish.dtype == np.int16
+    # one finishing order per scenario: a permutation of 1..n
+    assert (np.sort(res.finish, axis=1) == np.arange(1, n + 1)).all()
+    # laps led add up exactly to the race
+    assert (res.laps_led >= 0).all() and (res.laps_led.sum(1) == c["laps"]).all()
+    # fastest laps: a green-flag share of the laps (0 < share <= 1)
+    fl = res.fastest_laps.sum(1)
+    assert (res.fastest_laps >= 0).all() and (fl <= c["laps"]).all()
+    # DNFs finish behind every running car
+    if res.dnf.any():
+        worst_running = np.where(res.dnf, 0, res.finish).max(1)
+        best_dnf = np.where(res.dnf, res.finish, n + 1).min(1)
+        assert (best_dnf > worst_running).all()
+    # points are exactly the DK scoring of the components
+    start = slate.players["start"].to_numpy(int)
+    expect = dk_points(start[None, :], res.finish, res.laps_led, res.fastest_laps, dtype=np.float32)
+    assert np.array_equal(res.points, expect)
+    assert set(np.unique(res.regime)) <= {0, 1, 2}
+    assert abs(res.regime_mix().sum() - 1) < 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.sampled_from(ARCHETYPES))
+def test_fastest_laps_share_depends_on_regime_and_stays_green_flag(seed, arch):
+    slate = make_slate(36, arch, 200, seed)
+    res = RaceSimulator(n_scenarios=400, random_state=seed).simulate(slate)
+    share = res.fastest_laps.sum(1) / 200
+    assert share.min() >= 0 and share.max() <= 1.0
+    # mean green-flag share within the range seen in the loop data (55-92% of laps)
+    assert 0.45 < share.mean() < 0.95
+
+
+def test_determinism_with_random_state():
+    s = demo_slate()
+    a = RaceSimulator(2000, random_state=11).simulate(s)
+    b = RaceSimulator(2000, random_state=11).simulate(s)
+    c = RaceSimulator(2000, random_state=12).simulate(s)
+    for k in ("points", "finish", "laps_led", "fastest_laps", "dnf", "regime"):
+        assert np.array_equal(getattr(a, k), getattr(b, k)), k
+    assert not np.array_equal(a.points, c.points)
+
+
+def test_regimes_are_visible():
+    s = make_slate(38, "intermediate", 300, 3)
+    p = copy.deepcopy(PARAMS)
+    p["archetypes"]["intermediate"]["regime_probs"] = [1 / 3, 1 / 3, 1 / 3]
+    res = RaceSimulator(12_000, random_state=0, params=p).simulate(s)
+    top = res.laps_led.max(1) / 300
+    dnf = res.dnf.sum(1)
+    strength_rank = np.argsort(np.argsort(-res.strength)) + 1
+    corr = np.array([np.corrcoef(strength_rank, f)[0, 1] for f in res.finish[:3000]])
+    reg = res.regime[:3000]
+    by = {name: res.regime == i for i, name in enumerate(res.regime_names)}
+    # dominator: one driver leads a large share; fuel mileage: laps spread out
+    assert top[by["dominator"]].mean() > 0.5
+    assert top[by["dominator"]].mean() > top[by["fuel_mileage"]].mean() + 0.15
+    # chaos: more DNFs and a finish weakly related to strength
+    assert dnf[by["chaos"]].mean() > dnf[by["dominator"]].mean() + 2
+    assert corr[reg == 1].mean() < corr[reg == 0].mean() - 0.05
+    # chaos: bigger place-differential swings
+    pdiff = np.abs(s.players["start"].to_numpy(int)[None, :] - res.finish)
+    assert pdiff[by["chaos"]].mean() > pdiff[by["dominator"]].mean()
+    assert res.points_for("chaos").shape[0] == by["chaos"].sum()
+    # green-flag share of fastest laps depends on the regime (cautions in chaos races)
+    fl_share = res.fastest_laps.sum(1) / 300
+    assert fl_share[by["chaos"]].mean() < fl_share[by["dominator"]].mean() - 0.02
+
+
+def test_summary_and_strength_ordering():
+    s = demo_slate()
+    res = RaceSimulator(5000, random_state=1).simulate(s)
+    assert isinstance(res, RaceScenarios)
+    sm = res.summary()
+    assert list(sm.columns) == ["name", "salary", "mean", "std", "p10", "p50", "p90", "mean_finish", "mean_laps_led",
+                                "mean_fastest_laps", "dnf_rate", "win_rate"]
+    assert len(sm) == s.n_players and abs(sm["win_rate"].sum() - 1) < 1e-9
+    assert abs(sm["mean_laps_led"].sum() - s.race_laps) < 1e-6
+    # the strongest driver wins and leads more than the weakest
+    i, j = np.argmax(res.strength), np.argmin(res.strength)
+    assert sm["win_rate"][i] > sm["win_rate"][j] and sm["mean_laps_led"][i] > sm["mean_laps_led"][j]
+    assert res.strength_source == "slate rating column"
+    with pytest.raises(InputError, match="regime"):
+        res.points_for("rain")
+
+
+def test_projections_are_matched():
+    s = demo_slate()
+    base = RaceSimulator(3000, random_state=2).simulate(s).summary()["mean"].to_numpy()
+    rng = np.random.default_rng(0)
+    proj = base + rng.normal(0, 6, len(base))
+    res = RaceSimulator(6000, random_state=2).simulate(s, projections=proj)
+    m = res.points.mean(0)
+    target = proj - proj.mean() + m.mean()
+    assert np.abs(m - target).max() < 2.0, np.abs(m - target).max()
+    assert np.corrcoef(m, proj)[0, 1] > 0.97
+    assert "projections" in res.strength_source and any("shifted" in x for x in res.notes)
+    with pytest.raises(InputError, match="projections"):
+        RaceSimulator(100, random_state=2).simulate(s, projections=proj[:-1])
+    with pytest.warns(UserWarning, match="could not match"):  # impossible means are reported, not hidden
+        RaceSimulator(500, random_state=2).simulate(s, projections=np.linspace(150, -40, len(base)))
+
+
+# --- bad input -------------------------------------------------------------------
+def test_unknown_archetype():
+    with pytest.raises(InputError, match="archetype"):
+        make_slate(36, "oval", 200, 0)
+    s = make_slate(36, "short", 200, 0)
+    s.archetype = None
+    with pytest.raises(InputError, match="archetype"):
+        RaceSimulator(10).simulate(s)
+    p = copy.deepcopy(PARAMS)
+    del p["archetypes"]["short"]
+    with pytest.raises(InputError, match="archetype 'short'"):
+        RaceSimulator(10, params=p).simulate(make_slate(36, "short", 200, 0))
+
+
+def test_duplicate_start_positions():
+    s = make_slate(36, "short", 200, 0)
+    s.players.loc[1, "start"] = s.players.loc[0, "start"]
+    with pytest.raises(InputError, match="duplicate start"):
+        RaceSimulator(10).simulate(s)
+    players = s.players.copy()
+    with pytest.raises(InputError, match="duplicate start"):
+        Slate(players=players, archetype="short", race_laps=200)
+
+
+def test_missing_start_and_bad_laps():
+    s = make_slate(36, "short", 200, 0)
+    s.race_laps = 0
+    with pytest.raises(InputError, match="race_laps"):
+        RaceSimulator(10).simulate(s)
+    with pytest.raises(InputError, match="race_laps"):
+        make_slate(36, "short", -5, 0)
+    s = make_slate(36, "short", 200, 0)
+    s.players = s.players.drop(columns="start")
+    with pytest.raises(InputError, match="start"):
+        RaceSimulator(10).simulate(s)
+
+
+def test_fewer_drivers_than_roster():
+    with pytest.raises(InputError, match="fewer than a roster"):
+        make_slate(5, "short", 200, 0)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_strengths(bad):
+    s = make_slate(36, "short", 200, 0)
+    st_ = np.zeros(36)
+    st_[4] = bad
+    with pytest.raises(InputError, match="strength.*rows \\[4\\]"):
+        RaceSimulator(10).simulate(s, strength=st_)
+    with pytest.raises(InputError, match="strength"):
+        RaceSimulator(10).simulate(s, strength=np.zeros(35))
+
+
+def test_bad_params_and_n_scenarios():
+    with pytest.raises(InputError, match="n_scenarios"):
+        RaceSimulator(0)
+    p = copy.deepcopy(PARAMS)
+    p["archetypes"]["short"]["regimes"]["chaos"]["rho"] = float("nan")
+    with pytest.raises(InputError, match="rho"):
+        RaceSimulator(10, params=p)
+
+
+def _history(dates):
+    rows = []
+    for k, d in enumerate(dates):
+        for i in range(10):
+            rows.append({"driver_name": f"D{i}", "race_date": pd.Timestamp(d), "race_id": f"r{k}", "finish": i + 1,
+                         "series": "cup", "archetype": "short"})
+    return pd.DataFrame(rows)
+
+
+def test_history_before_date_and_fallback():
+    h = _history(["2025-07-01", "2025-08-01"])
+    with pytest.raises(InputError, match="no races before 2025-06-01"):
+        DriverRatingModel().fit(h, before="2025-06-01")
+    s = make_slate(10, "short", 200, 0, rating=False)
+    sim = RaceSimulator(200, random_state=0).set_history(h)
+    with pytest.warns(UserWarning, match="salary alone"):
+        res = sim.simulate(s)
+    assert res.strength_source == "salary only (fallback)"
+    assert any("no races before" in x for x in res.notes)
+    # with usable history: history blended with salary
+    h2 = _history(["2025-01-01", "2025-02-01"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res2 = RaceSimulator(200, random_state=0).set_history(h2).simulate(s)
+    assert res2.strength_source == "history rating model + salary"
+
+
+def test_rating_model_uses_only_earlier_races():
+    h = _history(["2025-01-01", "2025-02-01", "2025-07-01"])
+    m1 = DriverRatingModel().fit(h, before="2025-06-01")
+    h_changed = h.copy()
+    h_changed.loc[h_changed["race_id"] == "r2", "finish"] = h_changed.loc[h_changed["race_id"] == "r2", "finish"][::-1].to_numpy()
+    m2 = DriverRatingModel().fit(h_changed, before="2025-06-01")
+    names = [f"D{i}" for i in range(10)]
+    assert np.array_equal(m1.strengths(names), m2.strengths(names))
+    s = m1.strengths(names + ["Rookie"])
+    assert (np.diff(s[:10]) < 0).all()  # D0 always won
+    assert m1.unknown_ == ["Rookie"]
+
+
+def test_crps_matches_definition():
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, (400, 3))
+    y = np.array([0.0, 1.0, -2.0])
+    brute = np.abs(x - y).mean(0) - 0.5 * np.abs(x[:, None, :] - x[None, :, :]).mean((0, 1))
+    assert np.allclose(crps_samples(x, y), brute)
+
+
+def test_plackett_luce_fit_recovers_known_coefficients():
+    from dfslab.racesim._calibration import fit_plackett_luce
+    from dfslab.racesim._core import simulate_rows, start_score
+
+    rng = np.random.default_rng(5)
+    R, D = 300, 36
+    S = rng.normal(0, 1, (R, D))
+    Q = np.stack([start_score(rng.permutation(D) + 1) for _ in range(R)])
+    u = 1.2 * S + 0.3 * Q
+    one = np.ones(R)
+    fin, *_ = simulate_rows(rng, u, np.full(R, 100), 0 * one, one, one, one, np.full(R, 50), one, one)
+    bs, bq = fit_plackett_luce(S, Q, np.ones((R, D), bool), fin.astype(float), np.zeros((R, D), bool))
+    assert abs(bs - 1.2) < 0.08 and abs(bq - 0.3) < 0.08, (bs, bq)
+
+
+def test_fit_on_synthetic_history_returns_usable_params():
+    # 30 races drawn from the shipped model become a history; refit in quick mode
+    slate = make_slate(30, "short", 150, 9)
+    res = RaceSimulator(30, random_state=9).simulate(slate)
+    rows = []
+    for k in range(30):
+        rows.append(pd.DataFrame({
+            "driver_name": slate.players["name"], "race_date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=7 * k),
+            "race_id": f"r{k}", "series": "cup", "track": "T", "archetype": "short", "race_laps": 150,
+            "start": slate.players["start"].to_numpy(int), "finish": res.finish[k], "laps_led": res.laps_led[k],
+            "fastest_laps": res.fastest_laps[k], "dnf": res.dnf[k], "dk_points": res.points[k]}))
+    hist = pd.concat(rows, ignore_index=True)
+    sim = RaceSimulator(200, random_state=0)
+    assert sim.fit(hist, quick=True) is sim
+    a = sim.params["archetypes"]["short"]
+    assert a["n_races"] == 30 and abs(sum(a["regime_probs"]) - 1) < 1e-3
+    with pytest.raises(InputError, match="history"):
+        RaceSimulator(10).fit(hist.drop(columns="laps_led"))
+    later = make_slate(30, "short", 150, 9, rating=False)
+    later.date = pd.Timestamp("2025-01-01")
+    out = sim.simulate(later)
+    assert out.strength_source == "history rating model + salary"
+    assert (out.laps_led.sum(1) == 150).all()

@@ -1,0 +1,101 @@
+"""Race simulator on real data: the calibration script in quick mode, no-leakage strengths."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dfslab
+
+pytestmark = pytest.mark.realdata
+DATA = dfslab.data_dir(required=False)
+if DATA is None:
+    pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
+
+from dfslab.racesim import DriverRatingModel, RaceSimulator  # noqa: E402
+from dfslab.racesim._calibration import prerace_strengths  # noqa: E402
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "calibrate_simulator.py"
+
+
+@pytest.fixture(scope="module")
+def logs():
+    return dfslab.read_race_logs()
+
+
+@pytest.fixture(scope="module")
+def report():
+    spec = importlib.util.spec_from_file_location("calibrate_simulator", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.run(quick=True, verbose=False)
+
+
+def test_holdout_coverage_within_target(report):
+    o = report["holdout_overall"]
+    assert o["races"] >= 90 and o["n"] > 3000  # every 2025 race held out
+    assert 0.75 <= o["coverage_10_90"] <= 0.85, o
+    for arch, m in report["holdout_per_archetype"].items():
+        if m["races"] >= 10:
+            assert 0.75 <= m["coverage_10_90"] <= 0.85, (arch, m)
+
+
+def test_holdout_accuracy_and_pit(report):
+    o = report["holdout_overall"]
+    assert o["pearson_r"] > 0.3, o
+    assert o["mae"] < 19.0 and o["crps"] < 13.0, o
+    pit = np.asarray(report["pit_histogram"])
+    assert abs(pit.sum() - 1) < 1e-3 and pit.min() > 0.05 and pit.max() < 0.16, pit
+
+
+def test_race_level_distributions(report):
+    import pandas as pd
+
+    d = pd.DataFrame(report["race_distributions"]).set_index(["archetype", "stat"])
+    # superspeedway chaos: more DNFs than at intermediates, in the simulation as in reality
+    assert d.loc[("superspeedway", "dnf_count"), "sim_mean"] > d.loc[("intermediate", "dnf_count"), "sim_mean"] + 2
+    for arch in ("intermediate", "short", "road", "superspeedway"):
+        r = d.loc[(arch, "top_ll_share")]
+        assert abs(r["sim_mean"] - r["real_mean"]) < 0.12, (arch, r)
+        t = d.loc[(arch, "top_dk")]
+        assert abs(t["sim_mean"] - t["real_mean"]) < 15, (arch, t)
+
+
+def test_real_slates_vs_published(report):
+    s = report["real_slates"]
+    assert s["n_slates"] == 7
+    # the published projection's figures are reproduced from the file
+    assert abs(s["published_recomputed"]["pearson_r"] - 0.36) < 0.02
+    assert abs(s["published_recomputed"]["mae"] - 17.7) < 0.3
+    ours = s["ours"]
+    assert 0.7 <= ours["inside_band"] <= 0.9, ours
+    assert ours["pearson_r"] > 0.2 and ours["mae"] < 20.0, ours
+
+
+def test_prerace_strengths_match_rating_model_and_do_not_leak(logs):
+    rid = logs.loc[logs["race_date"] >= "2024-06-01", "race_id"].iloc[0]
+    rows = logs[logs["race_id"] == rid]
+    fast = prerace_strengths(logs, races={rid}).loc[rows.index].to_numpy()
+    m = DriverRatingModel().fit(logs, before=rows["race_date"].iloc[0])
+    slow = m.strengths(rows["driver_name"], series=rows["series"].iloc[0], archetype=rows["archetype"].iloc[0])
+    assert np.allclose(fast, slow)
+    # scrambling the race itself and everything after it changes nothing
+    later = logs["race_date"] >= rows["race_date"].iloc[0]
+    scrambled = logs.copy()
+    scrambled.loc[later, "finish"] = scrambled.loc[later, "finish"].sample(frac=1, random_state=0).to_numpy()
+    again = prerace_strengths(scrambled, races={rid}).loc[rows.index].to_numpy()
+    assert np.allclose(fast, again)
+
+
+def test_real_slate_simulation_uses_history_and_salary(logs):
+    folder = [p for p in dfslab.list_nascar_slates() if p.name.startswith("cup_2025-09-06")][0]
+    slate = dfslab.read_nascar_slate(folder, race_logs=logs)
+    res = RaceSimulator(2000, random_state=0).set_history(logs).simulate(slate)
+    assert res.strength_source == "history rating model + salary"
+    sm = res.summary()
+    # pricier drivers are projected higher on average
+    assert np.corrcoef(sm["salary"], sm["mean"])[0, 1] > 0.5
+    assert (res.laps_led.sum(1) == slate.race_laps).all()
