@@ -22,6 +22,13 @@ from .io import (
     track_archetype,
     write_dk_upload,
 )
+from .ownership import (
+    HybridOwnershipEstimator,
+    build_features,
+    estimate_ownership,
+    load_contest_training_data,
+    pretrained_nascar_estimator,
+)
 from .racesim import DriverRatingModel, RaceScenarios, RaceSimulator
 from .payouts import PayoutTable, load_real_payout_tables, read_payout_table, read_payout_tables
 from .rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
@@ -31,7 +38,8 @@ from .slate import ARCHETYPES, Slate, check_lineups, check_ownership
 __version__ = "0.1.0"
 
 __all__ = [
-    "ARCHETYPES", "ContestStandings", "DriverRatingModel", "RaceScenarios", "RaceSimulator", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError",
+    "ARCHETYPES", "ContestStandings", "HybridOwnershipEstimator", "build_features", "estimate_ownership",
+    "load_contest_training_data", "pretrained_nascar_estimator", "DriverRatingModel", "RaceScenarios", "RaceSimulator", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError",
     "InputError", "MLB_CLASSIC", "NASCAR_CLASSIC", "NFL_CLASSIC", "PayoutTable", "RosterRules", "Slate",
     "check_lineups", "check_ownership", "data_dir", "demo_slate", "dk_components", "dk_points", "finish_points",
     "get_rules", "list_nascar_slates", "load_real_payout_tables", "load_slates_with_results",

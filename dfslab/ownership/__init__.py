@@ -1,0 +1,15 @@
+"""Ownership forecasting: features, the hybrid estimator, training data, a pretrained NASCAR default.
+
+Ownership is percent of entries (0-100 per player), summing to 100 x roster
+size per slate (600 for NASCAR, 1000 for MLB classic).
+"""
+
+from ._data import load_contest_training_data
+from ._estimator import HybridOwnershipEstimator, capped_normalize
+from ._features import FEATURE_COLUMNS, build_features
+from ._pretrained import estimate_ownership, fit_pretrained_nascar, pretrained_nascar_estimator
+
+__all__ = [
+    "FEATURE_COLUMNS", "HybridOwnershipEstimator", "build_features", "capped_normalize", "estimate_ownership",
+    "fit_pretrained_nascar", "load_contest_training_data", "pretrained_nascar_estimator",
+]

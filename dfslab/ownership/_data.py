@@ -1,0 +1,157 @@
+"""Training data from real DK contests: contest-standings (actual %Drafted) + the folder's DKSalaries.csv."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._config import data_dir
+from .._errors import DataFileError, InputError
+from ..io import read_contest_standings, read_dk_salaries
+from ._features import build_features
+
+_CASH = re.compile(r"double\s*up|doubleup|50/50|fifty|triple\s*up|head.to.head", re.I)
+
+
+def _norm_name(s: str) -> str:
+    # "José Ramírez" -> "jose ramirez", "J.C. Ramírez" -> "jc ramirez"
+    s = unicodedata.normalize("NFKD", str(s))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    s = re.sub(r"[^a-z0-9 ]", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _contest_index(root: Path) -> pd.DataFrame:
+    path = root / "dk_contests" / "contests.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=["contest_dir", "date", "contest_name", "entries", "entry_fee"])
+    return pd.read_csv(path)
+
+
+def _match(cs, slate) -> tuple[np.ndarray, list[str]]:
+    """Salary-file row of each player-block row (-1 = unmatched) and the unmatched messages."""
+    rules = cs.rules
+    sal = slate.players
+    key = sal["name"].map(_norm_name).to_numpy()
+    rows_by_key: dict[str, list[int]] = {}
+    for i, k in enumerate(key):
+        rows_by_key.setdefault(k, []).append(i)
+    elig = rules.eligible_matrix(sal["position"])          # (n_sal, slots)
+    # Slots each block player was actually used in: resolves namesakes (SP vs 3B).
+    L = cs.lineups[cs.lineups[:, 0] >= 0]
+    nb = len(cs.players)
+    used = np.zeros((nb, rules.roster_size), dtype=bool)
+    for j in range(rules.roster_size):
+        used[np.unique(L[:, j]), j] = True
+    out = np.full(nb, -1, dtype=np.int64)
+    msgs = []
+    for b, nm in enumerate(cs.players["name"]):
+        cand = rows_by_key.get(_norm_name(nm), [])
+        if len(cand) > 1 and used[b].any():
+            cand = [r for r in cand if (elig[r] | ~used[b]).all()]
+        if len(cand) == 1:
+            out[b] = cand[0]
+        else:
+            what = "not in DKSalaries.csv" if not cand else f"{len(cand)} namesakes in DKSalaries.csv"
+            msgs.append(f"{nm!r} ({cs.players['drafted_pct'].iloc[b]:.2f}% drafted): {what}")
+    dup = pd.Series(out[out >= 0]).duplicated()
+    if dup.any():
+        r = int(pd.Series(out[out >= 0])[dup].iloc[0])
+        raise DataFileError(cs.path, f"two player-block rows match salary row {sal['name'].iloc[r]!r}")
+    return out, msgs
+
+
+def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_salary_rows: int = 1):
+    """Turn DK contest exports into ownership training rows.
+
+    Each contest folder must hold ``contest-standings.csv`` (the player block's
+    ``%Drafted`` / ``X.Drafted`` is the actual ownership) and ``DKSalaries.csv``
+    (the slate). Block players are matched to the salary file by name with
+    accents and punctuation removed; namesakes are told apart by the roster
+    slots they were used in (an SP and a 3B "Jose Ramirez"). Salary-file players
+    absent from the block were drafted by nobody (0%).
+
+    Labels are ``%Drafted x entries / non-blank entries``: DK counts blank
+    lineups in the denominator, so this is the percent of *submitted* lineups,
+    which sums to 100 x roster size.
+
+    Parameters
+    ----------
+    contest_dirs : iterable of path-like, optional
+        Contest folders. Default: every folder of ``sport`` with salaries listed in
+        ``<data>/dk_contests/contests.csv``.
+    sport : str
+        Used only for the default folder list.
+
+    Returns
+    -------
+    X : DataFrame
+        :func:`build_features` rows; ``slate_id`` is the contest folder (each
+        contest's ownership sums to its own roster total), plus contest features
+        (``is_cash``: double-up / 50-50; ``log_entries``). ``X.attrs["unmatched"]``
+        maps a contest to its unmatched block players; ``X.attrs["contests"]``
+        lists contest metadata.
+    y : Series
+        Actual ownership percent, aligned with X.
+    groups : Series
+        The contest date: contests of one date share the slate, so keep them in
+        one fold.
+
+    Examples
+    --------
+    >>> import dfslab
+    >>> root = dfslab.data_dir(required=False)
+    >>> if root is not None:
+    ...     X, y, g = load_contest_training_data([root / "dk_contests/mlb/2017-05-07__MLB_2DoubleUp_Afternoon__2.00"])
+    ...     print(round(float(y.sum())), int(X["is_cash"].iloc[0]))
+    ... else:
+    ...     print(1000, 1)
+    1000 1
+    """
+    root = data_dir()
+    idx = _contest_index(root)
+    if contest_dirs is None:
+        sel = idx[(idx["sport"].str.upper() == sport.upper()) & idx["has_salaries"].astype(bool)]
+        if sel.empty:
+            raise InputError(f"no {sport} contests with salaries listed in {root / 'dk_contests' / 'contests.csv'}")
+        contest_dirs = [root / "dk_contests" / d for d in sel["contest_dir"]]
+    contest_dirs = [Path(d) for d in contest_dirs]
+    if not contest_dirs:
+        raise InputError("load_contest_training_data: no contest folders given")
+    meta_by_dir = {str(d).split("/")[-1]: r for d, r in zip(idx.get("contest_dir", []), idx.to_dict("records"))}
+    Xs, ys, gs, unmatched, metas = [], [], [], {}, []
+    for d in contest_dirs:
+        if not (d / "DKSalaries.csv").is_file():
+            raise DataFileError(d / "DKSalaries.csv", "file not found (a contest folder needs its slate's salaries)")
+        cs = read_contest_standings(d / "contest-standings.csv")
+        slate = read_dk_salaries(d / "DKSalaries.csv", rules=cs.rules, name=d.name)
+        m = meta_by_dir.get(d.name, {})
+        name = str(m.get("contest_name", d.name))
+        entries = float(m.get("entries", cs.n_entries) or cs.n_entries)
+        date = str(m.get("date", d.name.split("__")[0]))
+        rows, msgs = _match(cs, slate)
+        if msgs:
+            unmatched[d.name] = msgs
+        n_nonblank = int((~cs.entries["blank"]).sum())
+        if n_nonblank == 0:
+            raise DataFileError(d / "contest-standings.csv", "every lineup is blank")
+        scale = cs.n_entries / n_nonblank
+        y = np.zeros(slate.n_players)
+        ok = rows >= 0
+        y[rows[ok]] = cs.players["drafted_pct"].to_numpy(dtype=float)[ok] * scale
+        contest = {"type": "cash" if _CASH.search(name) else "gpp", "entries": entries}
+        X = build_features(slate, contest=contest)
+        Xs.append(X)
+        ys.append(pd.Series(y, index=X.index, name="ownership"))
+        gs.append(pd.Series(date, index=X.index, name="group"))
+        metas.append({"contest_dir": d.name, "date": date, "contest_name": name, "type": contest["type"],
+                      "entries": entries, "n_players": slate.n_players, "n_block": len(cs.players),
+                      "n_unmatched": len(msgs), "label_sum": float(y.sum())})
+    X = pd.concat(Xs)
+    X.attrs["unmatched"] = unmatched
+    X.attrs["contests"] = pd.DataFrame(metas)
+    return X, pd.concat(ys), pd.concat(gs)

@@ -1,0 +1,199 @@
+"""Feature builder: one row per player, features relative to the slate.
+
+Every feature is scale-free within its slate (ranks, ratios to the slate mean,
+position supply) so one model serves slates of different sizes and sports; the
+estimator's per-slate normalization sets the level (100 x roster size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError
+from ..rules import get_rules
+from ..slate import ARCHETYPES, Slate, check_archetype
+
+#: Numeric feature columns produced by :func:`build_features`, in order.
+FEATURE_COLUMNS = (
+    "roster_size", "log_n_players", "log_pos_base",
+    "salary_k", "salary_rel", "salary_budget_share", "salary_rank", "salary_rank_pos",
+    "points_rel", "points_rank", "points_rank_pos", "value", "value_rel", "value_rank", "value_rank_pos",
+    "has_points", "zero_points", "start_rank", "has_start", "rating_z", "has_rating",
+    *(f"arch_{a}" for a in ARCHETYPES),
+    "is_cash", "log_entries",
+)
+
+_DEFAULT_CONTEST = {"type": "gpp", "entries": 1000}
+
+
+def _pct_rank(v: pd.Series, groups) -> np.ndarray:
+    # 1 = best (highest) in the group, 0 = worst; ties share the average rank.
+    r = v.groupby(groups).rank(ascending=True, method="average")
+    n = v.groupby(groups).transform("size")
+    return np.where(n > 1, (r - 1) / (n - 1).clip(lower=1), 1.0)
+
+
+def _contest_features(contest: Mapping | None) -> tuple[float, float]:
+    c = dict(_DEFAULT_CONTEST)
+    if contest is not None:
+        unknown = set(contest) - {"type", "entries", "entry_fee", "name"}
+        if unknown:
+            raise InputError(f"contest: unknown key(s) {sorted(unknown)}; expected type, entries, entry_fee, name")
+        c.update(contest)
+    typ = str(c["type"]).lower()
+    if typ not in ("gpp", "cash"):
+        raise InputError(f"contest['type']: expected 'gpp' or 'cash' (double-up, 50/50), got {c['type']!r}")
+    entries = float(c["entries"])
+    if not np.isfinite(entries) or entries < 1:
+        raise InputError(f"contest['entries']: expected a positive number of entries, got {c['entries']!r}")
+    return float(typ == "cash"), float(np.log10(entries))
+
+
+def _one_slate(slate: Slate, contest: Mapping | None, slate_id: str) -> pd.DataFrame:
+    if not isinstance(slate, Slate):
+        raise InputError(f"build_features: expected a dfslab.Slate, got {type(slate).__name__}")
+    rules = get_rules(slate.rules)
+    p = slate.players
+    for c in ("player_id", "name", "salary", "position"):
+        if c not in p.columns:
+            raise InputError(f"{slate.name}: players miss required column {c!r}")
+    sal = pd.to_numeric(p["salary"], errors="coerce").astype(float)
+    if sal.isna().any() or (sal <= 0).any():
+        i = int(np.flatnonzero(sal.isna().to_numpy() | (sal <= 0).to_numpy())[0])
+        raise InputError(f"{slate.name}: salary of {p['name'].iloc[i]!r} must be a positive number, got {p['salary'].iloc[i]!r}")
+    n, R = len(p), rules.roster_size
+    if n < R:
+        raise InputError(f"{slate.name}: {n} players is fewer than a roster of {R}")
+    arch = check_archetype(slate.archetype, f"{slate.name}: archetype")
+    is_cash, log_entries = _contest_features(contest)
+
+    one = np.zeros(n, dtype=int)  # single group for slate-wide ranks
+    pos = p["position"].astype(str).to_numpy()
+    # Position supply: roster slots a player's position can fill over players eligible there.
+    elig = rules.eligible_matrix(pos)                      # (n, slots)
+    n_elig_slot = elig.sum(0)                              # players per slot
+    slot_base = 100.0 / np.maximum(n_elig_slot, 1)         # percent share if a slot were uniform
+    pos_base = (elig * slot_base[None, :]).sum(1)          # expected ownership of a uniform field
+    pos_key = pd.Series(pos).str.split("/").str[0].to_numpy()
+
+    # Points: projection, else DK's AvgPointsPerGame, else salary (the market's own projection).
+    pts = pd.Series(np.nan, index=range(n))
+    for col in ("projection", "avg_points"):
+        if col in p.columns:
+            v = pd.to_numeric(p[col], errors="coerce").reset_index(drop=True)
+            if v.notna().any():
+                pts = v
+                break
+    has_pts = pts.notna().to_numpy()
+    pts = pts.clip(lower=0)
+    sal_rel = (sal / sal.mean()).to_numpy()
+    mean_pts = pts[has_pts].mean() if has_pts.any() else np.nan
+    pts_rel = np.where(has_pts, pts.to_numpy() / mean_pts if mean_pts and mean_pts > 0 else sal_rel, sal_rel)
+    pts_rel = np.nan_to_num(pts_rel, nan=1.0)
+    value_rel = pts_rel / sal_rel
+    value = np.where(has_pts, pts.to_numpy() / (sal.to_numpy() / 1000.0), np.nan)
+    value = np.where(np.isnan(value), np.nanmean(value) if has_pts.any() else 0.0, value)
+    s_pts_rel = pd.Series(pts_rel)
+    s_val = pd.Series(value_rel)
+    s_sal = pd.Series(sal.to_numpy())
+
+    start_rank = np.full(n, 0.5)
+    has_start = np.zeros(n)
+    if "start" in p.columns:
+        st = pd.to_numeric(p["start"], errors="coerce").astype(float).to_numpy()
+        ok = np.isfinite(st)
+        if ok.any():
+            # 1 = pole, 0 = last: rank among drivers with a start.
+            r = pd.Series(st[ok]).rank(method="average").to_numpy()
+            start_rank[ok] = 1.0 - (r - 1) / max(ok.sum() - 1, 1)
+            has_start[ok] = 1.0
+    rating_z = np.zeros(n)
+    has_rating = np.zeros(n)
+    if "rating" in p.columns:
+        rt = pd.to_numeric(p["rating"], errors="coerce").astype(float).to_numpy()
+        ok = np.isfinite(rt)
+        if ok.sum() > 1:
+            sd = rt[ok].std()
+            rating_z[ok] = (rt[ok] - rt[ok].mean()) / (sd if sd > 0 else 1.0)
+            has_rating[ok] = 1.0
+
+    X = pd.DataFrame({
+        "slate_id": slate_id,
+        "roster_size": float(R),
+        "log_n_players": np.log(n),
+        "log_pos_base": np.log(np.maximum(pos_base, 1e-6)),
+        "salary_k": sal.to_numpy() / 1000.0,
+        "salary_rel": sal_rel,
+        "salary_budget_share": sal.to_numpy() / (rules.salary_cap / R),
+        "salary_rank": _pct_rank(s_sal, one),
+        "salary_rank_pos": _pct_rank(s_sal, pos_key),
+        "points_rel": pts_rel,
+        "points_rank": _pct_rank(s_pts_rel, one),
+        "points_rank_pos": _pct_rank(s_pts_rel, pos_key),
+        "value": value,
+        "value_rel": value_rel,
+        "value_rank": _pct_rank(s_val, one),
+        "value_rank_pos": _pct_rank(s_val, pos_key),
+        "has_points": has_pts.astype(float),
+        "zero_points": (has_pts & (pts.to_numpy() <= 0)).astype(float),
+        "start_rank": start_rank,
+        "has_start": has_start,
+        "rating_z": rating_z,
+        "has_rating": has_rating,
+        **{f"arch_{a}": float(arch == a) for a in ARCHETYPES},
+        "is_cash": is_cash,
+        "log_entries": log_entries,
+    }, index=pd.Index(p["player_id"].astype(str).to_numpy(), name="player_id"))
+    return X
+
+
+def build_features(slate, contest: Mapping | None = None) -> pd.DataFrame:
+    """Build ownership features from one slate or a list of slates.
+
+    Parameters
+    ----------
+    slate : Slate or iterable of Slate
+        Player pools. Uses salary, ``projection`` (else ``avg_points``, DK's
+        AvgPointsPerGame; without either, salary stands in for the projection and
+        ``has_points`` is 0), ``start``, ``rating``, the position (for other DK
+        sports: ranks within position and the position's slot supply) and the
+        track archetype.
+    contest : dict or list of dict, optional
+        ``{"type": "gpp" | "cash", "entries": int}`` (double-ups and 50/50s are
+        "cash"). Default: a 1,000-entry GPP. One dict per slate when a list is given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``player_id``; column ``slate_id`` (the slate's ``name``,
+        suffixed ``#k`` if names repeat; the group key of per-slate
+        normalization), ``roster_size`` and the numeric :data:`FEATURE_COLUMNS`.
+
+    Examples
+    --------
+    >>> from dfslab import demo_slate
+    >>> X = build_features(demo_slate())
+    >>> X.shape[0], X["slate_id"].nunique(), float(X["roster_size"].iloc[0])
+    (38, 1, 6.0)
+    """
+    slates = [slate] if isinstance(slate, Slate) else list(slate) if isinstance(slate, Iterable) else [slate]
+    if not slates:
+        raise InputError("build_features: no slates given")
+    if contest is None or isinstance(contest, Mapping):
+        contests = [contest] * len(slates)
+    else:
+        contests = list(contest)
+        if len(contests) != len(slates):
+            raise InputError(f"build_features: {len(contests)} contest dicts for {len(slates)} slates")
+    seen: dict[str, int] = {}
+    parts = []
+    for s, c in zip(slates, contests):
+        name = str(getattr(s, "name", "slate"))
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        parts.append(_one_slate(s, c, name if k == 0 else f"{name}#{k}"))
+    X = pd.concat(parts) if len(parts) > 1 else parts[0]
+    return X[["slate_id", *FEATURE_COLUMNS]]
