@@ -22,6 +22,7 @@ from .io import (
     track_archetype,
     write_dk_upload,
 )
+from .contest import ContestResult, ContestSimulator, FieldLineupSampler, PayoutCurveFitter, rank_and_pay
 from .ownership import (
     HybridOwnershipEstimator,
     build_features,
@@ -38,7 +39,8 @@ from .slate import ARCHETYPES, Slate, check_lineups, check_ownership
 __version__ = "0.1.0"
 
 __all__ = [
-    "ARCHETYPES", "ContestStandings", "HybridOwnershipEstimator", "build_features", "estimate_ownership",
+    "ARCHETYPES", "ContestResult", "ContestSimulator", "ContestStandings", "FieldLineupSampler", "PayoutCurveFitter",
+    "rank_and_pay", "HybridOwnershipEstimator", "build_features", "estimate_ownership",
     "load_contest_training_data", "pretrained_nascar_estimator", "DriverRatingModel", "RaceScenarios", "RaceSimulator", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError",
     "InputError", "MLB_CLASSIC", "NASCAR_CLASSIC", "NFL_CLASSIC", "PayoutTable", "RosterRules", "Slate",
     "check_lineups", "check_ownership", "data_dir", "demo_slate", "dk_components", "dk_points", "finish_points",

@@ -1,0 +1,303 @@
+"""Monte Carlo contest simulation: my lineups vs a sampled field over race scenarios."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._errors import InputError
+from ..payouts import PayoutTable
+from ..slate import check_lineups
+from ._ranking import count_better_tied, prize_cumsum, split_prizes
+
+METRICS = ["roi_mean", "roi_se", "roi_std", "roi_p5", "roi_p95", "cash_pct", "cash_se", "win_pct", "win_se",
+           "top1_pct", "top1_se", "best_rank", "worst_rank", "best_payout"]
+
+
+@dataclass
+class ContestResult:
+    """What :meth:`ContestSimulator.simulate` returns.
+
+    Rates (``cash_pct``, ``win_pct``, ``top1_pct`` and their ``*_se``) are in
+    PERCENT (0-100); ROI is a fraction (0.25 = +25%).
+
+    Attributes
+    ----------
+    per_lineup : DataFrame
+        One row per lineup, columns :data:`METRICS`.
+    portfolio : dict
+        The same fields for the portfolio as a whole (ROI of the summed
+        payouts over the summed fees; cash / win / top-1% = any lineup does;
+        best_rank = best rank any lineup reached; worst_rank = the worst of the
+        portfolio's per-simulation best ranks) plus ``n_simulations``.
+    roi_samples : ndarray (n_simulations, n_lineups)
+        ROI of each lineup in each simulated contest (rows: field draw major,
+        scenario minor).
+    ranks : ndarray (n_simulations, n_lineups)
+    field_paid : ndarray (n_simulations,) or None
+        Total prize paid to field entries (``track_field=True`` only).
+    """
+
+    per_lineup: pd.DataFrame
+    portfolio: dict
+    roi_samples: np.ndarray
+    ranks: np.ndarray
+    n_scenarios: int
+    n_field_draws: int
+    contest_size: int
+    entry_fee: float
+    field_paid: np.ndarray | None = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def n_simulations(self) -> int:
+        return self.n_scenarios * self.n_field_draws
+
+
+def _mc_se(x: np.ndarray, n_draws: int, n_scen: int) -> np.ndarray:
+    """Monte Carlo SE of the mean of x (n_sims, k) laid out (draw, scenario).
+
+    Simulations sharing a scenario or a field are correlated (crossed design),
+    so with >= 2 field draws SE^2 = Var(scenario means)/S + Var(draw means)/D
+    (conservative); with one draw the SE is conditional on that field.
+    """
+    k = x.shape[1]
+    x = x.reshape(n_draws, n_scen, k)
+    if n_scen < 2 and n_draws < 2:
+        return np.full(k, np.nan)
+    if n_draws == 1:
+        return x[0].std(axis=0, ddof=1) / np.sqrt(n_scen)
+    v = np.zeros(k)
+    if n_scen >= 2:
+        v += x.mean(axis=0).var(axis=0, ddof=1) / n_scen
+    v += x.mean(axis=1).var(axis=0, ddof=1) / n_draws
+    return np.sqrt(v)
+
+
+def _summary(pay: np.ndarray, rank: np.ndarray, fee_units: np.ndarray, cash: np.ndarray, win: np.ndarray,
+             top1: np.ndarray, n_draws: int, n_scen: int, entry_fee: float) -> dict:
+    roi = pay / (fee_units * entry_fee) - 1.0
+    out = {
+        "roi_mean": roi.mean(0), "roi_se": _mc_se(roi, n_draws, n_scen), "roi_std": roi.std(0, ddof=1) if len(roi) > 1
+        else np.zeros(roi.shape[1]),
+        "roi_p5": np.percentile(roi, 5, axis=0), "roi_p95": np.percentile(roi, 95, axis=0),
+    }
+    for name, ind in (("cash", cash), ("win", win), ("top1", top1)):
+        f = ind.astype(np.float64)
+        out[f"{name}_pct"] = 100.0 * f.mean(0)
+        out[f"{name}_se"] = 100.0 * _mc_se(f, n_draws, n_scen)
+    out["best_rank"] = rank.min(0)
+    out["worst_rank"] = rank.max(0)
+    out["best_payout"] = pay.max(0)
+    return out
+
+
+class ContestSimulator:
+    """Rank my lineups against a sampled field in every simulated contest and pay them.
+
+    Parameters
+    ----------
+    payouts : PayoutTable
+        The contest's payout table (a real one, or :meth:`PayoutCurveFitter.generate`).
+    field_size : int
+        Number of OPPONENT entries. The contest holds ``field_size + len(my_lineups)``
+        entries: my lineups take places too.
+    entry_fee : float
+        Fee per entry (> 0).
+    n_field_draws : int
+        Fields sampled per run; each faces every scenario, so
+        ``n_simulations = n_scenarios x n_field_draws``.
+    chunk_size : int, optional
+        Scenarios scored at once; default keeps a chunk near 5e5 field scores
+        (a few MB of work arrays, cache-friendly) so memory stays bounded for any field size.
+    random_state : int or Generator, optional
+        Seed of the field draws.
+    progress : bool, optional
+        tqdm progress bar; None = only when stderr is a terminal.
+
+    Notes
+    -----
+    Points are rounded to 0.01 per player and summed as integers (centipoints),
+    so equal lineups tie exactly; DK shows points to 0.01. Each scenario's
+    field scores are sorted once; my lineups' places come from ``searchsorted``
+    (:func:`~dfslab.contest.count_better_tied`), the same code
+    :func:`~dfslab.contest.rank_and_pay` uses, plus the count of my own
+    lineups ahead/level (a portfolio competes with itself). Field duplicates
+    of my lineup tie with it and split the prizes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dfslab import PayoutTable, demo_slate
+    >>> from dfslab.contest import ContestSimulator
+    >>> s = demo_slate()
+    >>> pts = np.random.default_rng(0).gamma(4.0, 8.0, (200, s.n_players))
+    >>> field = np.random.default_rng(1).permuted(np.tile(np.arange(s.n_players), (99, 1)), axis=1)[:, :6]
+    >>> t = PayoutTable.from_rows([(1, 1, 300.0), (2, 5, 100.0), (6, 20, 20.0)])
+    >>> cs = ContestSimulator(t, field_size=99, entry_fee=10.0, random_state=0)
+    >>> res = cs.simulate([[0, 1, 2, 3, 4, 5]], pts, field)
+    >>> res.portfolio["n_simulations"], round(float(res.roi_samples.mean()), 6) == round(res.portfolio["roi_mean"], 6)
+    (200, True)
+    """
+
+    def __init__(self, payouts, field_size: int, entry_fee: float, n_field_draws: int = 1,
+                 chunk_size: int | None = None, random_state=None, progress: bool | None = None):
+        if not isinstance(payouts, PayoutTable):
+            raise InputError(f"payouts: expected a PayoutTable, got {type(payouts).__name__} "
+                             "(build one with PayoutTable.from_rows / read_payout_table / PayoutCurveFitter.generate)")
+        if not float(field_size).is_integer() or int(field_size) < 1:
+            raise InputError(f"field_size must be a whole number >= 1 (opponent entries), got {field_size!r}")
+        if not np.isfinite(entry_fee) or entry_fee <= 0:
+            raise InputError(f"entry_fee must be a positive amount, got {entry_fee!r}")
+        if not float(n_field_draws).is_integer() or int(n_field_draws) < 1:
+            raise InputError(f"n_field_draws must be a whole number >= 1, got {n_field_draws!r}")
+        if chunk_size is not None and (not float(chunk_size).is_integer() or int(chunk_size) < 1):
+            raise InputError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+        self.payouts = payouts
+        self.field_size = int(field_size)
+        self.entry_fee = float(entry_fee)
+        self.n_field_draws = int(n_field_draws)
+        self.chunk_size = None if chunk_size is None else int(chunk_size)
+        self.random_state = random_state
+        self.progress = progress
+
+    # ------------------------------------------------------------------
+    def _points_keys(self, points, n_players: int | None) -> np.ndarray:
+        P = np.asarray(points, dtype=np.float64)
+        if P.ndim != 2:
+            raise InputError(f"points: expected an (n_scenarios, n_players) matrix, got shape {P.shape}")
+        if P.shape[0] < 1:
+            raise InputError("points: n_scenarios must be >= 1, got 0 rows")
+        if n_players is not None and P.shape[1] != n_players:
+            raise InputError(f"points: scenario width {P.shape[1]} does not match the slate's {n_players} players")
+        if not np.all(np.isfinite(P)):
+            i, j = map(int, np.argwhere(~np.isfinite(P))[0])
+            raise InputError(f"points: NaN or infinite value in scenario {i}, player {j}")
+        K = np.rint(P * 100.0)
+        if np.abs(K).max() * 20 >= 2 ** 31:
+            raise InputError("points: values too large (|points| must stay below ~1e6)")
+        return K.astype(np.int32)
+
+    def _field_source(self, field_sampler):
+        if hasattr(field_sampler, "sample"):
+            slate = getattr(field_sampler, "slate", None)
+            return slate, (lambda n, rng: field_sampler.draw_field(n, rng) if hasattr(field_sampler, "draw_field")
+                           else field_sampler.sample(n, random_state=rng))
+        F = np.asarray(field_sampler)
+        if F.ndim != 2 or not np.issubdtype(F.dtype, np.integer):
+            raise InputError("field_sampler: expected a FieldLineupSampler or a fixed (field_size, roster) int array")
+        if len(F) != self.field_size:
+            raise InputError(f"field_sampler: a fixed field has {len(F)} lineups but field_size={self.field_size}")
+        return None, (lambda n, rng: F)
+
+    def simulate(self, my_lineups, points, field_sampler, slate=None, track_field: bool = False) -> ContestResult:
+        """Simulate the contest.
+
+        Parameters
+        ----------
+        my_lineups : array_like (n_lineups, roster_size)
+            My lineups (row indices into the slate), one or a portfolio.
+        points : array_like (n_scenarios, n_players)
+            DK points of every player in every scenario (e.g. ``RaceScenarios.points``).
+        field_sampler : FieldLineupSampler or int array (field_size, roster_size)
+            Draws the opponents (a fixed array = the same field every draw).
+        slate : Slate, optional
+            Used to check lineups; defaults to ``field_sampler.slate``.
+        track_field : bool
+            Also pay every field entry (``ContestResult.field_paid``); doubles the work.
+        """
+        fs_slate, draw = self._field_source(field_sampler)
+        slate = slate if slate is not None else fs_slate
+        n_players = slate.n_players if slate is not None else None
+        P = self._points_keys(points, n_players)
+        n_players = P.shape[1]
+        if slate is not None:
+            M = check_lineups(my_lineups, slate, name="my_lineups")
+        else:
+            M = np.asarray(my_lineups)
+            M = M[None, :] if M.ndim == 1 else M
+            if M.ndim != 2 or not np.issubdtype(M.dtype, np.integer) or M.size == 0:
+                raise InputError(f"my_lineups: expected a non-empty (n, roster) int array, got shape {M.shape}")
+            if M.min() < 0 or M.max() >= n_players:
+                raise InputError(f"my_lineups: unknown player index (scenarios have {n_players} players)")
+            srt = np.sort(M, 1)
+            if (srt[:, 1:] == srt[:, :-1]).any():
+                raise InputError(f"my_lineups: lineup {int(np.flatnonzero((srt[:, 1:] == srt[:, :-1]).any(1))[0])} "
+                                 "uses a player twice")
+        m, R = M.shape
+        S = P.shape[0]
+        D = self.n_field_draws
+        N = self.field_size + m
+        notes = []
+        fees = N * self.entry_fee
+        if self.payouts.pool > fees + 1e-9:
+            msg = (f"overlay: the prize pool {self.payouts.pool:,.2f} exceeds the {N:,} entries' fees "
+                   f"{fees:,.2f} (legal: DK covers the guarantee; ROI over all entries is positive)")
+            notes.append(msg)
+            warnings.warn(msg, UserWarning, stacklevel=2)
+        if self.payouts.n_paid > N:
+            notes.append(f"the table pays {self.payouts.n_paid:,} places but the contest has {N:,} entries: "
+                         "places beyond the contest are not paid")
+        cum = prize_cumsum(self.payouts, N)
+        # ~5e5 field scores per chunk keeps the work arrays in cache (measured fastest) and memory bounded
+        chunk = self.chunk_size or max(1, min(S, int(5e5 // self.field_size)))
+        rng = np.random.default_rng(self.random_state)
+        pay = np.empty((D * S, m))
+        rank = np.empty((D * S, m), dtype=np.int64)
+        field_paid = np.empty(D * S) if track_field else None
+        starts = list(range(0, S, chunk))
+        show = self.progress if self.progress is not None else sys.stderr.isatty()
+        bar = None
+        if show:
+            from tqdm.auto import tqdm
+            bar = tqdm(total=D * S, unit="scen", desc="contest sim")
+        for d in range(D):
+            F = np.asarray(draw(self.field_size, rng))
+            if F.shape != (self.field_size, R):
+                raise InputError(f"field: expected shape ({self.field_size}, {R}), got {F.shape}")
+            if F.min() < 0 or F.max() >= n_players:
+                raise InputError(f"field: unknown player index (scenarios have {n_players} players)")
+            for s0 in starts:
+                s1 = min(S, s0 + chunk)
+                Pc = P[s0:s1]
+                fsc = Pc[:, F[:, 0]].copy()
+                for j in range(1, R):
+                    fsc += Pc[:, F[:, j]]
+                fsc.sort(axis=1)
+                ms = Pc[:, M[:, 0]].copy()
+                for j in range(1, R):
+                    ms += Pc[:, M[:, j]]
+                ms_sorted = np.sort(ms, axis=1)
+                b1, t1 = count_better_tied(fsc, ms)
+                b2, t2 = count_better_tied(ms_sorted, ms)
+                better, tied = b1 + b2, t1 + t2
+                rows = slice(d * S + s0, d * S + s1)
+                pay[rows] = split_prizes(better, tied, cum)
+                rank[rows] = better + 1
+                if track_field:
+                    fb1, ft1 = count_better_tied(fsc, fsc)
+                    fb2, ft2 = count_better_tied(ms_sorted, fsc)
+                    field_paid[rows] = split_prizes(fb1 + fb2, ft1 + ft2, cum).sum(1)
+                if bar is not None:
+                    bar.update(s1 - s0)
+        if bar is not None:
+            bar.close()
+        top_k = max(1, int(np.ceil(0.01 * N)))
+        per = _summary(pay, rank, np.ones(m), pay > 0, rank == 1, rank <= top_k, D, S, self.entry_fee)
+        per_lineup = pd.DataFrame({k: per[k] for k in METRICS})
+        best = rank.min(1, keepdims=True)
+        tot = pay.sum(1, keepdims=True)
+        port = _summary(tot, best, np.array([m]), (pay > 0).any(1, keepdims=True), best == 1, best <= top_k,
+                        D, S, self.entry_fee)
+        portfolio = {k: (float(v[0]) if k not in ("best_rank", "worst_rank") else int(v[0])) for k, v in port.items()}
+        portfolio["best_rank"] = int(rank.min())
+        portfolio["n_simulations"] = int(D * S)
+        portfolio["n_lineups"] = int(m)
+        roi = pay / self.entry_fee - 1.0
+        return ContestResult(per_lineup=per_lineup, portfolio=portfolio, roi_samples=roi, ranks=rank,
+                             n_scenarios=S, n_field_draws=D, contest_size=N, entry_fee=self.entry_fee,
+                             field_paid=field_paid, notes=notes)

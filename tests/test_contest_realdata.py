@@ -1,0 +1,89 @@
+"""Real DK contests reproduced with the simulator's own ranking code; ROI identity; payout fit script."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dfslab
+from dfslab.contest import ContestSimulator, rank_and_pay
+
+pytestmark = pytest.mark.realdata
+DATA = dfslab.data_dir(required=False)
+if DATA is None:
+    pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
+
+INDEX = pd.read_csv(DATA / "dk_contests" / "contests.csv")
+
+
+def _payout(folder):
+    p = DATA / "dk_contests" / folder / "payout_structure.csv"
+    if not p.exists():
+        return None
+    try:
+        return dfslab.read_payout_table(p)
+    except dfslab.DataFileError:
+        return None  # satellite: non-cash prizes (tickets)
+
+
+@pytest.fixture(scope="module")
+def standings():
+    return {r.contest_dir: dfslab.read_contest_standings(DATA / "dk_contests" / r.contest_dir / "contest-standings.csv")
+            for r in INDEX.itertuples()}
+
+
+def test_every_contest_ranks_reproduced(standings):
+    assert len(standings) == len(INDEX) == 55
+    worst = 1.0
+    for folder, cs in standings.items():
+        pts = np.round(cs.lineup_points(), 2)  # NaN = blank lineup (DK ranks it last)
+        rank, _ = rank_and_pay(pts, [0.0])
+        share = (rank == cs.entries["rank"].to_numpy()).mean()
+        worst = min(worst, share)
+        assert share >= 0.999, f"{folder}: ranks match for {share:.4%} of entries"
+    assert worst >= 0.999
+
+
+def test_total_paid_equals_table_pool(standings):
+    n_checked = 0
+    for r in INDEX.itertuples():
+        t = _payout(r.contest_dir)
+        if t is None:
+            continue
+        cs = standings[r.contest_dir]
+        assert cs.n_entries >= t.n_paid
+        _, pay = rank_and_pay(np.round(cs.lineup_points(), 2), t)
+        assert pay.sum() == pytest.approx(t.pool, rel=1e-12), r.contest_dir
+        n_checked += 1
+    assert n_checked >= 30
+
+
+def test_roi_identity_on_real_contest(standings):
+    folder = "mlb/2017-04-06__MLB_175KFastball__33.00"
+    cs = standings[folder]
+    t = _payout(folder)
+    L = cs.lineups[cs.lineups[:, 0] >= 0]
+    fee = float(INDEX.set_index("contest_dir").loc[folder, "entry_fee"])
+    f = cs.players["fpts"].to_numpy()
+    rng = np.random.default_rng(0)
+    P = np.vstack([f, np.round(f + rng.normal(0, 4, (9, len(f))), 2)])  # actual + perturbed scenarios
+    mine, field = L[:150], L[150:]
+    sim = ContestSimulator(t, field_size=len(field), entry_fee=fee, random_state=0, progress=False)
+    res = sim.simulate(mine, P, field, track_field=True)
+    total = (res.roi_samples + 1).sum(1) * fee + res.field_paid
+    expected = t.pool / (len(L) * fee) - 1
+    assert np.allclose(total / (len(L) * fee) - 1, expected, rtol=0, atol=1e-12)
+    # scenario 0 = what happened: my entries' ranks are their real DK ranks (among non-blank entries)
+    real = cs.entries["rank"].to_numpy()[cs.lineups[:, 0] >= 0][:150]
+    assert (res.ranks[0] == real).mean() >= 0.999
+
+
+def test_validate_script_quick():
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(root / "scripts" / "validate_contests.py"), "--quick"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "salary_left" in out.stdout and "held-out" in out.stdout
