@@ -297,3 +297,35 @@ def test_fit_on_synthetic_history_returns_usable_params():
     out = sim.simulate(later)
     assert out.strength_source == "history rating model + salary"
     assert (out.laps_led.sum(1) == 150).all()
+
+
+def test_closing_stint_goes_to_the_winner_and_keeps_invariants():
+    from dfslab.racesim._core import simulate_rows
+
+    rng = np.random.default_rng(3)
+    n, D, L = 400, 30, 200
+    u = np.random.default_rng(4).normal(0, 1, (n, D))
+    f = lambda x: np.full(n, x, float)  # noqa: E731
+    args = dict(u=u, laps=np.full(n, L), p_dnf=f(0.1), rho=f(0.3), ll_kappa=f(0.5), ll_alpha=f(10.0),
+                fl_total=np.full(n, 150), fl_kappa=f(0.5), fl_alpha=f(10.0))
+    fin0, ll0, _, _ = simulate_rows(rng, **args)
+    fin1, ll1, _, _ = simulate_rows(np.random.default_rng(3), **args, ll_close=f(0.2))
+    assert (ll1.sum(1) == L).all() and (np.sort(fin1, 1) == np.arange(1, D + 1)).all()
+    win0 = np.take_along_axis(ll0, fin0.argmin(1)[:, None], 1)[:, 0]
+    win1 = np.take_along_axis(ll1, fin1.argmin(1)[:, None], 1)[:, 0]
+    # the winner now leads a closing stint: more laps, and more rarely none
+    assert win1.mean() > win0.mean() + 0.1 * L
+    assert (win1 == 0).mean() < (win0 == 0).mean()
+
+
+def test_ll_close_parameter_is_validated():
+    bad = copy.deepcopy(PARAMS)
+    bad["archetypes"]["short"]["regimes"]["chaos"]["ll_close"] = 1.5
+    with pytest.raises(InputError, match="ll_close"):
+        RaceSimulator(10, params=bad)
+    old = copy.deepcopy(PARAMS)  # parameter files from before the closing stint still work (no stint)
+    for a in old["archetypes"].values():
+        for c in a["regimes"].values():
+            c.pop("ll_close", None)
+    res = RaceSimulator(50, random_state=0, params=old).simulate(make_slate(20, "short", 100, 0))
+    assert (res.laps_led.sum(1) == 100).all()

@@ -1,9 +1,6 @@
-"""Race simulator on real data: the calibration script in quick mode, no-leakage strengths."""
+"""Race simulator on real data: run_calibration in quick mode (what the script and notebook call), no-leakage strengths."""
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,10 +12,8 @@ DATA = dfslab.data_dir(required=False)
 if DATA is None:
     pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
 
-from dfslab.racesim import DriverRatingModel, RaceSimulator  # noqa: E402
+from dfslab.racesim import CalibrationReport, DriverRatingModel, RaceSimulator, run_calibration  # noqa: E402
 from dfslab.racesim._calibration import prerace_strengths  # noqa: E402
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "calibrate_simulator.py"
 
 
 @pytest.fixture(scope="module")
@@ -27,34 +22,33 @@ def logs():
 
 
 @pytest.fixture(scope="module")
-def report():
-    spec = importlib.util.spec_from_file_location("calibrate_simulator", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.run(quick=True, verbose=False)
+def report(logs):
+    return run_calibration(quick=True, logs=logs)
 
 
 def test_holdout_coverage_within_target(report):
-    o = report["holdout_overall"]
+    assert isinstance(report, CalibrationReport)
+    o = report.metrics.loc["overall"]
     assert o["races"] >= 90 and o["n"] > 3000  # every 2025 race held out
     assert 0.75 <= o["coverage_10_90"] <= 0.85, o
-    for arch, m in report["holdout_per_archetype"].items():
+    for arch, m in report.metrics.drop(index="overall").iterrows():
         if m["races"] >= 10:
             assert 0.75 <= m["coverage_10_90"] <= 0.85, (arch, m)
+    assert report.coverage_ok()
+    # the per-driver table behind the metrics agrees with them
+    assert len(report.holdout) == o["n"] and abs(report.holdout["inside"].mean() - o["coverage_10_90"]) < 1e-12
 
 
 def test_holdout_accuracy_and_pit(report):
-    o = report["holdout_overall"]
+    o = report.metrics.loc["overall"]
     assert o["pearson_r"] > 0.3, o
     assert o["mae"] < 19.0 and o["crps"] < 13.0, o
-    pit = np.asarray(report["pit_histogram"])
-    assert abs(pit.sum() - 1) < 1e-3 and pit.min() > 0.05 and pit.max() < 0.16, pit
+    pit = np.asarray(report.pit_histogram)
+    assert pit.shape == (10,) and abs(pit.sum() - 1) < 1e-3 and pit.min() > 0.05 and pit.max() < 0.16, pit
 
 
 def test_race_level_distributions(report):
-    import pandas as pd
-
-    d = pd.DataFrame(report["race_distributions"]).set_index(["archetype", "stat"])
+    d = report.race_distributions.set_index(["archetype", "stat"])
     # superspeedway chaos: more DNFs than at intermediates, in the simulation as in reality
     assert d.loc[("superspeedway", "dnf_count"), "sim_mean"] > d.loc[("intermediate", "dnf_count"), "sim_mean"] + 2
     for arch in ("intermediate", "short", "road", "superspeedway"):
@@ -62,17 +56,35 @@ def test_race_level_distributions(report):
         assert abs(r["sim_mean"] - r["real_mean"]) < 0.12, (arch, r)
         t = d.loc[(arch, "top_dk")]
         assert abs(t["sim_mean"] - t["real_mean"]) < 15, (arch, t)
+    # the raw race-level tables behind the quantiles
+    assert set(report.race_stats_real["archetype"]) == set(report.race_stats_sim["archetype"])
+    assert len(report.race_stats_sim) == report.metrics.loc["overall", "races"] * report.n_scenarios
 
 
 def test_real_slates_vs_published(report):
-    s = report["real_slates"]
-    assert s["n_slates"] == 7
+    t = report.real_slates
+    assert report.real_slate_drivers["slate"].nunique() == 7
     # the published projection's figures are reproduced from the file
-    assert abs(s["published_recomputed"]["pearson_r"] - 0.36) < 0.02
-    assert abs(s["published_recomputed"]["mae"] - 17.7) < 0.3
-    ours = s["ours"]
+    assert abs(t.loc["published_recomputed", "pearson_r"] - 0.36) < 0.02
+    assert abs(t.loc["published_recomputed", "mae"] - 17.7) < 0.3
+    ours = t.loc["ours"]
     assert 0.7 <= ours["inside_band"] <= 0.9, ours
     assert ours["pearson_r"] > 0.2 and ours["mae"] < 20.0, ours
+    assert len(report.real_slates_per_slate) == 7
+
+
+def test_report_serializes_and_formats(report):
+    import json
+
+    d = json.loads(json.dumps(report.to_dict(), default=float))
+    assert d["holdout_overall"]["coverage_10_90"] == pytest.approx(report.metrics.loc["overall", "coverage_10_90"])
+    assert d["params"]["temperature"] in (0.85, 1.0, 1.15, 1.3)
+    assert "held-out 2025" in report.format()
+
+
+def test_run_calibration_rejects_bad_n_scenarios(logs):
+    with pytest.raises(dfslab.InputError, match="n_scenarios"):
+        run_calibration(quick=True, n_scenarios=0, logs=logs)
 
 
 def test_prerace_strengths_match_rating_model_and_do_not_leak(logs):

@@ -194,7 +194,8 @@ def _beta_moments(x, lo=1e-3, hi=1 - 1e-3):
     return float(m * c), float((1 - m) * c)
 
 
-def _sim_stats(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, lla, flk, fla, rep, shift, bonus=0.0):
+def _sim_stats(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, lla, flk, fla, rep, shift, bonus=0.0,
+               close=0.0):
     rng = np.random.default_rng(rng_seed)
     u0 = bs * S + bq * Q
     u = np.repeat(u0, rep, axis=0)
@@ -205,7 +206,8 @@ def _sim_stats(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, l
     flt = np.rint(rng.beta(gf_ab[0], gf_ab[1], size=n) * L).astype(np.int64)
     f = lambda x: np.full(n, x, float)  # noqa: E731
     fin, ll, fl, _ = simulate_rows(rng, u, L, p, f(rho), f(llk), f(lla), flt, f(flk), f(fla), valid=v,
-                                   lead_gain=f(gain), dnf_shift=np.repeat(shift, rep, axis=0), lead_bonus=f(bonus))
+                                   lead_gain=f(gain), dnf_shift=np.repeat(shift, rep, axis=0), lead_bonus=f(bonus),
+                                   ll_close=f(close))
     top = ll.max(1) / L
     n10 = (ll >= 0.1 * L[:, None]).sum(1)
     top5 = _top5_share(u, v, ll, L)
@@ -214,16 +216,18 @@ def _sim_stats(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, l
     fls = np.maximum(fl.sum(1), 1)
     topfl = fl.max(1) / fls
     nfl10 = (fl >= 0.1 * fls[:, None]).sum(1)
-    return (np.array([top.mean(), n10.mean(), top5.mean(), topfin.mean(), win.mean()]),
+    return (np.array([top.mean(), n10.mean(), top5.mean(), topfin.mean(), win.mean(),
+                      *np.percentile(win, WIN_QUANTILES)]),
             np.array([topfl.mean(), nfl10.mean()]))
 
 
+WIN_QUANTILES = (10, 25, 50, 75)  # winner's laps-led share: matched as a distribution, not only its mean
 LL_GRID = dict(ll_kappa=(0.5, 0.8, 1.2, 1.8, 2.7), ll_alpha=(1.0, 3.0, 10.0, 30.0, 100.0),
                lead_gain=(1.5, 2.5, 4.0, 6.0, 9.0), rho=(0.3, 0.6, 0.8, 0.9, 1.0),
-               lead_bonus=(0.0, 1.0, 2.0, 4.0, 8.0))
+               lead_bonus=(0.0, 1.0, 2.0, 4.0, 8.0), ll_close=(0.0, 0.02, 0.05, 0.1, 0.2))
 FL_GRID = dict(fl_kappa=(0.0, 0.15, 0.3, 0.6, 1.0, 1.5, 2.2), fl_alpha=(1.0, 3.0, 10.0, 30.0, 100.0, 300.0))
 QUICK_LL_GRID = dict(ll_kappa=(0.8, 1.8), ll_alpha=(3.0, 30.0), lead_gain=(2.5, 6.0), rho=(0.6, 0.9, 1.0),
-                     lead_bonus=(0.0, 2.0, 6.0))
+                     lead_bonus=(0.0, 2.0, 6.0), ll_close=(0.0, 0.05, 0.15))
 QUICK_FL_GRID = dict(fl_kappa=(0.15, 0.6, 1.5), fl_alpha=(3.0, 30.0, 300.0))
 
 
@@ -280,9 +284,9 @@ def fit_cell(h, feat, race_ids, seed=0, rep=20, max_races=60, quick=False, gamma
     Sc = np.where(V, S - (S * V).sum(1, keepdims=True) / V.sum(1, keepdims=True), 0.0)
     shift = gamma[0] * Sc + gamma[1] * Q
     real_ll = np.array([f["top_share"].mean(), f["n_lead10"].mean(), real_top5, f["top_leader_finish"].mean(),
-                        f["winner_share"].mean()])
+                        f["winner_share"].mean(), *np.percentile(f["winner_share"], WIN_QUANTILES)])
     real_fl = np.array([f["top_fl_share"].mean(), f["n_fl10"].mean()])
-    sc_ll = np.array([0.03, 0.2, 0.03, 1.0, 0.03])
+    sc_ll = np.array([0.03, 0.2, 0.03, 1.0, 0.03] + [0.03] * len(WIN_QUANTILES))
     sc_fl = np.array([0.02, 0.2])
     llg, flg = (QUICK_LL_GRID, QUICK_FL_GRID) if quick else (LL_GRID, FL_GRID)
     common = (seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab)
@@ -294,17 +298,26 @@ def fit_cell(h, feat, race_ids, seed=0, rep=20, max_races=60, quick=False, gamma
         if loss < best[0]:
             best = (loss, (k, a, g), st)
     llk, lla, gain = best[1]
-    # Stage B: finish/pace coupling on where the top lap leader finishes and the winner's laps led.
+    # Stage B: finish/pace coupling and the winner's closing stint, on where the top lap
+    # leader finishes and the distribution (mean and quantiles) of the winner's laps-led share.
     bestr = (np.inf, None, None)
-    for r, b in itertools.product(llg["rho"], llg["lead_bonus"]):
-        st, _ = _sim_stats(*common, r, gain, llk, lla, 1.0, 10.0, rep, shift, b)
+    for r, b, c in itertools.product(llg["rho"], llg["lead_bonus"], llg["ll_close"]):
+        st, _ = _sim_stats(*common, r, gain, llk, lla, 1.0, 10.0, rep, shift, b, c)
         loss = np.sum(((st - real_ll) / sc_ll) ** 2)
         if loss < bestr[0]:
-            bestr = (loss, (r, b), st)
-    (rho, bonus), sim_ll = bestr[1], bestr[2]
+            bestr = (loss, (r, b, c), st)
+    (rho, bonus, close), sim_ll = bestr[1], bestr[2]
+    # Stage C: refit the concentration given the coupling and the closing stint, on all laps-led moments
+    # (the closing stint takes laps from the pace allocation, so stage A's optimum moves).
+    for k, a, g in itertools.product(llg["ll_kappa"], llg["ll_alpha"], llg["lead_gain"]):
+        st, _ = _sim_stats(*common, rho, g, k, a, 1.0, 10.0, rep, shift, bonus, close)
+        loss = np.sum(((st - real_ll) / sc_ll) ** 2)
+        if loss < bestr[0]:
+            bestr = (loss, (rho, bonus, close), st)
+            llk, lla, gain, sim_ll = k, a, g, st
     bestf = (np.inf, None, None)
     for k, a in itertools.product(flg["fl_kappa"], flg["fl_alpha"]):
-        _, st = _sim_stats(*common, rho, gain, llk, lla, k, a, rep, shift, bonus)
+        _, st = _sim_stats(*common, rho, gain, llk, lla, k, a, rep, shift, bonus, close)
         loss = np.sum(((st - real_fl) / sc_fl) ** 2)
         if loss < bestf[0]:
             bestf = (loss, (k, a), st)
@@ -312,12 +325,15 @@ def fit_cell(h, feat, race_ids, seed=0, rep=20, max_races=60, quick=False, gamma
     return {
         "beta_s": round(bs, 4), "beta_q": round(bq, 4), "dnf_a": round(dnf_ab[0], 4), "dnf_b": round(dnf_ab[1], 4),
         "gf_a": round(gf_ab[0], 4), "gf_b": round(gf_ab[1], 4), "rho": rho, "lead_gain": gain, "lead_bonus": bonus,
+        "ll_close": close,
         "ll_kappa": llk, "ll_alpha": lla, "fl_kappa": flk, "fl_alpha": fla, "n_races": len(ids),
         "fit_check": {"real_top_share": round(real_ll[0], 3), "sim_top_share": round(sim_ll[0], 3),
                       "real_n_lead10": round(real_ll[1], 2), "sim_n_lead10": round(sim_ll[1], 2),
                       "real_top5_strength_share": round(real_ll[2], 3), "sim_top5_strength_share": round(sim_ll[2], 3),
                       "real_top_leader_finish": round(real_ll[3], 2), "sim_top_leader_finish": round(sim_ll[3], 2),
                       "real_winner_share": round(real_ll[4], 3), "sim_winner_share": round(sim_ll[4], 3),
+                      **{f"real_winner_share_p{q}": round(real_ll[5 + i], 3) for i, q in enumerate(WIN_QUANTILES)},
+                      **{f"sim_winner_share_p{q}": round(sim_ll[5 + i], 3) for i, q in enumerate(WIN_QUANTILES)},
                       "real_top_fl_share": round(real_fl[0], 3), "sim_top_fl_share": round(bestf[2][0], 3)},
     }
 

@@ -13,6 +13,7 @@ from scipy.special import ndtri
 REGIME_NAMES = ("dominator", "chaos", "fuel_mileage")
 PARAM_KEYS = ("beta_s", "beta_q", "dnf_a", "dnf_b", "gf_a", "gf_b", "rho", "lead_gain", "lead_bonus",
               "ll_kappa", "ll_alpha", "fl_kappa", "fl_alpha")
+OPTIONAL_KEYS = {"ll_close": 0.0}  # absent in older parameter files: no closing stint
 _DNF_SCORE = -1.0e6  # DNFs sort behind every running car, then by how far they got
 _PAD_SCORE = -1.0e9  # padded (non-existent) cars sort behind everything
 
@@ -47,7 +48,7 @@ def _alloc(rng, total, pace, kappa, alpha, weight):
 
 
 def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kappa, fl_alpha, valid=None,
-                  lead_gain=None, dnf_shift=None, lead_bonus=None):
+                  lead_gain=None, dnf_shift=None, lead_bonus=None, ll_close=None):
     """Simulate one race per row.
 
     Parameters
@@ -70,6 +71,11 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
     lead_bonus : float array (n,), optional
         Finish score bonus per unit share of laps led (track position: the car that
         led the race is usually near the front at the end).
+    ll_close : float array (n,), optional
+        Mean share of the laps in the closing stint led by the eventual winner
+        (the winner leads the last lap; at superspeedways that is most of what the
+        winner leads). The stint is ``ll_close * Exponential(1)`` of the laps (capped
+        at all of them); the remaining laps go through the pace allocation.
 
     Returns
     -------
@@ -95,7 +101,11 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
     exit_frac = np.where(dnf, rng.random((n, D)), 1.0)  # share of the race a DNF car completed
     pace = np.where(valid, pace, -np.inf)
     weight = np.where(valid, exit_frac, 0.0)  # a car out early could only lead early laps
-    laps_led = _alloc(rng, laps, pace, ll_kappa, ll_alpha, weight)
+    if ll_close is None:
+        close = np.zeros(n, dtype=np.int64)
+    else:
+        close = np.minimum(np.rint(ll_close * rng.standard_exponential(n) * laps), laps).astype(np.int64)
+    laps_led = _alloc(rng, laps - close, pace, ll_kappa, ll_alpha, weight)
     fastest = _alloc(rng, fl_total, pace, fl_kappa, fl_alpha, weight)
     if lead_bonus is not None:
         fin = fin + lead_bonus[:, None] * (laps_led / laps[:, None])
@@ -104,6 +114,8 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
     order = np.argsort(-score, axis=1, kind="stable")
     finish = np.empty((n, D), dtype=np.int16)
     np.put_along_axis(finish, order, np.broadcast_to(np.arange(1, D + 1, dtype=np.int16), (n, D)), axis=1)
+    if ll_close is not None:
+        laps_led[np.arange(n), order[:, 0]] += close  # the winner leads the closing stint
     return finish, laps_led, fastest, dnf
 
 
@@ -120,6 +132,8 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     probs = np.asarray(arch_params["regime_probs"], float)
     regime = rng.choice(len(REGIME_NAMES), size=n, p=probs / probs.sum()).astype(np.int8)
     P = {k: np.array([arch_params["regimes"][r][k] for r in REGIME_NAMES], float) for k in PARAM_KEYS}
+    P.update({k: np.array([arch_params["regimes"][r].get(k, d) for r in REGIME_NAMES], float)
+              for k, d in OPTIONAL_KEYS.items()})
     p_dnf = rng.beta(P["dnf_a"][regime], P["dnf_b"][regime])
     gf = rng.beta(P["gf_a"][regime], P["gf_b"][regime])
     fl_total = np.rint(gf * laps).astype(np.int64)
@@ -127,6 +141,7 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     args = dict(u=u, laps=np.full(n, laps, dtype=np.int64), p_dnf=p_dnf, rho=P["rho"][regime],
                 ll_kappa=P["ll_kappa"][regime], ll_alpha=P["ll_alpha"][regime], fl_total=fl_total,
                 fl_kappa=P["fl_kappa"][regime], fl_alpha=P["fl_alpha"][regime], lead_gain=P["lead_gain"][regime], lead_bonus=P["lead_bonus"][regime],
+                ll_close=P["ll_close"][regime],
                 dnf_shift=dnf_shift(arch_params, strength, qscore)[None, :])
     return regime, args
 

@@ -40,6 +40,9 @@ def _check_params(params: dict) -> dict:
                 v = cell.get(k)
                 if v is None or not np.isfinite(v):
                     raise InputError(f"params: archetype {a!r} regime {r!r} parameter {k!r} missing or not finite")
+            v = cell.get("ll_close", 0.0)
+            if not (np.isfinite(v) and 0.0 <= v <= 1.0):
+                raise InputError(f"params: archetype {a!r} regime {r!r} parameter 'll_close' must be in [0, 1], got {v}")
     return params
 
 
