@@ -1,0 +1,116 @@
+"""Portfolio: the optimizer's result, with per-lineup table, metrics and exposure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Portfolio:
+    """Lineups chosen by :class:`~dfslab.optimize.LeverageAwareOptimizer`.
+
+    Attributes
+    ----------
+    lineups : ndarray of int, shape (n_lineups, roster_size)
+        Row indices into ``slate.players`` in pick order (lineup 0 is the best).
+    table : pandas.DataFrame
+        One row per lineup: ``drivers`` (tuple of names), ``player_ids``,
+        ``salary``, ``projection`` (sum of the projections used for that
+        lineup), ``objective`` (projection minus the ownership penalty),
+        ``avg_own`` / ``max_own`` / ``total_own`` (projected ownership,
+        percent), ``n_low_owned``, ``leverage_score`` and ``regime``.
+    metrics : dict
+        ``avg_lineup_ownership`` / ``min_lineup_ownership`` /
+        ``max_lineup_ownership`` (over lineups of the lineup's TOTAL
+        ownership, percent), ``avg_driver_ownership`` (mean of ``avg_own``),
+        ``low_owned_drivers_used`` (distinct drivers under the low-owned
+        threshold in any lineup), ``diversification_score`` =
+        1 - sum(c^2) / (sum c)^2 over the portfolio's driver counts c
+        (1 - 1/6 = 0.833 when every lineup is the same, approaching 1 as
+        exposure spreads), ``unique_drivers``, ``mean_projection``,
+        ``max_pair_overlap``, ``method``, ``solver``, ``seconds``.
+    exposure : pandas.DataFrame
+        One row per slate driver: ``player_id``, ``name``, ``salary``,
+        ``ownership``, ``count``, ``exposure`` (fraction of lineups),
+        ``min_exposure``, ``max_exposure``; sorted by count.
+    settings : dict
+        The optimizer settings and the ownership-penalty scale used.
+    """
+
+    lineups: np.ndarray
+    table: pd.DataFrame
+    metrics: dict
+    exposure: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.lineups)
+
+    def __repr__(self) -> str:
+        m = self.metrics
+        return (f"Portfolio({len(self)} lineups, mean projection {m['mean_projection']:.2f}, "
+                f"avg lineup ownership {m['avg_lineup_ownership']:.1f}%, method={m['method']})")
+
+
+def build_portfolio(slate, spec, state, proj_by_lineup, lev_rate, settings, method, solver, seconds) -> Portfolio:
+    """Assemble the Portfolio from the optimizer state."""
+    L = np.asarray(state.lineups, dtype=np.int64).reshape(-1, spec.roster_size)
+    names = slate.players["name"].astype(str).to_numpy()
+    pids = slate.players["player_id"].astype(str).to_numpy()
+    own = spec.ownership
+    o = own[L]
+    lev = (lev_rate[L] - o).sum(axis=1)
+    table = pd.DataFrame({
+        "drivers": [tuple(names[r]) for r in L],
+        "player_ids": [tuple(pids[r]) for r in L],
+        "salary": spec.salary[L].sum(axis=1).astype(np.int64),
+        "projection": np.asarray(proj_by_lineup, dtype=np.float64),
+        "objective": np.asarray(state.objectives, dtype=np.float64),
+        "avg_own": o.mean(axis=1),
+        "max_own": o.max(axis=1),
+        "total_own": o.sum(axis=1),
+        "n_low_owned": spec.low[L].sum(axis=1).astype(np.int64),
+        "leverage_score": lev,
+        "regime": list(state.labels),
+    })
+    counts = np.bincount(L.ravel(), minlength=spec.n_players)
+    n = len(L)
+    exposure = pd.DataFrame({
+        "player_id": pids,
+        "name": names,
+        "salary": spec.salary,
+        "ownership": own,
+        "count": counts,
+        "exposure": counts / n,
+        "min_exposure": spec.min_frac,
+        "max_exposure": spec.max_frac,
+    }).sort_values(["count", "ownership"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    if n > 1:
+        onehot = np.zeros((n, spec.n_players), dtype=np.int32)
+        onehot[np.arange(n)[:, None], L] = 1
+        ov = onehot @ onehot.T
+        np.fill_diagonal(ov, 0)
+        max_ov = int(ov.max())
+    else:
+        max_ov = 0
+    tot = table["total_own"].to_numpy()
+    metrics = {
+        "n_lineups": n,
+        "avg_lineup_ownership": float(tot.mean()),
+        "min_lineup_ownership": float(tot.min()),
+        "max_lineup_ownership": float(tot.max()),
+        "avg_driver_ownership": float(table["avg_own"].mean()),
+        "low_owned_drivers_used": int(((counts > 0) & spec.low).sum()),
+        "diversification_score": float(1.0 - (counts.astype(float) ** 2).sum() / float(counts.sum()) ** 2),
+        "unique_drivers": int((counts > 0).sum()),
+        "mean_projection": float(table["projection"].mean()),
+        "mean_leverage_score": float(lev.mean()),
+        "max_pair_overlap": max_ov,
+        "method": method,
+        "solver": solver,
+        "seconds": float(seconds),
+    }
+    return Portfolio(lineups=L, table=table, metrics=metrics, exposure=exposure, settings=settings)
