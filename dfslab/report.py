@@ -79,3 +79,37 @@ def load_report_slate(slate: str = "demo", starts: str = "", projections: str = 
         s = s.with_players(p)
         s.meta.setdefault("notes", []).append("no qualifying: start positions assumed in salary order")
     return s
+
+
+def make_simulator(slate: Slate, n_scenarios: int, random_state=None):
+    """A :class:`RaceSimulator` for a report: with the real race history when the
+    slate has no ``rating`` column and the data folder is present (ratings then
+    use only races before ``slate.date``); else strengths fall back to the
+    slate's own columns (the simulator says which in ``strength_source``)."""
+    from ._config import data_dir
+    from .io import read_race_logs
+    from .racesim import RaceSimulator
+
+    sim = RaceSimulator(n_scenarios=n_scenarios, random_state=random_state)
+    has_rating = "rating" in slate.players and slate.players["rating"].notna().all()
+    if not has_rating and slate.date is not None and data_dir(required=False) is not None:
+        sim.set_history(read_race_logs())
+    return sim
+
+
+def with_projection(slate: Slate, scenarios) -> Slate:
+    """The slate with a ``projection`` column: kept when the slate has one (a
+    published or user projection drives public ownership), else the simulated mean."""
+    if "projection" in slate.players and slate.players["projection"].notna().all():
+        return slate
+    p = slate.players.copy()
+    p["projection"] = np.asarray(scenarios.points, dtype=np.float64).mean(0)
+    return slate.with_players(p)
+
+
+def unrosterable(slate: Slate) -> list[str]:
+    """Names of players without a DK id: they cannot go into a DK upload file,
+    so the report's optimizer excludes them (and says so)."""
+    if "dk_id" not in slate.players:
+        return []
+    return slate.players.loc[slate.players["dk_id"].isna(), "name"].tolist()

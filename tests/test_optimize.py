@@ -261,3 +261,16 @@ def test_benchmark_quick_runs_and_engines_agree(capsys):
     out = capsys.readouterr().out
     assert "plain sequential python-mip CBC" in out
     assert res["agree"]["plain sequential python-mip CBC"] == res["n"]
+
+
+def test_uniform_max_exposure_float():
+    import dfslab as _d
+
+    s = _d.demo_slate()
+    own = _d.estimate_ownership(s)["ownership"].to_numpy()
+    proj = s.salaries / 200.0
+    pf = _d.LeverageAwareOptimizer(n_lineups=10, max_exposure=0.3, max_overlap=5).optimize(s, proj, own)
+    counts = np.bincount(pf.lineups.ravel(), minlength=s.n_players)
+    assert counts.max() <= 3  # 0.3 x 10 lineups
+    with pytest.raises(_d.InputError, match="fraction"):
+        _d.LeverageAwareOptimizer(n_lineups=10, max_exposure=1.5).optimize(s, proj, own)

@@ -176,8 +176,9 @@ class LeverageAwareOptimizer:
         Percent ownership below which a driver counts as low-owned.
     max_total_ownership : float, optional
         Cap on the summed projected ownership of a lineup (percent).
-    min_exposure, max_exposure : dict, optional
-        Player name / player_id / dk_id -> fraction of lineups in [0, 1].
+    min_exposure, max_exposure : float or dict, optional
+        Fraction of lineups in [0, 1]: one number for every driver, or a dict
+        player name / player_id / dk_id -> fraction.
     locks, excludes : sequence
         Drivers (name / player_id / dk_id) in every lineup / in none.
     min_salary : int, optional
@@ -255,10 +256,14 @@ class LeverageAwareOptimizer:
         for nm in ("min_exposure", "max_exposure"):
             d = getattr(self, nm)
             if d is not None:
-                if not hasattr(d, "items"):
-                    raise InputError(f"{nm}: must be a dict of player -> fraction in [0, 1], got {type(d).__name__}")
-                for key, v in d.items():
-                    _frac(v, f"{nm}[{key!r}]")
+                if isinstance(d, (int, float, np.integer, np.floating)) and not isinstance(d, bool):
+                    _frac(d, nm)
+                elif not hasattr(d, "items"):
+                    raise InputError(f"{nm}: must be a fraction in [0, 1] or a dict of player -> fraction, "
+                                     f"got {type(d).__name__}")
+                else:
+                    for key, v in d.items():
+                        _frac(v, f"{nm}[{key!r}]")
         if str(self.method) not in _METHODS:
             raise InputError(f"method: must be one of {_METHODS}, got {self.method!r}")
         _mip.check_solver(self.solver)
@@ -320,6 +325,9 @@ class LeverageAwareOptimizer:
         min_frac = np.zeros(n)
         max_frac = np.ones(n)
         for d, arr, nm in ((self.min_exposure, min_frac, "min_exposure"), (self.max_exposure, max_frac, "max_exposure")):
+            if d is not None and not hasattr(d, "items"):
+                arr[:] = _frac(d, nm)  # one fraction for every driver
+                continue
             for key, v in (d or {}).items():
                 arr[idx([key], nm)] = _frac(v, f"{nm}[{key!r}]")
         min_count = np.ceil(min_frac * N - 1e-9).astype(np.int64)
