@@ -232,3 +232,36 @@ def test_single_slate_and_plain_array():
     est2 = HybridOwnershipEstimator(max_iter=10, cv=3, random_state=0).fit(one.drop(columns=["slate_id", "roster_size"]).to_numpy(), y[one.index].to_numpy())
     p = est2.predict(one.drop(columns=["slate_id", "roster_size"]).to_numpy())
     assert p.sum() == pytest.approx(y[one.index].mean() * len(one))
+
+
+def test_cqr_intervals_contain_forecast_and_are_reproducible(fitted):
+    from dfslab.ownership import ConformalQuantileIntervals
+
+    est, X, y = fitted
+    a = ConformalQuantileIntervals(max_iter=30, cv=3, random_state=0).fit(est, X, y)
+    b = ConformalQuantileIntervals(max_iter=30, cv=3, random_state=0).fit(est, X, y)
+    Xn = build_features([demo_slate(random_state=99)])
+    ua, ub = a.predict_with_uncertainty(Xn), b.predict_with_uncertainty(Xn)
+    pd.testing.assert_frame_equal(ua, ub)
+    np.testing.assert_allclose(ua["ownership"], est.predict(Xn))
+    assert ((ua.lower >= 0) & (ua.lower <= ua.ownership) & (ua.ownership <= ua.upper) & (ua.upper <= 100)).all()
+    assert ua["ownership"].sum() == pytest.approx(600.0)
+    assert len(a.corrections_) == len(a.bin_edges_) + 1 and np.isfinite(a.corrections_).all()
+    # a higher level never narrows the interval
+    wide = ConformalQuantileIntervals(level=0.95, max_iter=30, cv=3, random_state=0).fit(est, X, y)
+    uw = wide.predict_with_uncertainty(Xn)
+    assert (uw.upper - uw.lower).mean() > (ua.upper - ua.lower).mean()
+
+
+def test_cqr_bad_input(fitted):
+    from dfslab.ownership import ConformalQuantileIntervals
+
+    est, X, y = fitted
+    with pytest.raises(InputError, match="level"):
+        ConformalQuantileIntervals(level=1.5).fit(est, X, y)
+    with pytest.raises(InputError, match="bin_edges"):
+        ConformalQuantileIntervals(bin_edges=(5, 1)).fit(est, X, y)
+    with pytest.raises(InputError, match="training X, y"):
+        ConformalQuantileIntervals().fit(est, X.iloc[:50], y.iloc[:50])
+    with pytest.raises(InputError, match="not fitted"):
+        ConformalQuantileIntervals().predict_with_uncertainty(X)

@@ -148,7 +148,7 @@ def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_sal
         Xs.append(X)
         ys.append(pd.Series(y, index=X.index, name="ownership"))
         gs.append(pd.Series(date, index=X.index, name="group"))
-        metas.append({"contest_dir": d.name, "date": date, "contest_name": name, "type": contest["type"],
+        metas.append({"contest_dir": d.name, "path": str(d), "date": date, "contest_name": name, "type": contest["type"],
                       "entries": entries, "n_players": slate.n_players, "n_block": len(cs.players),
                       "n_unmatched": len(msgs), "label_sum": float(y.sum())})
     X = pd.concat(Xs)
