@@ -1,0 +1,416 @@
+"""FastAPI application: thin endpoints over dfslab's engines (no logic the library lacks)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import uuid
+import warnings
+from collections import OrderedDict
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from .. import __version__
+from .._errors import InfeasibleError, InputError
+from ..contest import ContestSimulator, FieldLineupSampler, PayoutCurveFitter
+from ..optimize import LeverageAwareOptimizer
+from ..ownership import estimate_ownership, pretrained_nascar_estimator
+from ..payouts import PayoutTable
+from ..racesim import RaceSimulator
+from ..slate import Slate
+from . import _models as M
+
+log = logging.getLogger("dfslab.api")
+
+# One heavy computation at a time per process: the engines are vectorized and use the cores;
+# parallel requests would only thrash memory. Others wait up to COMPUTE_WAIT seconds, then get 503.
+COMPUTE_WAIT = 120.0
+_COMPUTE = threading.BoundedSemaphore(1)
+FIELD_CACHE_SIZE = 8
+
+
+# ---------------------------------------------------------------------------
+# Caches shared by every app instance of the process
+
+@functools.lru_cache(maxsize=1)
+def _ownership_model():
+    """The pretrained NASCAR ownership estimator (one model; track archetype is one of its features)."""
+    return pretrained_nascar_estimator()
+
+
+@functools.lru_cache(maxsize=1)
+def _payout_fitter() -> PayoutCurveFitter:
+    """Per-tier payout-curve parameters, fitted offline on the real DK GPP tables (shipped JSON)."""
+    return PayoutCurveFitter().load()
+
+
+@functools.lru_cache(maxsize=64)
+def _fitted_payouts(entries: int, entry_fee: float, rake: float | None, tier: str | None) -> PayoutTable:
+    return _payout_fitter().generate(entries=entries, entry_fee=entry_fee, rake=rake, tier=tier)
+
+
+_field_cache: OrderedDict = OrderedDict()
+_field_lock = threading.Lock()
+
+
+def _field_sampler(slate: Slate, own: np.ndarray) -> FieldLineupSampler:
+    """A calibrated field sampler per (drivers, salaries, ownership), LRU-cached: calibration is the slow part."""
+    key = (tuple(slate.players.player_id), tuple(slate.salaries.tolist()), tuple(np.round(own, 4).tolist()))
+    with _field_lock:
+        if key in _field_cache:
+            _field_cache.move_to_end(key)
+            return _field_cache[key]
+    fs = FieldLineupSampler(slate, own, random_state=0, n_calibration=5000, max_seconds=5.0).fit()
+    with _field_lock:
+        _field_cache[key] = fs
+        while len(_field_cache) > FIELD_CACHE_SIZE:
+            _field_cache.popitem(last=False)
+    return fs
+
+
+def clear_caches() -> None:
+    """Drop every cached model (tests, or after updating shipped parameters)."""
+    _ownership_model.cache_clear()
+    _payout_fitter.cache_clear()
+    _fitted_payouts.cache_clear()
+    with _field_lock:
+        _field_cache.clear()
+
+
+# ---------------------------------------------------------------------------
+# Request -> library objects
+
+def _slate(drivers: list[M.DriverIn], race: M.RaceIn) -> Slate:
+    players = pd.DataFrame({
+        "player_id": [d.id for d in drivers],
+        "name": [d.name for d in drivers],
+        "salary": [d.salary for d in drivers],
+        "position": "D",
+        "start": [d.start for d in drivers],
+    })
+    if drivers[0].projection is not None:
+        players["projection"] = [d.projection for d in drivers]
+    return Slate(players, archetype=race.track_archetype, race_laps=race.race_laps, series=race.series,
+                 track=race.track, name="api")
+
+
+def _ownership(slate: Slate, given) -> np.ndarray:
+    if given is not None:
+        return np.asarray(given, dtype=float)
+    return estimate_ownership(slate, estimator=_ownership_model())["ownership"].to_numpy(dtype=float)
+
+
+def _simulate(slate: Slate, n_scenarios: int, random_state: int, projections=None):
+    if slate.race_laps is None:
+        raise InputError("race.race_laps is needed to simulate races; give it, or give scenario_driver_scores")
+    return RaceSimulator(n_scenarios=n_scenarios, random_state=random_state).simulate(slate, projections=projections)
+
+
+def _warn_notes(caught) -> list[str]:
+    seen: list[str] = []
+    for w in caught:
+        msg = str(w.message).strip().splitlines()[0][:300] if str(w.message).strip() else type(w.message).__name__
+        if msg not in seen:
+            seen.append(msg)
+    return seen
+
+
+def _fmt(x) -> float:
+    return float(x) if np.isfinite(x) else 0.0
+
+
+# ---------------------------------------------------------------------------
+# Error responses
+
+def _validation_detail(errors) -> list[dict]:
+    # No "input" echo: a bad scenario matrix would be sent back whole.
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
+
+
+def _guarded(fn):
+    """Run an endpoint body: serialise heavy work, map library errors to HTTP codes, hide stack traces."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if not _COMPUTE.acquire(timeout=COMPUTE_WAIT):
+            return JSONResponse(status_code=503, content={"detail": "server busy with another computation; retry later"})
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out = fn(*args, **kwargs)
+            if hasattr(out, "notes"):
+                out.notes = list(dict.fromkeys(list(out.notes) + _warn_notes(caught)))
+            return out
+        except InfeasibleError as e:
+            return JSONResponse(status_code=400, content={"detail": f"infeasible: {e}"})
+        except InputError as e:
+            return JSONResponse(status_code=422, content={"detail": [{"loc": ["body"], "msg": str(e), "type": "input_error"}]})
+        except Exception:  # unexpected: log it all, send a short reference
+            ref = uuid.uuid4().hex[:12]
+            log.exception("unhandled error in %s (ref %s)", fn.__name__, ref)
+            return JSONResponse(status_code=500, content={"detail": f"internal server error (ref {ref}); see the server log"})
+        finally:
+            _COMPUTE.release()
+
+    return wrapper
+
+
+class BodySizeLimit:
+    """ASGI middleware: 413 for request bodies over ``max_bytes`` (Content-Length or streamed)."""
+
+    def __init__(self, app, max_bytes: int = M.MAX_BODY_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        too_big = JSONResponse(status_code=413, content={"detail": f"request body over {self.max_bytes:,} bytes"})
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    n = int(v)
+                except ValueError:
+                    return await JSONResponse(status_code=400, content={"detail": "bad Content-Length"})(scope, receive, send)
+                if n > self.max_bytes:
+                    return await too_big(scope, receive, send)
+        chunks, total = [], 0
+        while True:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return
+            body = msg.get("body", b"")
+            total += len(body)
+            if total > self.max_bytes:
+                return await too_big(scope, receive, send)
+            chunks.append(body)
+            if not msg.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+# ---------------------------------------------------------------------------
+# Endpoint bodies
+
+def _run_ownership(req: M.OwnershipRequest) -> M.OwnershipResponse:
+    slate = _slate(req.drivers, req.race)
+    df = estimate_ownership(slate, estimator=_ownership_model(), level=req.level,
+                            contest={"type": req.contest.type, "entries": req.contest.entries})
+    preds = []
+    for d, row in zip(req.drivers, df.itertuples(index=False)):
+        p = M.OwnershipPrediction(driver_id=d.id, name=d.name, salary=d.salary, ownership_percent=float(row.ownership))
+        if req.include_uncertainty:
+            p.uncertainty_lower, p.uncertainty_upper, p.std = float(row.lower), float(row.upper), float(row.std)
+        preds.append(p)
+    return M.OwnershipResponse(ownership_predictions=preds, total_ownership=float(df.ownership.sum()),
+                               roster_size=slate.rules.roster_size,
+                               level=req.level if req.include_uncertainty else None,
+                               model="pretrained NASCAR HybridOwnershipEstimator (GLM + Poisson regression, stacked)")
+
+
+def _run_contest(req: M.ContestSimRequest) -> M.ContestSimResponse:
+    slate = _slate(req.drivers, req.race)
+    own = _ownership(slate, req.ownership_estimates)
+    notes: list[str] = []
+    if req.scenario_driver_scores is not None:
+        points = np.asarray(req.scenario_driver_scores, dtype=float)
+    else:
+        proj = slate.players["projection"].to_numpy(float) if "projection" in slate.players else None
+        sc = _simulate(slate, req.n_scenarios, req.random_state, proj)
+        points = sc.points
+        notes.append(f"{req.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {sc.strength_source})")
+    n_my = len(req.my_lineups)
+    if req.payout_rows is not None:
+        table = PayoutTable.from_rows([(r.place_lo, r.place_hi, r.payout) for r in req.payout_rows])
+        tier = None
+    else:
+        tier = req.contest_size_tier or _payout_fitter().tier_of(req.field_size)
+        table = _fitted_payouts(req.field_size, float(req.entry_fee), req.rake, tier)
+    pos = {pid: i for i, pid in enumerate(slate.players.player_id)}
+    mine = np.array([[pos[x] for x in lu] for lu in req.my_lineups], dtype=np.int64)
+    sim = ContestSimulator(table, field_size=req.field_size - n_my, entry_fee=req.entry_fee,
+                           n_field_draws=req.n_contest_sims, random_state=req.random_state, progress=False)
+    res = sim.simulate(mine, points, _field_sampler(slate, own), slate=slate)
+    p = res.portfolio
+
+    def rates(m) -> dict:
+        # Library rates are percent; the API reports fractions.
+        return dict(roi=_fmt(m["roi_mean"]), roi_se=_fmt(m["roi_se"]), roi_std=_fmt(m["roi_std"]),
+                    roi_lower_5=_fmt(m["roi_p5"]), roi_upper_95=_fmt(m["roi_p95"]),
+                    cash_pct=_fmt(m["cash_pct"]) / 100, cash_se=_fmt(m["cash_se"]) / 100,
+                    win_prob=_fmt(m["win_pct"]) / 100, win_se=_fmt(m["win_se"]) / 100,
+                    top1_pct=_fmt(m["top1_pct"]) / 100, best_rank=int(m["best_rank"]),
+                    worst_rank=int(m["worst_rank"]), best_payout=_fmt(m["best_payout"]))
+
+    per = [M.LineupContestResult(lineup=list(lu), **rates(row))
+           for lu, row in zip(req.my_lineups, res.per_lineup.to_dict("records"))]
+    return M.ContestSimResponse(
+        **rates(p), n_simulations=int(p["n_simulations"]), n_scenarios=int(points.shape[0]),
+        n_contest_sims=req.n_contest_sims, field_size=req.field_size, n_opponents=req.field_size - n_my,
+        entry_fee=req.entry_fee, contest_size_tier=tier, prize_pool=float(table.pool), n_paid=int(table.n_paid),
+        per_lineup=per, ownership_used=own.tolist(), notes=notes + [str(n) for n in res.notes],
+    )
+
+
+def _run_optimize(req: M.LeverageOptimizeRequest) -> M.LeverageOptimizeResponse:
+    slate = _slate(req.drivers, req.race)
+    own = _ownership(slate, req.ownership_estimates)
+    notes: list[str] = []
+    has_proj = "projection" in slate.players
+    scen = None
+    if req.scenario_driver_scores is not None:
+        pts = np.asarray(req.scenario_driver_scores, dtype=float)
+        if req.scenario_regimes is not None:
+            names = ("dominator", "chaos", "fuel_mileage")
+            scen = SimpleNamespace(points=pts, regime=np.array([names.index(r) for r in req.scenario_regimes], np.int8),
+                                   regime_names=names)
+        else:
+            scen = SimpleNamespace(points=pts)
+    elif req.use_regime_allocation or not has_proj:
+        proj_in = slate.players["projection"].to_numpy(float) if has_proj else None
+        scen = _simulate(slate, req.n_scenarios, req.random_state, proj_in)
+        notes.append(f"{req.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {scen.strength_source})")
+    if has_proj:
+        proj, source = slate.players["projection"].to_numpy(float), "drivers[].projection"
+    elif req.scenario_driver_scores is not None:
+        proj, source = scen.points.mean(axis=0), "mean of scenario_driver_scores"
+    else:
+        proj, source = np.asarray(scen.points, float).mean(axis=0), "mean of simulated races"
+    opt = LeverageAwareOptimizer(
+        n_lineups=req.n_lineups, leverage_penalty=req.leverage_penalty, max_overlap=req.max_overlap,
+        # API fractions -> library percent
+        max_ownership_per_driver=None if req.max_ownership_per_driver is None else 100.0 * req.max_ownership_per_driver,
+        min_low_owned=req.min_low_ownership_drivers, low_owned_threshold=100.0 * req.low_ownership_threshold,
+        max_total_ownership=None if req.max_total_ownership is None else 100.0 * req.max_total_ownership,
+        random_state=req.random_state,
+    )
+    if req.use_regime_allocation:
+        pf = opt.optimize_regime_aware(slate, scen, own)
+    else:
+        pf = opt.optimize(slate, proj, own)
+    players = slate.players
+    lineups = []
+    for lu, row in zip(pf.lineups, pf.table.to_dict("records")):
+        lineups.append(M.LineupWithLeverage(
+            drivers=[M.DriverInLineup(driver_id=str(players.player_id[i]), name=str(players.name[i]),
+                                      salary=int(players.salary[i]), ownership=float(own[i]), projection=float(proj[i]))
+                     for i in lu],
+            total_projected_points=float(row["projection"]), total_salary=int(row["salary"]),
+            avg_ownership=float(row["avg_own"]), max_ownership=float(row["max_own"]),
+            total_ownership=float(row["total_own"]), n_low_owned=int(row["n_low_owned"]),
+            leverage_score=float(row["leverage_score"]), objective=float(row["objective"]),
+            regime=row.get("regime") or None,
+        ))
+    m = pf.metrics
+    return M.LeverageOptimizeResponse(
+        lineups=lineups,
+        portfolio_metrics=M.PortfolioMetrics(
+            n_lineups=int(m["n_lineups"]), unique_drivers=int(m["unique_drivers"]),
+            mean_projection=float(m["mean_projection"]), mean_leverage_score=float(m["mean_leverage_score"]),
+            max_pair_overlap=int(m["max_pair_overlap"]), method=str(m["method"]), seconds=float(m["seconds"])),
+        ownership_metrics=M.OwnershipMetrics(
+            avg_lineup_ownership=float(m["avg_lineup_ownership"]), min_lineup_ownership=float(m["min_lineup_ownership"]),
+            max_lineup_ownership=float(m["max_lineup_ownership"]), avg_driver_ownership=float(m["avg_driver_ownership"]),
+            low_ownership_driver_count=int(m["low_owned_drivers_used"]),
+            diversification_score=float(m["diversification_score"])),
+        ownership_used=own.tolist(), projections_used=np.asarray(proj, float).tolist(), projection_source=source,
+        notes=notes,
+    )
+
+
+# ---------------------------------------------------------------------------
+
+_LIMITS = {
+    "max_drivers": M.MAX_DRIVERS, "max_lineups": M.MAX_LINEUPS, "max_scenarios_simulated": M.MAX_SCENARIOS,
+    "max_scenario_rows_in_body": M.MAX_SCENARIO_ROWS, "max_field_size": M.MAX_FIELD_SIZE,
+    "max_contest_sims": M.MAX_CONTEST_SIMS, "max_scenarios_x_field_x_sims": M.MAX_CONTEST_WORK,
+    "max_field_size_x_sims": M.MAX_FIELD_ENTRIES, "max_scenarios_x_sims_x_lineups": M.MAX_RESULT_CELLS, "max_body_bytes": M.MAX_BODY_BYTES,
+}
+
+_DESCRIPTION = f"""
+REST API over dfslab's NASCAR DraftKings engines (ownership, contest simulation, leverage-aware optimization).
+
+**Units.** Ownership estimates are PERCENT of entries per driver (0-100), summing to 100 x roster size = 600.
+`leverage_penalty`, `max_ownership_per_driver`, `low_ownership_threshold` and the contest rates
+(`cash_pct`, `win_prob`, `top1_pct`) are FRACTIONS in [0, 1]; `max_total_ownership` is a fraction summed over six
+drivers, in [0, 6]. ROI is a fraction (0.25 = +25%). Lineups are lists of driver ids.
+
+**Errors.** 422: invalid request (`detail[].loc` names the field) or input the library rejects;
+400: infeasible optimization (the reason says which rule binds); 413: body too large; 503: busy;
+500: unexpected (a short reference; details only in the server log).
+
+**Limits** (one request cannot exhaust memory or run for minutes): at most {M.MAX_DRIVERS} drivers,
+{M.MAX_LINEUPS} lineups, {M.MAX_SCENARIOS:,} simulated scenarios ({M.MAX_SCENARIO_ROWS:,} given in the body),
+field_size {M.MAX_FIELD_SIZE:,}, n_contest_sims {M.MAX_CONTEST_SIMS}, n_scenarios x field_size x n_contest_sims
+<= {M.MAX_CONTEST_WORK:,}, field_size x n_contest_sims <= {M.MAX_FIELD_ENTRIES:,},
+n_scenarios x n_contest_sims x n_lineups <= {M.MAX_RESULT_CELLS:,}, body
+<= {M.MAX_BODY_BYTES // 2**20} MiB. One computation runs at a time per process.
+"""
+
+_ERRS = {400: {"model": M.ErrorResponse, "description": "Infeasible optimization"},
+         413: {"model": M.ErrorResponse, "description": "Body too large"},
+         422: {"model": M.ErrorResponse, "description": "Invalid request"},
+         500: {"model": M.ErrorResponse, "description": "Unexpected server error"},
+         503: {"model": M.ErrorResponse, "description": "Busy"}}
+
+
+def create_app() -> FastAPI:
+    """Build the FastAPI application (models are cached per process, shared by every app).
+
+    Examples
+    --------
+    >>> app = create_app()
+    >>> sorted(p for p in app.openapi()["paths"])
+    ['/contest-sim', '/health', '/optimize-with-leverage', '/ownership']
+    """
+    app = FastAPI(title="dfslab API", version=__version__, description=_DESCRIPTION)
+    app.add_middleware(BodySizeLimit, max_bytes=M.MAX_BODY_BYTES)
+
+    @app.exception_handler(RequestValidationError)
+    async def _on_validation(request, exc: RequestValidationError):
+        return JSONResponse(status_code=422, content={"detail": _validation_detail(exc.errors())})
+
+    @app.exception_handler(Exception)
+    async def _on_error(request, exc: Exception):  # last resort (errors outside the guarded bodies)
+        ref = uuid.uuid4().hex[:12]
+        log.error("unhandled error (ref %s)", ref, exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": f"internal server error (ref {ref}); see the server log"})
+
+    @app.get("/health", response_model=M.HealthResponse, summary="Liveness and the request limits")
+    def health():
+        return M.HealthResponse(status="ok", version=__version__, limits={k: float(v) for k, v in _LIMITS.items()})
+
+    @app.post("/ownership", response_model=M.OwnershipResponse, responses=_ERRS,
+              summary="Ownership forecast (percent of entries, sums to 600)")
+    @_guarded
+    def ownership(req: M.OwnershipRequest):
+        return _run_ownership(req)
+
+    @app.post("/contest-sim", response_model=M.ContestSimResponse, responses=_ERRS,
+              summary="Simulate my lineups in a GPP against a sampled field")
+    @_guarded
+    def contest_sim(req: M.ContestSimRequest):
+        return _run_contest(req)
+
+    @app.post("/optimize-with-leverage", response_model=M.LeverageOptimizeResponse, responses=_ERRS,
+              summary="Leverage-aware lineup portfolio")
+    @_guarded
+    def optimize_with_leverage(req: M.LeverageOptimizeRequest):
+        return _run_optimize(req)
+
+    return app
