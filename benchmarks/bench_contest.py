@@ -7,6 +7,7 @@ Usage: python benchmarks/bench_contest.py [--quick]
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 import tracemalloc
@@ -44,13 +45,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
+    # 2 shared cores: report the load so figures from a busy moment are recognisable
+    print("load average (1/5/15 min) at start: " + " / ".join(f"{x:.2f}" for x in os.getloadavg()))
     slate = demo_slate()
     own = np.clip(np.exp(1.2 * slate.players["rating"].to_numpy()), 0, None)
     ref = FieldLineupSampler(slate, np.full(slate.n_players, 600 / slate.n_players), random_state=5,
                              match_ownership=False)
     ref.logw_ = np.log(own)
     own = ref.ownership_of(ref.sample(20000), slate.n_players)
+    t0 = time.perf_counter()
     fs = FieldLineupSampler(slate, own, random_state=0).fit()
+    print(f"field sampler fit: {time.perf_counter() - t0:.2f} s ({fs.n_iter_} iterations, "
+          f"calibration gap {fs.calibration_error_:.2f} pp)")
     t0 = time.perf_counter()
     fs.sample(10_000, random_state=3)
     print(f"field sampler: 10,000 entries in {time.perf_counter() - t0:.2f} s")
@@ -63,6 +69,7 @@ def main():
         print(f"ratio 10,000 / 1,000 scenarios: {full / base:.1f}x (linear = 10x)")
         run(150, 100_000, 1_000, 1, fs, slate)
     print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print("load average (1/5/15 min) at end: " + " / ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

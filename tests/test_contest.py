@@ -114,14 +114,49 @@ def test_field_mlb_slots_legal():
     sal[:8] = rng.integers(70, 120, 8) * 100
     s = Slate(pd.DataFrame({"name": [f"p{i}" for i in range(len(pos))], "salary": sal, "position": pos}),
               rules=MLB_CLASSIC)
-    ref = FieldLineupSampler(s, np.full(len(pos), 1000 / len(pos)), random_state=1, match_ownership=False,
-                             salary_left_scale=None)
+    # target = ownership of a cap-spending reference field (same salary behaviour as the sampler)
+    ref = FieldLineupSampler(s, np.full(len(pos), 1000 / len(pos)), random_state=1, match_ownership=False)
     ref.logw_ = rng.normal(0, 1, len(pos))
     own = ref.ownership_of(ref.sample(8000), len(pos))
     fs = FieldLineupSampler(s, own, random_state=0, n_calibration=5000).fit()
     F = fs.sample(5000, random_state=2)
     check_lineups(F, s)
     assert np.abs(fs.ownership_of(F, len(pos)) - own).max() <= 1.0
+
+
+def test_field_duplicates_and_salary_realism(fitted, slate):
+    from dfslab.contest import field_stats
+    fs, own = fitted
+    F = fs.sample(10_000, random_state=4)
+    st = field_stats(F, slate.salaries)
+    # the default field spends the cap like real fields (real MLB GPPs: median $100 left)
+    assert st["salary_left_p50"] <= 300 and st["salary_left_p90"] <= 1500
+    # deliberate copies on top of chance duplicates; groups of 3+ exist (multi-entry / optimizer chalk)
+    fs0 = FieldLineupSampler(slate, own, random_state=0, dup_prob=0.0).fit()
+    st0 = field_stats(fs0.sample(10_000, random_state=4), slate.salaries)
+    assert st["dup_share"] > st0["dup_share"] + 0.01
+    assert st["dup_ge3_share"] > 0 and st["max_group"] >= 3
+
+
+def test_salary_tilt_spends_more_of_the_cap(slate):
+    from dfslab.contest import field_stats
+    own = _reference_ownership(slate, n=5000)
+    left = {}
+    for scale in (None, 150.0):
+        fs = FieldLineupSampler(slate, own, random_state=0, salary_left_scale=scale, match_ownership=False,
+                                n_calibration=3000).fit()
+        left[scale] = field_stats(fs.sample(5000, random_state=1), slate.salaries)["salary_left_mean"]
+    assert left[150.0] < left[None]
+
+
+def test_fit_has_no_rejection_and_stops(slate):
+    # near-uniform ownership: the old rejection sampler accepted ~1.6% of lineups; the budget DP accepts all
+    own = np.full(slate.n_players, 600 / slate.n_players)
+    fs = FieldLineupSampler(slate, own, random_state=0, n_calibration=2000, max_iter=5).fit()
+    assert fs.acceptance_ == 1.0 and fs.n_iter_ <= 5
+    F = fs.sample(3000, random_state=0)
+    check_lineups(F, slate)
+    assert np.abs(fs.ownership_of(F, slate.n_players) - own).max() <= 1.0
 
 
 def test_field_bad_inputs(slate):
@@ -132,6 +167,10 @@ def test_field_bad_inputs(slate):
     fs = FieldLineupSampler(slate, np.full(slate.n_players, 600 / slate.n_players))
     with pytest.raises(InputError, match="n_entries"):
         fs.sample(0)
+    with pytest.raises(InputError, match="dup_prob"):
+        FieldLineupSampler(slate, np.full(slate.n_players, 600 / slate.n_players), dup_prob=1.0)
+    with pytest.raises(InputError, match="dup_tail"):
+        FieldLineupSampler(slate, np.full(slate.n_players, 600 / slate.n_players), dup_tail=0)
 
 
 # ---------------------------------------------------------------- payout curves

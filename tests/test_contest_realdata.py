@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import dfslab
-from dfslab.contest import ContestSimulator, rank_and_pay
+from dfslab.contest import (ContestSimulator, evaluate_payout_fit, load_contest_field, rank_and_pay,
+                            summarize_field_realism, validate_field_realism)
 
 pytestmark = pytest.mark.realdata
 DATA = dfslab.data_dir(required=False)
@@ -87,3 +88,42 @@ def test_validate_script_quick():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "salary_left" in out.stdout and "held-out" in out.stdout
+
+
+def test_contest_field_matching_namesakes_and_accents():
+    # 'Jose Ramirez' SP and 3B are both in this slate: told apart by the slots they were used in
+    cf = load_contest_field("mlb/2017-06-03__MLB_125KPerfectGame_Early__333.00")
+    names = cf.slate.players["name"].tolist()
+    assert sum(n == "Jose Ramirez" for n in names) <= 2
+    assert cf.notes == [] and cf.lineups.shape == (416, 10)
+    assert np.isclose(cf.ownership.sum(), 1000.0)
+    dfslab.check_lineups(cf.lineups, cf.slate)  # real lineups are legal on the matched slate (cap, slots)
+    # an unmatched rostered player: its entries are dropped and the drop is reported, never silent
+    cf2 = load_contest_field("mlb/2017-07-29__MLB_500SoloShot_AllDay__1.00")
+    assert len(cf2.notes) == 1 and "dropped 20 of 587" in cf2.notes[0]
+
+
+@pytest.fixture(scope="module")
+def quick_realism():
+    return validate_field_realism(quick=True)
+
+
+def test_field_realism_quick(quick_realism):
+    df = quick_realism
+    assert len(df) == 3 and set(df.sport) == {"MLB", "NFL"} and df.is_cash.any()
+    # ownership matched (small contests: one lineup is 0.2-0.4 pp)
+    assert (df.own_maxerr < 2.0).all()
+    gpp = df[~df.is_cash]
+    assert (gpp.sim_dup_share > 0).all()
+    mlb = gpp[gpp.sport == "MLB"].iloc[0]
+    assert abs(mlb.sim_salary_left_p50 - mlb.real_salary_left_p50) <= 200
+    assert (abs(df.sim_overlap_mean - df.real_overlap_mean) < 0.2).all()
+    summ = summarize_field_realism(df)
+    assert {"real_median", "sim_median", "median_gap"} <= set(summ.columns)
+
+
+def test_payout_fit_quick():
+    per, summ, fitter = evaluate_payout_fit(quick=True)
+    assert set(summ.tier) == {"small", "medium", "large"}
+    top10 = summ[summ.metric == "share_top10"]
+    assert (top10.median_abs_err < 0.06).all()

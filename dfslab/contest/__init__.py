@@ -6,9 +6,16 @@ __all__ = ["count_better_tied", "rank_and_pay", "split_prizes"]
 from ._simulator import ContestResult, ContestSimulator
 
 __all__ += ["ContestResult", "ContestSimulator"]
-from ._field import FieldLineupSampler
+from ._field import FieldLineupSampler, default_field_params
 
-__all__ += ["FieldLineupSampler"]
+__all__ += ["FieldLineupSampler", "default_field_params"]
 from ._payout_curve import PayoutCurveFitter
 
 __all__ += ["PayoutCurveFitter"]
+from ._validate import (ContestField, dup_groups, evaluate_payout_fit, field_stats, fit_duplication,
+                        load_contest_field, overlap_counts, reproduce_real_contests, roi_identity_check,
+                        summarize_field_realism, validate_field_realism)
+
+__all__ += ["ContestField", "dup_groups", "evaluate_payout_fit", "field_stats", "fit_duplication",
+            "load_contest_field", "overlap_counts", "reproduce_real_contests", "roi_identity_check",
+            "summarize_field_realism", "validate_field_realism"]

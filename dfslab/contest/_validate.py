@@ -1,0 +1,391 @@
+"""Validation of the contest engine on the real DK contests (field realism, payout-curve fit, reproduction).
+
+Library side of ``scripts/validate_contests.py`` and ``notebooks/contest_validation.ipynb``:
+every function returns DataFrames; nothing prints.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._config import data_dir
+from .._errors import DataFileError, InputError
+from ..io import read_contest_standings, read_dk_salaries
+from ..payouts import load_real_payout_tables, read_payout_table
+from ..rules import NFL_CLASSIC
+from ..slate import Slate
+from ._field import FieldLineupSampler, _zipf_pmf
+from ._payout_curve import PayoutCurveFitter, table_features
+from ._ranking import rank_and_pay
+
+_CASH = re.compile(r"double\s*up|doubleup|50/50|fifty|triple\s*up|head.to.head", re.I)
+
+
+def is_cash_contest(name: str) -> bool:
+    """Double-ups, 50/50s, triple-ups, head-to-heads (flat payouts: not GPPs).
+
+    Examples
+    --------
+    >>> is_cash_contest("MLB$5DoubleUp"), is_cash_contest("NFL$25KHailMary")
+    (True, False)
+    """
+    return bool(_CASH.search(str(name)))
+
+
+@dataclass
+class ContestField:
+    """A real contest's field on its own slate.
+
+    ``slate`` holds the players someone rostered (MLB: salary and position
+    from the folder's DKSalaries.csv; NFL: positions from the slots used,
+    salaries unknown = 1, cap never binds); ``lineups`` are the non-blank
+    entries as row indices into it; ``ownership`` = percent of those entries.
+    """
+
+    contest_dir: str
+    sport: str
+    contest_name: str
+    entry_fee: float
+    slate: Slate
+    lineups: np.ndarray
+    ownership: np.ndarray
+    has_salaries: bool
+    notes: list = field(default_factory=list)
+
+    @property
+    def is_cash(self) -> bool:
+        return is_cash_contest(self.contest_name)
+
+
+def contest_index(root=None) -> pd.DataFrame:
+    """``dk_contests/contests.csv`` with an ``is_cash`` column."""
+    root = Path(root) if root is not None else data_dir()
+    idx = pd.read_csv(root / "dk_contests" / "contests.csv")
+    idx["is_cash"] = idx["contest_name"].map(is_cash_contest)
+    return idx
+
+
+def load_contest_field(contest_dir, root=None) -> ContestField:
+    """Read a real contest's entries onto a slate (players matched as :mod:`dfslab.ownership`'s loader does).
+
+    MLB block players are matched to DKSalaries.csv by name with accents and
+    punctuation removed, namesakes told apart by the slots they were used in.
+    Entries rostering a player absent from the salary file are dropped and
+    the drop is recorded in ``notes`` (never silent).
+
+    Examples
+    --------
+    >>> import dfslab
+    >>> if dfslab.data_dir(required=False) is not None:
+    ...     cf = load_contest_field("mlb/2017-04-28__MLB_2KSoloShot_Night__1.00")
+    ...     print(cf.lineups.shape[1], round(float(cf.ownership.sum())))
+    ... else:
+    ...     print(10, 1000)
+    10 1000
+    """
+    from ..ownership._data import _match  # the ownership loader's matching (accents, namesakes)
+
+    root = Path(root) if root is not None else data_dir()
+    idx = contest_index(root).set_index("contest_dir")
+    key = str(contest_dir)
+    if key not in idx.index:
+        raise InputError(f"contest_dir {key!r} is not listed in {root / 'dk_contests' / 'contests.csv'}")
+    meta = idx.loc[key]
+    folder = root / "dk_contests" / key
+    cs = read_contest_standings(folder / "contest-standings.csv")
+    L = cs.lineups[cs.lineups[:, 0] >= 0]
+    notes = []
+    has_sal = (folder / "DKSalaries.csv").is_file()
+    if has_sal:
+        sal_slate = read_dk_salaries(folder / "DKSalaries.csv", rules=cs.rules, name=folder.name)
+        rows, msgs = _match(cs, sal_slate)
+        bad = (rows[L] < 0).any(1)
+        if bad.any():
+            notes.append(f"dropped {int(bad.sum())} of {len(L)} entries ({bad.mean():.1%}) rostering a player "
+                         f"not matched in DKSalaries.csv: {'; '.join(msgs[:2])}")
+            L = L[~bad]
+        Ls = rows[L]
+        used = np.unique(Ls)
+        players = sal_slate.players.iloc[used].reset_index(drop=True)
+        lut = np.full(sal_slate.n_players, -1, dtype=np.int64)
+        lut[used] = np.arange(len(used))
+        L = lut[Ls]
+        slate = Slate(players[["player_id", "name", "salary", "position"]], rules=cs.rules, name=folder.name)
+    else:
+        if cs.rules.name != NFL_CLASSIC.name:
+            raise DataFileError(folder / "DKSalaries.csv", "file not found (only NFL contests may lack it)")
+        used = np.unique(L)
+        lut = np.full(len(cs.players), -1, dtype=np.int64)
+        lut[used] = np.arange(len(used))
+        L = lut[L]
+        pos = np.full(len(used), "", dtype=object)
+        for j, s in enumerate(cs.rules.slots):
+            if s != "FLEX":
+                pos[np.unique(L[:, j])] = s
+        pos[pos == ""] = "WR"
+        names = cs.players["name"].to_numpy()[used]
+        players = pd.DataFrame({"player_id": [str(i) for i in range(len(used))], "name": names, "salary": 1,
+                                "position": pos})
+        slate = Slate(players, rules=cs.rules, name=folder.name)
+        notes.append("no DKSalaries.csv: salaries unknown, cap not modelled; positions from the slots used")
+    own = 100.0 * np.bincount(L.ravel(), minlength=slate.n_players) / len(L)
+    return ContestField(key, str(meta["sport"]), str(meta["contest_name"]), float(meta["entry_fee"]), slate, L,
+                        own, has_sal, notes)
+
+
+def overlap_counts(lineups, n_pairs: int = 20_000, random_state=0) -> np.ndarray:
+    """Players shared by random pairs of distinct entries (one count per pair)."""
+    L = np.sort(np.asarray(lineups), 1)
+    rng = np.random.default_rng(random_state)
+    a, b = rng.integers(0, len(L), (2, n_pairs))
+    ok = a != b
+    return (L[a[ok]][:, :, None] == L[b[ok]][:, None, :]).any(2).sum(1)
+
+
+def dup_groups(lineups) -> np.ndarray:
+    """Size of the group of identical lineups each entry belongs to (1 = unique)."""
+    srt = np.sort(np.asarray(lineups), 1)
+    _, inv, cnt = np.unique(srt, axis=0, return_inverse=True, return_counts=True)
+    return cnt[inv.ravel()]
+
+
+def field_stats(lineups, salaries=None, cap: int = 50_000, n_pairs: int = 20_000, random_state=0) -> dict:
+    """Duplicated-lineup share, pairwise overlap and (with salaries) salary-left quantiles of a field.
+
+    Examples
+    --------
+    >>> L = np.array([[0, 1], [1, 0], [2, 3], [0, 2]])
+    >>> s = field_stats(L, salaries=np.array([10, 20, 30, 40]), cap=70)
+    >>> s["dup_share"], s["salary_left_p50"]
+    (0.5, 35.0)
+    """
+    L = np.asarray(lineups)
+    g = dup_groups(L)
+    ov = overlap_counts(L, n_pairs, random_state)
+    R = L.shape[1]
+    out = {"dup_share": float((g > 1).mean()), "dup_ge3_share": float((g >= 3).mean()), "max_group": int(g.max()),
+           "overlap_mean": float(ov.mean()), "overlap_p90": float(np.percentile(ov, 90)),
+           "overlap_ge_half": float((ov >= (R + 1) // 2).mean())}
+    if salaries is not None:
+        left = cap - np.asarray(salaries)[L].sum(1)
+        out.update({"salary_left_p10": float(np.percentile(left, 10)), "salary_left_p50": float(np.median(left)),
+                    "salary_left_p90": float(np.percentile(left, 90)), "salary_left_mean": float(left.mean())})
+    return out
+
+
+def _quick_contests(idx: pd.DataFrame) -> list:
+    # smallest GPP per sport + smallest cash contest: covers MLB salaries, NFL without, and the cash regime
+    out = []
+    for sport in ("MLB", "NFL"):
+        g = idx[(idx.sport == sport) & ~idx.is_cash].sort_values("entries")
+        out += g.contest_dir.head(1).tolist()
+    out += idx[(idx.sport == "MLB") & idx.is_cash].sort_values("entries").contest_dir.head(1).tolist()
+    return out
+
+
+def validate_field_realism(quick: bool = False, contests=None, random_state: int = 0, return_fields: bool = False,
+                           n_calibration: int | None = None, **sampler_kw):
+    """Sample a field from each real contest's actual ownership and compare it with the real entries.
+
+    Parameters
+    ----------
+    quick : bool
+        3 small contests (one MLB GPP, one NFL GPP, one MLB cash) and a
+        2,000-lineup calibration field, instead of all contests.
+    contests : list of str, optional
+        ``contest_dir`` values (default: all of ``contests.csv``, or the quick set).
+    return_fields : bool
+        Also return ``{contest_dir: (ContestField, sampled lineups)}`` for plots.
+    **sampler_kw
+        Passed to :class:`FieldLineupSampler` (e.g. ``dup_prob=0``).
+
+    Returns
+    -------
+    DataFrame
+        One row per contest: contest_dir, sport, is_cash, entries, own_maxerr
+        (pp, sampled vs real), seconds, notes and ``real_<stat>`` /
+        ``sim_<stat>`` for every :func:`field_stats` statistic (salary-left
+        stats NaN for NFL).
+    """
+    idx = contest_index()
+    if contests is None:
+        contests = _quick_contests(idx) if quick else idx.contest_dir.tolist()
+    ncal = n_calibration or (2000 if quick else 5000)
+    rows, fields = [], {}
+    for i, cdir in enumerate(contests):
+        t0 = time.perf_counter()
+        cf = load_contest_field(cdir)
+        kw = dict(sampler_kw)
+        if not cf.has_salaries:
+            kw["salary_left_scale"] = None
+        fs = FieldLineupSampler(cf.slate, cf.ownership, random_state=random_state + i, n_calibration=ncal,
+                                max_iter=12 if quick else 20, **kw).fit()
+        F = fs.sample(len(cf.lineups), random_state=random_state + 1000 + i)
+        sal = cf.slate.salaries if cf.has_salaries else None
+        cap = cf.slate.rules.salary_cap
+        real = field_stats(cf.lineups, sal, cap)
+        sim = field_stats(F, sal, cap)
+        row = {"contest_dir": cdir, "sport": cf.sport, "is_cash": cf.is_cash, "entries": len(cf.lineups),
+               "n_players": cf.slate.n_players,
+               "own_maxerr": float(np.abs(fs.ownership_of(F, cf.slate.n_players) - cf.ownership).max()),
+               "seconds": time.perf_counter() - t0, "notes": " | ".join(cf.notes)}
+        keys = list(real)
+        row.update({f"real_{k}": real[k] for k in keys})
+        row.update({f"sim_{k}": sim[k] for k in keys})
+        rows.append(row)
+        if return_fields:
+            fields[cdir] = (cf, F)
+    df = pd.DataFrame(rows)
+    return (df, fields) if return_fields else df
+
+
+def summarize_field_realism(df: pd.DataFrame) -> pd.DataFrame:
+    """Median real vs sampled statistic per (sport, GPP/cash) group, with the median per-contest gap."""
+    out = []
+    keys = [c[5:] for c in df.columns if c.startswith("real_")]
+    for (sport, cash), g in df.groupby(["sport", "is_cash"]):
+        for k in keys:
+            if g[f"real_{k}"].isna().all():
+                continue
+            gap = g[f"sim_{k}"] - g[f"real_{k}"]
+            out.append({"sport": sport, "type": "cash" if cash else "GPP", "n_contests": len(g), "stat": k,
+                        "real_median": g[f"real_{k}"].median(), "sim_median": g[f"sim_{k}"].median(),
+                        "median_gap": gap.median(), "median_abs_gap": gap.abs().median()})
+    return pd.DataFrame(out)
+
+
+def fit_duplication(stats: pd.DataFrame, kmax: int = 20) -> dict:
+    """Duplication parameters from real GPP fields' statistics (``validate_field_realism`` ``real_*`` columns).
+
+    The Zipf tail is chosen so the share of duplicated entries in groups of
+    3+ matches (median over contests), then ``dup_prob`` so the duplicated
+    share matches: ``D = p E[1+k] / (1 + p E[k])``; ``dup_chalk`` is left to
+    the caller (the real duplicated lineups sit ~0.5 SD above average chalk).
+    """
+    g = stats[~stats.is_cash]
+    d = float(g.real_dup_share.median())
+    ratio = float((g.real_dup_ge3_share / g.real_dup_share.where(g.real_dup_share > 0)).median())
+    best = None
+    for a in np.linspace(0.5, 4.0, 141):
+        pmf = _zipf_pmf(a, kmax)
+        k = np.arange(1, kmax + 1)
+        r = float(((1 + k) * pmf * (k >= 2)).sum() / ((1 + k) * pmf).sum())
+        if best is None or abs(r - ratio) < best[0]:
+            best = (abs(r - ratio), a, float((k * pmf).sum()))
+    _, a, ek = best
+    p = d / ((1 + ek) - d * ek)
+    return {"dup_prob": float(p), "dup_tail": float(a), "target_dup_share": d, "target_ge3_ratio": ratio}
+
+
+def evaluate_payout_fit(quick: bool = False, test_frac: float = 0.2, random_state: int = 0):
+    """Fit :class:`PayoutCurveFitter` on 80% of the real tables and reproduce the held-out GPP tables.
+
+    Returns
+    -------
+    per_table : DataFrame
+        tier, entries, entry_fee and ``real_<f>`` / ``fit_<f>`` for the
+        :func:`table_features` (pool share of the top 0.1/1/10%, paid
+        fraction, min-cash multiple, top share).
+    summary : DataFrame
+        Per tier and metric: real and fitted medians, median and p90 absolute error.
+    fitter : PayoutCurveFitter
+    """
+    tables, meta, rejected = load_real_payout_tables()
+    rake = PayoutCurveFitter.real_rake()
+    rng = np.random.default_rng(random_state)
+    ids = np.array(sorted(tables))
+    test_ids = set(rng.choice(ids, size=int(len(ids) * test_frac), replace=False).tolist())
+    train = {k: v for k, v in tables.items() if k not in test_ids}
+    fitter = PayoutCurveFitter().fit((train, meta), rake=rake)
+    test = PayoutCurveFitter.gpp_frame({k: tables[k] for k in test_ids}, meta, rake)
+    if quick:
+        test = test.groupby(pd.cut(test.entries, [0, 1000, 10000, np.inf]), observed=True).head(25)
+    rows = []
+    for r in test.itertuples():
+        entries = int(round(r.entries))
+        g = fitter.generate(entries=entries, entry_fee=r.entry_fee, rake=1 - r.pool / (entries * r.entry_fee))
+        f = table_features(g, entries, r.entry_fee)
+        real = table_features(tables[r.table_id], entries, r.entry_fee)
+        rows.append({"table_id": r.table_id, "tier": fitter.tier_of(entries), "entries": entries,
+                     "entry_fee": r.entry_fee, **{f"real_{k}": real[k] for k in f},
+                     **{f"fit_{k}": v for k, v in f.items()}})
+    df = pd.DataFrame(rows)
+    out = []
+    for tier, g in df.groupby("tier"):
+        for k in ["share_top0.1", "share_top1", "share_top10", "paid_frac", "min_cash_mult"]:
+            err = g[f"fit_{k}"] - g[f"real_{k}"]
+            out.append({"tier": tier, "n": len(g), "metric": k, "real_median": g[f"real_{k}"].median(),
+                        "fit_median": g[f"fit_{k}"].median(), "median_abs_err": err.abs().median(),
+                        "p90_abs_err": err.abs().quantile(0.9)})
+    summary = pd.DataFrame(out)
+    summary.attrs.update({"n_train": len(train), "n_test": len(df), "n_rejected": len(rejected), "rake": rake})
+    return df, summary, fitter
+
+
+def reproduce_real_contests(contests=None) -> pd.DataFrame:
+    """Recompute every real entry's points and rank with the simulator's ranking code.
+
+    Returns one row per contest: entries, ranks_match (share of entries whose
+    recomputed rank equals DK's Rank), and with a cash payout table its pool
+    and the total the recomputed ranks pay (``paid``; NaN when the table has
+    non-cash prizes or is absent).
+    """
+    root = data_dir()
+    idx = contest_index(root)
+    if contests is not None:
+        idx = idx[idx.contest_dir.isin(list(contests))]
+    rows = []
+    for r in idx.itertuples():
+        folder = root / "dk_contests" / r.contest_dir
+        cs = read_contest_standings(folder / "contest-standings.csv")
+        pts = np.round(cs.lineup_points(), 2)  # NaN = blank lineup (DK ranks it last)
+        table = None
+        if (folder / "payout_structure.csv").is_file():
+            try:
+                table = read_payout_table(folder / "payout_structure.csv")
+            except DataFileError:
+                table = None  # satellite: non-cash prizes (tickets)
+        rank, pay = rank_and_pay(pts, table if table is not None else [0.0])
+        rows.append({"contest_dir": r.contest_dir, "sport": r.sport, "entries": cs.n_entries,
+                     "ranks_match": float((rank == cs.entries["rank"].to_numpy()).mean()),
+                     "pool": table.pool if table is not None else np.nan,
+                     "paid": float(pay.sum()) if table is not None else np.nan})
+    return pd.DataFrame(rows)
+
+
+def roi_identity_check(contest_dir: str = "mlb/2017-04-06__MLB_175KFastball__33.00", n_scenarios: int = 10,
+                       n_mine: int = 150, random_state: int = 0) -> pd.DataFrame:
+    """ROI identity on a real contest: the whole contest simulated, mean ROI over all entries per scenario.
+
+    The field is every non-blank real entry (the first ``n_mine`` as "my"
+    lineups, the rest as the field); scenario 0 is what happened (the players'
+    real points), the others perturb them (N(0, 4) points). Returns one row per
+    scenario with the simulated mean ROI over all entries, the identity value
+    ``pool / (entries x fee) - 1`` and their difference.
+    """
+    root = data_dir()
+    idx = contest_index(root).set_index("contest_dir")
+    folder = root / "dk_contests" / contest_dir
+    cs = read_contest_standings(folder / "contest-standings.csv")
+    table = read_payout_table(folder / "payout_structure.csv")
+    L = cs.lineups[cs.lineups[:, 0] >= 0]
+    fee = float(idx.loc[contest_dir, "entry_fee"])
+    f = cs.players["fpts"].to_numpy(dtype=float)
+    rng = np.random.default_rng(random_state)
+    P = np.vstack([f, np.round(f + rng.normal(0, 4, (n_scenarios - 1, len(f))), 2)])
+    from ._simulator import ContestSimulator
+
+    mine, fld = L[:n_mine], L[n_mine:]
+    sim = ContestSimulator(table, field_size=len(fld), entry_fee=fee, random_state=random_state, progress=False)
+    res = sim.simulate(mine, P, fld, track_field=True)
+    total = (res.roi_samples + 1).sum(1) * fee + res.field_paid
+    roi_all = total / (len(L) * fee) - 1
+    expected = table.pool / (len(L) * fee) - 1
+    return pd.DataFrame({"scenario": np.arange(len(P)), "mean_roi_all_entries": roi_all,
+                         "identity": expected, "difference": roi_all - expected})
