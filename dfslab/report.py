@@ -113,3 +113,14 @@ def unrosterable(slate: Slate) -> list[str]:
     if "dk_id" not in slate.players:
         return []
     return slate.players.loc[slate.players["dk_id"].isna(), "name"].tolist()
+
+
+def report_out_dir(out_dir: str, slate: Slate) -> Path:
+    """Folder for the report's files: ``out_dir``, or ``reports/<slate name>/`` at the
+    repository root when empty (so running the notebook from ``notebooks/`` does not
+    scatter files there)."""
+    if out_dir:
+        return Path(out_dir)
+    root = Path(__file__).resolve().parent.parent
+    slug = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in slate.name).strip("-") or "slate"
+    return root / "reports" / slug
