@@ -175,3 +175,33 @@ def test_demo_slate_is_realistic_and_seeded(demo):
     assert not dfslab.demo_slate(random_state=8).players.equals(demo.players)
     # Salary follows rating (DK prices are forecasts).
     assert np.corrcoef(demo.players.salary, demo.players.rating)[0, 1] > 0.7
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 7), st.sampled_from(["", "-100", "0", "12.5", "abc", "1e9x", "nan"]))
+def test_generated_broken_salary_cell_names_the_row(tmp_path_factory, row, bad):
+    p = tmp_path_factory.mktemp("b") / "DKSalaries.csv"
+    rows = nascar_rows()
+    rows[row] = (rows[row][0], rows[row][1], bad)
+    write_current(p, rows)
+    with pytest.raises(DataFileError, match=rf"DKSalaries.csv, row {row + 2}: .*Salary"):
+        dfslab.read_dk_salaries(p)
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=6), st.floats(0, 1000, allow_nan=False))
+def test_generated_payout_rows_validate_or_explain(sizes, top):
+    # Contiguous rows with non-increasing payouts are accepted; pool is exact.
+    lo, rows, pay = 1, [], top
+    for k in sizes:
+        rows.append((lo, lo + k - 1, pay))
+        lo += k
+        pay = pay / 2
+    t = PayoutTable.from_rows(rows)
+    assert t.pool == pytest.approx(sum((hi - l + 1) * p for l, hi, p in rows))
+    assert (t.prizes()[:-1] >= t.prizes()[1:]).all()
+    if len(rows) > 1:  # break contiguity: always rejected with a reason
+        broken = rows[:1] + [(rows[1][0] + 1, rows[1][1] + 1, rows[1][2])] + [
+            (l + 1, h + 1, p) for l, h, p in rows[2:]]
+        with pytest.raises(InputError, match="gap"):
+            PayoutTable.from_rows(broken)
