@@ -12,10 +12,11 @@ __all__ += ["FieldLineupSampler", "default_field_params"]
 from ._payout_curve import PayoutCurveFitter
 
 __all__ += ["PayoutCurveFitter"]
-from ._validate import (ContestField, dup_groups, evaluate_payout_fit, field_stats, fit_duplication,
-                        load_contest_field, overlap_counts, reproduce_real_contests, roi_identity_check,
-                        summarize_field_realism, validate_field_realism)
+from ._validate import (ContestField, dup_groups, evaluate_payout_fit, field_stats, field_strength_check,
+                        fit_duplication, load_contest_field, overlap_counts, reproduce_real_contests,
+                        roi_identity_check, summarize_field_realism, summarize_field_strength,
+                        validate_field_realism)
 
 __all__ += ["ContestField", "dup_groups", "evaluate_payout_fit", "field_stats", "fit_duplication",
             "load_contest_field", "overlap_counts", "reproduce_real_contests", "roi_identity_check",
-            "summarize_field_realism", "validate_field_realism"]
+            "summarize_field_realism", "validate_field_realism", "field_strength_check", "summarize_field_strength"]

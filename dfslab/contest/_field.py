@@ -20,16 +20,18 @@ def default_field_params() -> dict:
     """Field-behaviour defaults fitted on the real DK GPP fields (``dfslab/_data/field_params.json``).
 
     Keys: ``salary_left_scale`` (dollars per $50,000 cap), ``dup_prob``,
-    ``dup_tail``, ``dup_chalk`` (see :class:`FieldLineupSampler`) and ``source``.
+    ``dup_tail``, ``dup_chalk``, ``opt_share``, ``opt_noise`` (see
+    :class:`FieldLineupSampler`) and ``source``.
 
     Examples
     --------
     >>> p = default_field_params()
     >>> sorted(k for k in p if k != "source")
-    ['dup_chalk', 'dup_prob', 'dup_tail', 'salary_left_scale']
+    ['dup_chalk', 'dup_prob', 'dup_tail', 'opt_noise', 'opt_share', 'salary_left_scale']
     """
     d = json.loads(_PARAMS_PATH.read_text())
-    return {k: d[k] for k in ("salary_left_scale", "dup_prob", "dup_tail", "dup_chalk", "source")}
+    return {k: d[k] for k in ("salary_left_scale", "dup_prob", "dup_tail", "dup_chalk", "opt_share", "opt_noise",
+                              "source")}
 
 
 def _zipf_pmf(alpha: float, kmax: int) -> np.ndarray:
@@ -49,6 +51,19 @@ class FieldLineupSampler:
     no rejection: a dynamic programme over the remaining budget gives each slot's
     Gumbel-argmax keys ``log w_j + log Z_next(budget - salary_j)`` (see
     :meth:`_budget_table`), vectorized over the field.
+
+    *Field strength* (with ``projections``): real fields hold many
+    optimizer-built lineups near the projection frontier, which a product
+    law calibrated to ownership cannot express (a per-player projection tilt
+    is absorbed by the calibration). A share ``opt_share`` of the fresh
+    lineups is therefore drawn as the best lineup under a perturbed lineup
+    projection, ``argmax_L [proj_z(L) + opt_noise x Gumbel_L]`` over the
+    ownership-weighted legal lineups (``proj_z`` = summed player projections in
+    SDs of the player projections), i.e. exactly the same DP sampler with
+    log-weights ``log w + proj_z / opt_noise``. The player weights ``w`` are
+    shared and calibrated on the MIXTURE, so the combined field still matches
+    the target ownership while its strength (projected points) comes from the
+    optimizer share.
 
     *Duplicates* (real GPPs: a share of entries are copies: multi-entry
     repeats and optimizer chalk): each fresh lineup is entered more than once
@@ -95,6 +110,15 @@ class FieldLineupSampler:
     max_seconds : float
         Time budget of :meth:`fit` (it stops with the best weights so far and
         warns; the rebalance still matches the target).
+    projections : array_like, optional
+        Projected points per player (e.g. the slate's projection or the
+        simulated mean). None = no strength component (ownership-only field,
+        the behaviour before the strength model).
+    opt_share, opt_noise : float or "default"
+        Share of optimizer-style fresh lineups and their lineup-score noise
+        (Gumbel scale, in SDs of the player projections); "default" = fitted on
+        the real MLB GPP fields (``field_strength_check``). Used only with
+        ``projections``; ``opt_share=0`` turns the component off.
 
     Examples
     --------
@@ -113,7 +137,7 @@ class FieldLineupSampler:
                  salary_left_scale="default", dup_prob="default", dup_tail="default", dup_chalk="default",
                  ownership_sampler=None, match_ownership: bool = True, match_tol: float = 0.25,
                  n_calibration: int = 10000, max_iter: int = 30, calibration_tol: float = 0.5,
-                 max_seconds: float = 30.0):
+                 max_seconds: float = 30.0, projections=None, opt_share="default", opt_noise="default"):
         if not isinstance(slate, Slate):
             raise InputError(f"slate: expected a dfslab Slate, got {type(slate).__name__}")
         self.slate = slate
@@ -129,7 +153,8 @@ class FieldLineupSampler:
         if salary_left_scale is not None and not salary_left_scale > 0:
             raise InputError(f"salary_left_scale must be > 0 dollars or None, got {salary_left_scale!r}")
         vals = {}
-        for name, v in (("dup_prob", dup_prob), ("dup_tail", dup_tail), ("dup_chalk", dup_chalk)):
+        for name, v in (("dup_prob", dup_prob), ("dup_tail", dup_tail), ("dup_chalk", dup_chalk),
+                        ("opt_share", opt_share), ("opt_noise", opt_noise)):
             v = d[name] if isinstance(v, str) and v == "default" else v
             try:
                 v = float(v)
@@ -141,6 +166,16 @@ class FieldLineupSampler:
         if not vals["dup_tail"] > 0 or not np.isfinite(vals["dup_chalk"]):
             raise InputError(f"dup_tail must be > 0 and dup_chalk finite, got {vals['dup_tail']!r}, "
                              f"{vals['dup_chalk']!r}")
+        if not 0 <= vals["opt_share"] < 1 or not vals["opt_noise"] > 0:
+            raise InputError(f"opt_share must be in [0, 1) and opt_noise > 0, got {vals['opt_share']!r}, "
+                             f"{vals['opt_noise']!r}")
+        if projections is not None:
+            pr = np.asarray(projections, dtype=float)
+            if pr.shape != (slate.n_players,):
+                raise InputError(f"projections: expected shape ({slate.n_players},), got {pr.shape}")
+            if not np.isfinite(pr).all():
+                raise InputError(f"projections: NaN or infinite value for player {int(np.flatnonzero(~np.isfinite(pr))[0])}")
+            projections = pr
         if ownership_sampler is not None and not callable(ownership_sampler):
             raise InputError("ownership_sampler must be a callable (n, rng) -> (n, n_players) ownership matrix")
         if not n_calibration >= 1000:
@@ -151,6 +186,14 @@ class FieldLineupSampler:
         self.salary_left_scale = None if salary_left_scale is None else float(salary_left_scale) * cap / 50_000
         self.dup_prob, self.dup_tail, self.dup_chalk = vals["dup_prob"], vals["dup_tail"], vals["dup_chalk"]
         self.ownership_sampler = ownership_sampler
+        self.projections = projections
+        self.opt_share, self.opt_noise = vals["opt_share"], vals["opt_noise"]
+        self._opt_tilt = None
+        if projections is not None and self.opt_share > 0:
+            live = self.ownership > 0
+            sd = projections[live].std() if live.sum() > 1 else 0.0
+            if sd > 0:  # in SDs of the owned players' projections: one scale across sports and slates
+                self._opt_tilt = (projections - projections[live].mean()) / sd / self.opt_noise
         self.match_ownership = bool(match_ownership)
         self.match_tol = float(match_tol)
         self.n_calibration = int(n_calibration)
@@ -252,6 +295,15 @@ class FieldLineupSampler:
             budget -= np.where(dead, 0, u[pick])
         return out
 
+    def _draw_mix(self, n: int, logw: np.ndarray, rng) -> np.ndarray:
+        """``n`` fresh lineups: ``opt_share`` optimizer-style (projection-tilted) and the rest product-form, shuffled."""
+        if self._opt_tilt is None:
+            return self._draw(n, logw, rng)
+        k = int(rng.binomial(n, self.opt_share))
+        L = np.concatenate([self._draw(n - k, logw, rng), self._draw(k, logw + self._opt_tilt, rng)]) if k else \
+            self._draw(n, logw, rng)
+        return L[rng.permutation(n)]
+
     def _accept(self, L: np.ndarray) -> np.ndarray:
         ok = (L >= 0).all(1)
         sal = self.sal[np.where(L >= 0, L, 0)].sum(1)
@@ -260,6 +312,8 @@ class FieldLineupSampler:
     def _draw(self, n: int, logw: np.ndarray, rng) -> np.ndarray:
         """``n`` legal lineups (vectorized batches sized from the measured acceptance)."""
         got, have, rate = [], 0, 1.0
+        if n <= 0:
+            return np.empty((0, self.rules.roster_size), dtype=np.int64)
         t0 = time.perf_counter()
         for _ in range(200):
             need = n - have
@@ -340,7 +394,7 @@ class FieldLineupSampler:
         it = 0
         for it in range(self.max_iter):
             # common random numbers: the same seed every iteration keeps the updates smooth
-            L = self._draw(n, logw, np.random.default_rng(seed))
+            L = self._draw_mix(n, logw, np.random.default_rng(seed))
             w = self._expected_mult(L, t, n)
             own = 100.0 * np.bincount(L.ravel(), weights=np.repeat(w, L.shape[1]), minlength=len(t)) / w.sum()
             err = np.abs(own - t).max()
@@ -465,11 +519,11 @@ class FieldLineupSampler:
             logw = np.where(own > 0, np.where(np.isfinite(logw), logw, np.log(np.maximum(own, 1e-9)) - 5) + adj,
                             _NEG)
             target = own
-        pool = self._draw(int(np.ceil(n * 1.3)) + 16, logw, rng)
+        pool = self._draw_mix(int(np.ceil(n * 1.3)) + 16, logw, rng)
         groups, singles = self._split_dups(pool, n, target, rng)
         n_single = n - len(groups)
         if len(singles) < n_single:  # rare (tiny n): top up with fresh lineups
-            singles = np.concatenate([singles, self._draw(n_single - len(singles) + 16, logw, rng)])
+            singles = np.concatenate([singles, self._draw_mix(n_single - len(singles) + 16, logw, rng)])
         if not self.match_ownership:
             F = np.concatenate([groups, singles[:n_single]])
         else:

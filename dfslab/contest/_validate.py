@@ -57,6 +57,10 @@ class ContestField:
     ownership: np.ndarray
     has_salaries: bool
     notes: list = field(default_factory=list)
+    #: AvgPointsPerGame of each slate player (the public pre-contest projection; NaN without a salary file)
+    projection: np.ndarray | None = None
+    #: the player's actual DK points (the standings' FPTS)
+    fpts: np.ndarray | None = None
 
     @property
     def is_cash(self) -> bool:
@@ -117,6 +121,12 @@ def load_contest_field(contest_dir, root=None) -> ContestField:
         lut[used] = np.arange(len(used))
         L = lut[Ls]
         slate = Slate(players[["player_id", "name", "salary", "position"]], rules=cs.rules, name=folder.name)
+        proj = (players["avg_points"].to_numpy(dtype=float) if "avg_points" in players
+                else np.full(len(used), np.nan))
+        fp_sal = np.full(sal_slate.n_players, np.nan)
+        ok = rows >= 0
+        fp_sal[rows[ok]] = cs.players["fpts"].to_numpy(dtype=float)[ok]
+        fpts = fp_sal[used]
     else:
         if cs.rules.name != NFL_CLASSIC.name:
             raise DataFileError(folder / "DKSalaries.csv", "file not found (only NFL contests may lack it)")
@@ -133,10 +143,12 @@ def load_contest_field(contest_dir, root=None) -> ContestField:
         players = pd.DataFrame({"player_id": [str(i) for i in range(len(used))], "name": names, "salary": 1,
                                 "position": pos})
         slate = Slate(players, rules=cs.rules, name=folder.name)
+        proj = np.full(len(used), np.nan)
+        fpts = cs.players["fpts"].to_numpy(dtype=float)[used]
         notes.append("no DKSalaries.csv: salaries unknown, cap not modelled; positions from the slots used")
     own = 100.0 * np.bincount(L.ravel(), minlength=slate.n_players) / len(L)
     return ContestField(key, str(meta["sport"]), str(meta["contest_name"]), float(meta["entry_fee"]), slate, L,
-                        own, has_sal, notes)
+                        own, has_sal, notes, proj, fpts)
 
 
 def overlap_counts(lineups, n_pairs: int = 20_000, random_state=0) -> np.ndarray:
@@ -389,3 +401,129 @@ def roi_identity_check(contest_dir: str = "mlb/2017-04-06__MLB_175KFastball__33.
     expected = table.pool / (len(L) * fee) - 1
     return pd.DataFrame({"scenario": np.arange(len(P)), "mean_roi_all_entries": roi_all,
                          "identity": expected, "difference": roi_all - expected})
+
+
+_STRENGTH_Q = (50, 90, 99)
+
+
+def _strength_stats(pts: np.ndarray, proj: np.ndarray, prefix: str) -> dict:
+    q = np.percentile(pts, _STRENGTH_Q)
+    qp = np.percentile(proj, _STRENGTH_Q)
+    out = {f"{prefix}pts_p{k}": float(v) for k, v in zip(_STRENGTH_Q, q)}
+    out[f"{prefix}pts_max"] = float(pts.max())
+    out.update({f"{prefix}proj_p{k}": float(v) for k, v in zip(_STRENGTH_Q, qp)})
+    out[f"{prefix}proj_max"] = float(proj.max())
+    return out
+
+
+def _rank_in(field_pts: np.ndarray, score: float) -> float:
+    """DK rank (1 = best; ties share the best place) a score would get among ``field_pts``, as a percent of the field."""
+    return 100.0 * (1 + int((np.round(field_pts, 2) > round(score, 2)).sum())) / len(field_pts)
+
+
+def strength_quick_contests(idx: pd.DataFrame | None = None) -> list:
+    """The quick set of :func:`field_strength_check`: the two largest later-season MLB GPPs of at most 3,500
+    entries (held out of the fit; large enough for stable p99s, small enough for seconds)."""
+    idx = contest_index() if idx is None else idx
+    g = idx[(idx.sport == "MLB") & ~idx.is_cash & (idx.date >= "2017-07-01") & (idx.entries <= 3500)]
+    return g.sort_values("entries", ascending=False).contest_dir.head(2).tolist()
+
+
+def strength_split(idx: pd.DataFrame | None = None) -> tuple[list, list]:
+    """MLB GPPs split by date for fitting the strength component: (fit = before 2017-07-01, check = from then on)."""
+    idx = contest_index() if idx is None else idx
+    g = idx[(idx.sport == "MLB") & ~idx.is_cash].sort_values("date")
+    return g[g.date < "2017-07-01"].contest_dir.tolist(), g[g.date >= "2017-07-01"].contest_dir.tolist()
+
+
+def field_strength_check(quick: bool = False, contests=None, random_state: int = 0, use_projections: bool = True,
+                         n_calibration: int | None = None, **sampler_kw) -> pd.DataFrame:
+    """Field STRENGTH, sampled vs real, on the real MLB contests: actual and projected lineup points.
+
+    For each contest a field of the real size is sampled from the contest's
+    actual ownership (with the public projection, DKSalaries' AvgPointsPerGame,
+    as ``projections`` when ``use_projections``). Every lineup is scored twice:
+    actual points (the players' real FPTS) and projected points (summed
+    AvgPointsPerGame). Reported per contest, real vs sampled: p50 / p90 / p99 /
+    max of both, and the rank (percent of the field, 1 = top) the real winning
+    lineup and the real median lineup would get in the real and in the
+    sampled field.
+
+    Parameters
+    ----------
+    quick : bool
+        Two later-season MLB GPPs of about 3,000 entries (held out of the fit
+        of the defaults, see :func:`strength_quick_contests`) and a
+        2,000-lineup calibration field.
+    contests : list of str, optional
+        ``contest_dir`` values (default: all MLB contests, cash included).
+    use_projections : bool
+        False = the ownership-only field (the model before the strength component).
+    **sampler_kw
+        Passed to :class:`FieldLineupSampler` (e.g. ``opt_share=0.3, opt_noise=0.5``).
+
+    Returns
+    -------
+    DataFrame
+        One row per contest: contest_dir, date, is_cash, entries, own_maxerr,
+        ``real_*`` / ``sim_*`` for pts_p50/p90/p99/max and proj_p50/p90/p99/max,
+        win_rank_real / win_rank_sim and med_rank_real / med_rank_sim (percent),
+        and ``gap_pts_p99`` etc. (sampled - real, in points); ``pooled`` is in
+        ``df.attrs`` (see :func:`summarize_field_strength`).
+    """
+    idx = contest_index()
+    if contests is None:
+        contests = strength_quick_contests(idx) if quick else idx[idx.sport == "MLB"].contest_dir.tolist()
+    meta = idx.set_index("contest_dir")
+    ncal = n_calibration or (2000 if quick else 4000)
+    rows = []
+    for i, cdir in enumerate(contests):
+        t0 = time.perf_counter()
+        cf = load_contest_field(cdir)
+        if cf.projection is None or not np.isfinite(cf.projection).all():
+            raise InputError(f"contest {cdir!r}: no AvgPointsPerGame projection for every player (MLB only)")
+        kw = dict(sampler_kw)
+        if use_projections:
+            kw["projections"] = cf.projection
+        fs = FieldLineupSampler(cf.slate, cf.ownership, random_state=random_state + i, n_calibration=ncal,
+                                max_iter=12 if quick else 20, **kw).fit()
+        F = fs.sample(len(cf.lineups), random_state=random_state + 1000 + i)
+        fp = np.nan_to_num(cf.fpts)
+        real_pts, sim_pts = fp[cf.lineups].sum(1), fp[F].sum(1)
+        real_proj, sim_proj = cf.projection[cf.lineups].sum(1), cf.projection[F].sum(1)
+        win = float(real_pts.max())
+        med = float(np.sort(real_pts)[len(real_pts) // 2])
+        row = {"contest_dir": cdir, "date": str(meta.loc[cdir, "date"]), "is_cash": cf.is_cash,
+               "entries": len(cf.lineups),
+               "own_maxerr": float(np.abs(fs.ownership_of(F, cf.slate.n_players) - cf.ownership).max())}
+        real = _strength_stats(real_pts, real_proj, "real_")
+        sim = _strength_stats(sim_pts, sim_proj, "sim_")
+        row.update(real)
+        row.update(sim)
+        for k in real:
+            row[f"gap_{k[5:]}"] = sim[f"sim_{k[5:]}"] - real[k]
+        row.update({"real_pts_sd": float(real_pts.std()), "real_proj_sd": float(real_proj.std()),
+                    "win_rank_real": _rank_in(real_pts, win), "win_rank_sim": _rank_in(sim_pts, win),
+                    "med_rank_real": _rank_in(real_pts, med), "med_rank_sim": _rank_in(sim_pts, med),
+                    "seconds": time.perf_counter() - t0})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summarize_field_strength(df: pd.DataFrame) -> pd.DataFrame:
+    """Pooled gaps of :func:`field_strength_check`: per statistic, median real / sampled value and the
+    median and mean absolute gap over contests (in points and in SDs of the real field's lineup points)."""
+    out = []
+    for k in [c[4:] for c in df.columns if c.startswith("gap_")]:
+        sd = df["real_proj_sd"] if k.startswith("proj") else df["real_pts_sd"]
+        gap = df[f"gap_{k}"]
+        out.append({"stat": k, "n_contests": len(df), "real_median": df[f"real_{k}"].median(),
+                    "sim_median": df[f"sim_{k}"].median(), "median_gap": gap.median(),
+                    "mean_abs_gap": gap.abs().mean(), "median_gap_sd": (gap / sd).median(),
+                    "mean_abs_gap_sd": (gap / sd).abs().mean()})
+    for a in ("win", "med"):
+        out.append({"stat": f"{a}_rank_pct", "n_contests": len(df), "real_median": df[f"{a}_rank_real"].median(),
+                    "sim_median": df[f"{a}_rank_sim"].median(),
+                    "median_gap": (df[f"{a}_rank_sim"] - df[f"{a}_rank_real"]).median(),
+                    "mean_abs_gap": (df[f"{a}_rank_sim"] - df[f"{a}_rank_real"]).abs().mean()})
+    return pd.DataFrame(out)
