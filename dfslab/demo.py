@@ -27,9 +27,10 @@ _LAPS = {"superspeedway": 188, "intermediate": 267, "short": 400, "road": 90, "d
 def demo_slate(n_drivers: int = 38, archetype: str = "intermediate", random_state: int = 7) -> Slate:
     """Build the demo NASCAR Cup slate.
 
-    Drivers get a latent rating (mean 0, sd 1); DK salaries follow the rating
-    with noise on a $4,500-$11,500 ladder in $100 steps; qualifying follows the
-    rating with noise.
+    Drivers get a latent rating (mean 0, sd 0.45: the spread of the history-based
+    strengths the race simulator gives real Cup fields, 0.40-0.44); DK salaries
+    follow the rating with noise on a $4,500-$11,500 ladder in $100 steps;
+    qualifying follows the rating with noise.
 
     Parameters
     ----------
@@ -52,14 +53,14 @@ def demo_slate(n_drivers: int = 38, archetype: str = "intermediate", random_stat
         raise ValueError(f"n_drivers must be 36..40, got {n_drivers}")
     archetype = check_archetype(archetype)
     rng = np.random.default_rng(random_state)
-    rating = np.sort(rng.normal(0.0, 1.0, n_drivers))[::-1]
+    rating = np.sort(rng.normal(0.0, 0.45, n_drivers))[::-1]
     # Salary ladder: convex at the top (a few stars), flat in the punt tier.
     u = np.linspace(0.0, 1.0, n_drivers)
     ladder = 4500 + 7000 * u[::-1] ** 2.2
-    noisy_rank = np.argsort(np.argsort(-(rating + rng.normal(0, 0.35, n_drivers))))
+    noisy_rank = np.argsort(np.argsort(-(rating + rng.normal(0, 0.16, n_drivers))))
     salary = (np.round(ladder[noisy_rank] / 100) * 100).astype(int)
     salary = np.clip(salary, 4500, 11500)
-    qual_score = rating + rng.normal(0, 0.9, n_drivers)
+    qual_score = rating + rng.normal(0, 0.4, n_drivers)
     start = np.argsort(np.argsort(-qual_score)) + 1
     names = [f"{f} {l}" for f, l in zip(rng.permutation(_FIRST)[:n_drivers], rng.permutation(_LAST)[:n_drivers])]
     dk_ids = 90_000_000 + rng.choice(900_000, n_drivers, replace=False)

@@ -61,3 +61,25 @@ def test_strength_bad_inputs(setup):
         FieldLineupSampler(s, own, projections=proj, opt_share=1.0)
     with pytest.raises(InputError, match="opt_noise"):
         FieldLineupSampler(s, own, projections=proj, opt_noise=0)
+
+
+def test_typical_entries_earn_about_minus_the_rake():
+    """k entries picked from a full field draw are a fair yardstick: over many simulated
+    contests they average about -rake, like the whole field (the ROI identity)."""
+    import numpy as np
+    import dfslab
+    from dfslab.report import make_simulator, with_projection
+
+    sl = dfslab.demo_slate()
+    scen = make_simulator(sl, 1500, 1).simulate(sl)
+    own = dfslab.estimate_ownership(with_projection(sl, scen))["ownership"].to_numpy()
+    pay = dfslab.PayoutCurveFitter().fit().generate(entries=2000, entry_fee=20)
+    rake = 1 - pay.pool / (2000 * 20)
+    f = dfslab.FieldLineupSampler(sl, own, random_state=0).fit()
+    cs = dfslab.ContestSimulator(pay, field_size=1950, entry_fee=20, random_state=0)
+    res = cs.simulate(f.typical_entries(50, 1950, random_state=3), scen.points, f, track_field=True)
+    field_roi = float((res.field_paid / (1950 * 20)).mean() - 1)
+    assert abs(field_roi + rake) < 0.02
+    assert abs(res.portfolio["roi_mean"] + rake) < 4 * res.portfolio["roi_se"] + 0.05
+    with pytest.raises(dfslab.InputError):
+        f.typical_entries(0, 10)

@@ -504,6 +504,13 @@ class FieldLineupSampler:
         ownership : array_like, optional
             Match this ownership instead of the fitted target (weights adjusted
             to first order, then rebalanced).
+
+        Notes
+        -----
+        The draw is rebalanced to match the ownership target as a whole, so a
+        small ``n_entries`` is not a set of typical entries (it is forced to the
+        ownership vector); use :meth:`typical_entries` for "k lineups like the
+        field's".
         """
         if not float(n_entries).is_integer() or int(n_entries) < 1:
             raise InputError(f"n_entries must be a whole number >= 1, got {n_entries!r}")
@@ -534,6 +541,20 @@ class FieldLineupSampler:
             S = self._rebalance(self._thin(singles, n_single, residual, rng, k), residual, rng, k)
             F = np.concatenate([groups, S])
         return F[rng.permutation(n)]
+
+    def typical_entries(self, k: int, field_size: int, random_state=None) -> np.ndarray:
+        """``k`` entries picked at random from a full ``field_size`` field draw.
+
+        A yardstick for a portfolio: in the same simulated contests these
+        lineups should earn about minus the rake on average (the field's ROI
+        identity), unlike a small :meth:`sample`, which is rebalanced to the
+        ownership target.
+        """
+        if not float(k).is_integer() or not 1 <= int(k) <= int(field_size):
+            raise InputError(f"k must be a whole number in 1..field_size={field_size}, got {k!r}")
+        rng = np.random.default_rng(random_state)
+        F = self.sample(int(field_size), random_state=rng)
+        return F[rng.choice(len(F), int(k), replace=False)]
 
     def draw_field(self, n_entries: int, rng) -> np.ndarray:
         """One simulated contest's field: with an ``ownership_sampler``, ownership is drawn first."""
