@@ -16,6 +16,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-").lower() or "slate"
 
 
+def _slate_slug(slate: str) -> str:
+    """reports/<slug>: a slate folder's name, or the folder holding a DKSalaries.csv."""
+    p = Path(str(slate))
+    return _slug(p.parent.name if p.suffix.lower() == ".csv" else p.name)
+
+
 def render_report(parameters: dict, out_dir, notebook: Path = NOTEBOOK, progress: bool = True) -> Path:
     """Run the slate-report notebook with papermill and render it to HTML (inputs hidden).
 
@@ -69,13 +75,13 @@ def _report(args) -> int:
     if args.batch:
         for item in _read_batch(Path(args.batch)):
             item = {k: v for k, v in item.items() if v == v and v is not None}  # drop NaN cells of a CSV
-            out = Path(item.pop("out", None) or Path(args.out or "reports") / _slug(Path(str(item.get("slate", "slate"))).name))
+            out = Path(item.pop("out", None) or Path(args.out or "reports") / _slate_slug(item.get("slate", "slate")))
             jobs.append(({**params, **item}, out))
     elif args.demo:
         jobs.append(({**params, "slate": "demo"}, Path(args.out or "reports/demo")))
     elif args.salaries or args.slate:
         src = args.salaries or args.slate
-        out = Path(args.out or Path("reports") / _slug(Path(src).parent.name if args.salaries else Path(src).name))
+        out = Path(args.out or Path("reports") / _slate_slug(src))
         p = {**params, "slate": str(Path(src).resolve())}
         if args.archetype:
             p["archetype"] = args.archetype
