@@ -13,7 +13,8 @@ _REPO_ROOT = Path(__file__).resolve().parent.parent
 def data_dir(required: bool = True) -> Path | None:
     """Return the real-data folder.
 
-    Looks at ``$DFSLAB_DATA_DIR`` first, then ``../shared/data`` next to the
+    ``$DFSLAB_DATA_DIR`` when set (even if it does not exist: set it to a
+    missing path to run without data); otherwise ``../shared/data`` next to the
     repository, then ``../shared/data`` relative to the working directory.
 
     Parameters
@@ -27,11 +28,9 @@ def data_dir(required: bool = True) -> Path | None:
     >>> p is None or p.is_dir()
     True
     """
-    candidates = []
     env = os.environ.get("DFSLAB_DATA_DIR")
-    if env:
-        candidates.append(Path(env))
-    candidates += [_REPO_ROOT.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
+    # An explicit setting wins, even when it points nowhere (that is how to run "without data").
+    candidates = [Path(env)] if env else [_REPO_ROOT.parent / "shared" / "data", Path.cwd().parent / "shared" / "data"]
     for c in candidates:
         if c.is_dir():
             return c.resolve()

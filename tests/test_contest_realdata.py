@@ -9,13 +9,12 @@ import pandas as pd
 import pytest
 
 import dfslab
+from conftest import require_data
 from dfslab.contest import (ContestSimulator, evaluate_payout_fit, load_contest_field, rank_and_pay,
                             summarize_field_realism, validate_field_realism)
 
 pytestmark = pytest.mark.realdata
-DATA = dfslab.data_dir(required=False)
-if DATA is None:
-    pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
+DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent
 
 INDEX = pd.read_csv(DATA / "dk_contests" / "contests.csv")
 

@@ -3,12 +3,11 @@
 import pytest
 
 import dfslab
+from conftest import require_data
 from dfslab.contest._validate import field_strength_check, summarize_field_strength
 
 pytestmark = pytest.mark.realdata
-DATA = dfslab.data_dir(required=False)
-if DATA is None:
-    pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
+DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent
 
 
 @pytest.fixture(scope="module")

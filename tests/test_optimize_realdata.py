@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 
 import dfslab
+from conftest import require_data
 from dfslab.optimize import LeverageAwareOptimizer, optimal_rates
 
 pytestmark = pytest.mark.realdata
-DATA = dfslab.data_dir(required=False)
-if DATA is None:
-    pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
+DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent
 
 
 def _slates():

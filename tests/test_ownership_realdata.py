@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 import dfslab
+from conftest import require_data
 
 pytestmark = pytest.mark.realdata
-DATA = dfslab.data_dir(required=False)
-if DATA is None:
-    pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
+DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent
 
 from dfslab.ownership import coverage_by_bin, evaluate_mlb, evaluate_nascar_loso, load_contest_training_data  # noqa: E402
 

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 
 import dfslab
+from conftest import require_data
 
 pytestmark = pytest.mark.realdata
-DATA = dfslab.data_dir(required=False)
-if DATA is None:
-    pytest.skip("real data folder ../shared/data not found (set DFSLAB_DATA_DIR)", allow_module_level=True)
+DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent
 
 from dfslab.racesim import CalibrationReport, DriverRatingModel, RaceSimulator, run_calibration  # noqa: E402
 from dfslab.racesim._calibration import prerace_strengths  # noqa: E402
