@@ -124,3 +124,19 @@ def report_out_dir(out_dir: str, slate: Slate) -> Path:
     root = Path(__file__).resolve().parent.parent
     slug = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in slate.name).strip("-") or "slate"
     return root / "reports" / slug
+
+
+def ownership_sampler(slate: Slate, estimator=None):
+    """A callable ``(n, rng) -> (n, n_players)`` drawing whole ownership vectors from the
+    estimator's calibrated uncertainty (each row sums to 600), for
+    ``FieldLineupSampler(ownership_sampler=...)``: every simulated field then gets its own
+    ownership, because a fixed ownership vector overstates how well we know the field."""
+    from .ownership import build_features, pretrained_nascar_estimator
+
+    est = estimator if estimator is not None else pretrained_nascar_estimator()
+    X = build_features(slate)
+
+    def draw(n, rng):
+        return est.sample_ownership(X, n_samples=int(n), random_state=rng)
+
+    return draw
