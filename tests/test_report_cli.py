@@ -72,7 +72,7 @@ def test_report_notebook_documents_every_parameter():
     params = papermill.inspect_notebook(str(NB_DIR / "slate_report.ipynb"))
     expected = {"slate", "starts", "projections", "archetype", "race_laps", "field_size", "entry_fee", "payout_table",
                 "n_scenarios", "n_field_draws", "n_lineups", "leverage_penalty", "max_overlap", "max_exposure",
-                "regime_aware", "random_state", "out_dir"}
+                "regime_aware", "random_state", "out_dir", "ownership_uncertainty"}
     assert expected <= set(params)
     for name, p in params.items():
         assert p["inferred_type_name"] != "None" and p["help"], name
