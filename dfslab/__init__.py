@@ -22,6 +22,7 @@ from .io import (
     track_archetype,
     write_dk_upload,
 )
+from .backtest import BacktestResult, backtest_real_slates
 from .contest import ContestResult, ContestSimulator, FieldLineupSampler, PayoutCurveFitter, rank_and_pay
 from .optimize import LeverageAwareOptimizer, Portfolio, best_lineups, optimal_rates
 from .ownership import (
@@ -40,7 +41,7 @@ from .slate import ARCHETYPES, Slate, check_lineups, check_ownership
 __version__ = "0.1.0"
 
 __all__ = [
-    "ARCHETYPES", "LeverageAwareOptimizer", "Portfolio", "best_lineups", "optimal_rates", "ContestResult", "ContestSimulator", "ContestStandings", "FieldLineupSampler", "PayoutCurveFitter",
+    "ARCHETYPES", "BacktestResult", "backtest_real_slates", "LeverageAwareOptimizer", "Portfolio", "best_lineups", "optimal_rates", "ContestResult", "ContestSimulator", "ContestStandings", "FieldLineupSampler", "PayoutCurveFitter",
     "rank_and_pay", "HybridOwnershipEstimator", "build_features", "estimate_ownership",
     "load_contest_training_data", "pretrained_nascar_estimator", "DriverRatingModel", "RaceScenarios", "RaceSimulator", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError",
     "InputError", "MLB_CLASSIC", "NASCAR_CLASSIC", "NFL_CLASSIC", "PayoutTable", "RosterRules", "Slate",
