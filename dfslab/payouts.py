@@ -77,7 +77,7 @@ class PayoutTable:
         if d.isna().any().any():
             i = int(np.flatnonzero(d.isna().any(axis=1).to_numpy())[0])
             raise InputError(f"{source}: row {i + 1}: non-numeric place or payout {df.iloc[i].tolist()}")
-        d = d.sort_values(cols["place_lo"] if False else d.columns[0], kind="stable")
+        d = d.sort_values(d.columns[0], kind="stable")  # by place_lo
         return cls(d.iloc[:, 0].to_numpy(), d.iloc[:, 1].to_numpy(), d.iloc[:, 2].to_numpy(), source=source)
 
     @property

@@ -15,7 +15,7 @@ def salary_ladder(players: pd.DataFrame):
     p = players.sort_values("salary", ascending=False)
     fig, ax = plt.subplots(figsize=(10, 3.6))
     c = p["start"].astype(float) if "start" in p else None
-    bars = ax.bar(p["name"], p["salary"], color=plt.cm.viridis_r(c / c.max()) if c is not None else "#4c72b0")
+    ax.bar(p["name"], p["salary"], color=plt.cm.viridis_r(c / c.max()) if c is not None else "#4c72b0")
     ax.set_ylabel("DK salary ($)")
     ax.set_title("Salary ladder (colour: starting position, dark = front)")
     ax.tick_params(axis="x", rotation=90, labelsize=7)

@@ -178,15 +178,14 @@ def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "p
     p["salary"] = sal.astype(np.int64)
     if len(p) < rules.roster_size:
         raise InputError(f"{source}: {len(p)} players is fewer than a roster of {rules.roster_size}")
-    for col in ("start",):
-        if col in p.columns and p[col].notna().any():
-            st = pd.to_numeric(p[col], errors="coerce")
-            if (st.dropna() < 1).any() or (st.dropna() != np.round(st.dropna())).any():
-                raise InputError(f"{source}: column 'start' must hold positions 1, 2, ...")
-            d = st.dropna().duplicated(keep=False)
-            if d.any():
-                raise InputError(f"{source}: duplicate start position(s) {sorted(set(st.dropna()[d].astype(int)))}")
-            p[col] = st.astype("Int64")
+    if "start" in p.columns and p["start"].notna().any():
+        st = pd.to_numeric(p["start"], errors="coerce")
+        if (st.dropna() < 1).any() or (st.dropna() != np.round(st.dropna())).any():
+            raise InputError(f"{source}: column 'start' must hold positions 1, 2, ...")
+        d = st.dropna().duplicated(keep=False)
+        if d.any():
+            raise InputError(f"{source}: duplicate start position(s) {sorted(set(st.dropna()[d].astype(int)))}")
+        p["start"] = st.astype("Int64")
     for col in ("projection", "rating", "avg_points", "ownership"):
         if col in p.columns:
             v = pd.to_numeric(p[col], errors="coerce")
@@ -194,7 +193,7 @@ def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "p
                 raise InputError(f"{source}: column {col!r} holds infinite values")
             p[col] = v.astype(np.float64)
     elig = rules.eligible_matrix(p["position"])
-    for s_idx, s in enumerate(rules.slot_labels):
+    for s in rules.slot_labels:
         j = rules.slots.index(s)
         if elig[:, j].sum() < rules.slots.count(s):
             raise InputError(f"{source}: too few players eligible for slot {s!r} ({int(elig[:, j].sum())})")

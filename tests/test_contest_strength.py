@@ -66,7 +66,6 @@ def test_strength_bad_inputs(setup):
 def test_typical_entries_earn_about_minus_the_rake():
     """k entries picked from a full field draw are a fair yardstick: over many simulated
     contests they average about -rake, like the whole field (the ROI identity)."""
-    import numpy as np
     import dfslab
     from dfslab.report import make_simulator, with_projection
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-import dfslab
 from conftest import require_data
 from dfslab.contest._validate import field_strength_check, summarize_field_strength
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import dfslab
 from conftest import require_data
 
 pytestmark = pytest.mark.realdata

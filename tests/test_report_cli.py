@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-import dfslab
 from dfslab import InputError
 from dfslab.cli import main
 from dfslab.report import load_report_slate, unrosterable

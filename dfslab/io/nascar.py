@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -50,7 +51,12 @@ SERIES_NAMES = {"Cup": "cup", "O'Reilly": "xfinity", "Xfinity": "xfinity", "Truc
 
 
 def _tracks_table(root: Path | None = None) -> dict[str, str]:
-    root = root or data_dir()
+    return dict(_tracks_table_cached(Path(root or data_dir()).resolve()))
+
+
+@functools.lru_cache(maxsize=4)
+def _tracks_table_cached(root: Path) -> dict[str, str]:
+    # tracks.csv is read once per data folder, not once per slate or race table.
     p = root / "nascar" / "results_db" / "tracks.csv"
     out: dict[str, str] = {}
     if p.is_file():

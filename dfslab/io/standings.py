@@ -159,11 +159,11 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
     slot_labels = set(rules.slots)
     slot_positions = {s: [j for j, x in enumerate(rules.slots) if x == s] for s in rules.slot_labels}
 
-    # --- name -> player rows (collisions resolved by slot eligibility) -------
+    # --- name -> player rows (shared names are resolved after parsing) ------
     name_rows: dict[str, list[int]] = {}
     for i, n in enumerate(players["name"]):
         name_rows.setdefault(n, []).append(i)
-    collisions = [n for n, rows in name_rows.items() if len(rows) > 1]
+    collisions = {n: f"{n!r} ({len(rows)} players): in no lineup" for n, rows in name_rows.items() if len(rows) > 1}
     n = len(entries)
     R = rules.roster_size
     L = np.full((n, R), -1, dtype=np.int64)
@@ -198,7 +198,7 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
     # Resolve shared names. 1) The entry's Points must equal the sum of its
     # players' FPTS: pick the namesake that makes it so. 2) Else the slot label
     # (an OF slot vs a 2B slot) as learned from step 1. 3) Else the most-drafted
-    # namesake, reported in ``notes``.
+    # namesake. How many went each way is reported in ``collisions``.
     if ambiguous:
         fpts = players["fpts"].to_numpy(dtype=float)
         pts = entries["points"].to_numpy(dtype=float)
@@ -232,8 +232,7 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
                 else:
                     L[e, j] = top
                     by_top += 1
-            collisions.append(f"{nm!r} ({len(rows)} players): {len(items)} lineup slots; {by_points} resolved by "
-                              f"points, {by_slot} by slot, {by_top} assigned to the most-drafted namesake")
-        collisions[:] = [c for c in collisions if c not in by_name]
+            collisions[nm] = (f"{nm!r} ({len(rows)} players): {len(items)} lineup slots; {by_points} resolved by "
+                               f"points, {by_slot} by slot, {by_top} assigned to the most-drafted namesake")
     return ContestStandings(entries=entries, players=players, lineups=L, rules=rules, path=path,
-                            collisions=collisions, notes=notes)
+                            collisions=list(collisions.values()), notes=notes)
