@@ -10,10 +10,20 @@ from .nascar import (
     read_results_db,
     track_archetype,
 )
+from .real_races import (
+    RealRace,
+    is_race_folder,
+    list_race_folders,
+    load_real_races,
+    read_race_folder,
+    read_slate_with_results,
+    skipped_races,
+)
 from .standings import ContestStandings, parse_lineup, read_contest_standings
 
 __all__ = [
     "ContestStandings", "TRACK_ALIASES", "infer_rules", "list_nascar_slates", "load_slates_with_results",
     "parse_lineup", "read_contest_standings", "read_dk_salaries", "read_dk_upload", "read_nascar_slate",
-    "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload",
+    "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload", "RealRace", "is_race_folder",
+    "list_race_folders", "load_real_races", "read_race_folder", "read_slate_with_results", "skipped_races",
 ]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._config import data_dir
 from .._errors import DataFileError, InputError
+from ..names import match_names
 from ..rules import NASCAR_CLASSIC
 from ..scoring import dk_points
 from ..slate import Slate
@@ -239,11 +240,14 @@ def read_nascar_slate(folder, race_logs: pd.DataFrame | None = None) -> Slate:
         "ownership": pd.to_numeric(proj.get("DK pOWN%"), errors="coerce"),
     })
     if ids:
-        missing = [n for n in players["name"] if n not in ids]
-        if missing:
-            notes.append(f"{len(missing)} driver(s) have no DK id in site_ids.json: {missing}")
-        players["dk_id"] = pd.array([ids.get(n) for n in players["name"]], dtype="Int64")
-        players["player_id"] = [str(ids[n]) if n in ids else n for n in players["name"]]
+        nm = match_names(players["name"].tolist(), list(ids), source=f"{folder.name} projections.json",
+                         target="site_ids.json")
+        if nm.unmatched:
+            notes.append(f"{len(nm.unmatched)} driver(s) have no DK id in site_ids.json: {nm.unmatched}")
+        if any(h != "exact" for h in nm.how):
+            notes.append(nm.summary())
+        players["dk_id"] = pd.array([ids[c] if c is not None else None for c in nm.matched_names], dtype="Int64")
+        players["player_id"] = [str(ids[c]) if c is not None else n for n, c in zip(players["name"], nm.matched_names)]
     else:
         players["player_id"] = players["name"]
     if qual.isna().all():
