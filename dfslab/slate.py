@@ -136,6 +136,27 @@ class Slate:
     def with_players(self, players: pd.DataFrame) -> "Slate":
         return replace(self, players=players)
 
+    def plot_salaries(self, ax=None):
+        """Salary ladder coloured by starting position; returns the matplotlib Axes."""
+        from .plots import salary_ladder
+
+        return salary_ladder(self.players, ax=ax)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        info = self.summary()
+        cols = [c for c in ("name", "salary", "start", "projection", "ownership", "dk_id") if c in self.players]
+        head = (f"<b>Slate</b> {html.escape(str(self.name))}: {info['n_players']} players, "
+                f"{self.rules.name} ({self.rules.roster_size} slots, cap ${self.rules.salary_cap:,}); "
+                f"series {info['series'] or '?'}, track {html.escape(str(info['track'] or '?'))} "
+                f"({info['archetype'] or 'archetype ?'}), {info['race_laps'] or '?'} laps, date {info['date'] or '?'}; "
+                f"salaries ${info['salary_range'][0]:,}-${info['salary_range'][1]:,}")
+        notes = self.meta.get("notes", []) if isinstance(self.meta, dict) else []
+        body = self.players[cols].to_html(index=False, max_rows=60, float_format=lambda v: f"{v:,.2f}")
+        return (head + "".join(f"<br><i>note:</i> {html.escape(str(n))}" for n in notes)
+                + f"<details><summary>players</summary>{body}</details>")
+
     def summary(self) -> dict:
         return {
             "name": self.name,

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._atomic import atomic_write_text
 from .._errors import DataFileError, InputError
 from ..rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
 from ..slate import Slate, check_lineups
@@ -154,11 +155,8 @@ def write_dk_upload(lineups, slate: Slate, path) -> Path:
     if len(no_id):
         raise InputError(f"{slate.name}: DK upload: no dk_id for {slate.players['name'].iloc[no_id].tolist()}")
     ids = slate.players["dk_id"].to_numpy()[L].astype(np.int64)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     df = pd.DataFrame(ids, columns=list(slate.rules.slots))
-    df.to_csv(path, index=False)
-    return path
+    return atomic_write_text(path, df.to_csv(index=False))  # never a half-written upload file
 
 
 def read_dk_upload(path, slate: Slate) -> np.ndarray:

@@ -1,0 +1,605 @@
+"""SlateAnalysis: the one place where the pipeline is composed.
+
+slate -> race scenarios -> ownership -> optimizer -> field -> contest simulation.
+
+The slate report notebook, the real-race backtest, the REST API and the CLI all
+go through :class:`SlateAnalysis`; no other module wires the steps together, so a
+model change lands once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import html
+import warnings
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ._errors import InputError
+from .slate import Slate
+
+# Real top-10 lineups of the 12 real DK NASCAR contests of 2026 (dk_2026) used $48,200-$50,000
+# of the $50,000 cap (median $49,900): a lineup far below that is not how GPPs are won.
+DEFAULT_MIN_SALARY = 48_000
+# A driver "booms" at 6x value (points >= 6 x salary / $1,000): six drivers averaging that score
+# 300 points at the full cap, about a real NASCAR GPP winning score (290-452 in 2026).
+BOOM_MULTIPLE = 6.0
+# A lineup that cashes in fewer than this share of simulated contests is flagged in the report/upload.
+DEAD_CASH_PCT = 0.5
+SELECTIONS = ("projection", "roi", "top1")
+_STEP_SEEDS = ("scenarios", "eval_scenarios", "ownership", "field", "contest", "yardstick", "candidates")
+
+GLOSSARY = {
+    "mean / p10 / p90 (pts)": "simulated DK points: average, and the 10th / 90th percentiles over simulated races",
+    "value (pts/$1K)": "simulated mean points per $1,000 of salary",
+    "boom (%)": f"share of simulated races in which the driver scores at least {BOOM_MULTIPLE:g}x value "
+                "(points >= 6 x salary/$1,000; six such drivers make ~300 points, a typical winning score)",
+    "ownership (%)": "projected share of entries rostering the driver (sums to 600% over a 6-driver slate)",
+    "optimal (%)": "share of simulated races in which the driver is in the best possible lineup under the cap",
+    "leverage (pp)": "optimal rate minus projected ownership, in percentage points",
+    "regime": "the race type a lineup was built for: dominator (a few drivers lead most laps), chaos (wrecks, "
+              "finishing order close to random), fuel_mileage (strategy decides the finish)",
+    "objective": "projected points minus the ownership penalty (leverage_penalty x scale x ownership)",
+    "ROI (%)": "simulated return per entry: (prize - fee) / fee, averaged over simulated contests",
+    "cash (%)": "share of simulated contests in which the lineup wins a prize",
+    "s.e.": "Monte Carlo standard error of a simulated figure (how much it would move with more simulations)",
+}
+
+
+def _seeds(random_state) -> dict:
+    """Independent child seeds per step, derived from the run seed (never from call order)."""
+    if isinstance(random_state, np.random.SeedSequence):
+        ss = random_state
+    elif random_state is None:
+        ss = np.random.SeedSequence()
+    else:
+        if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)) or random_state < 0:
+            raise InputError(f"random_state: must be a non-negative integer, a SeedSequence or None, "
+                             f"got {random_state!r}")
+        ss = np.random.SeedSequence(int(random_state))
+    return dict(zip(_STEP_SEEDS, ss.spawn(len(_STEP_SEEDS))))
+
+
+def _int_seed(ss: np.random.SeedSequence) -> int:
+    return int(ss.generate_state(1, dtype=np.uint32)[0])
+
+
+@functools.lru_cache(maxsize=1)
+def _payout_fitter():
+    """The shipped per-tier payout-curve parameters (fitted offline on the real DK tables): read once."""
+    from .contest import PayoutCurveFitter
+
+    return PayoutCurveFitter().load()
+
+
+class SlateAnalysis:
+    """The whole pipeline for one slate, each step computed lazily and cached.
+
+    Parameters
+    ----------
+    slate : Slate
+        Needs salaries, start positions, track archetype and race length.
+    n_scenarios : int
+        Simulated races for building lineups and, independently, for scoring them.
+    n_lineups : int
+        Lineups in the portfolio.
+    leverage_penalty : float in [0, 1]
+        Weight of projected ownership against points in the optimizer objective.
+        Default 0: on the real-race backtest a penalty has not yet earned its place
+        (see docs/backtest.md).
+    max_overlap : int
+        Most drivers any two of my lineups share.
+    max_exposure : float in (0, 1]
+        Most of my lineups any one driver is in.
+    min_salary : int
+        Minimum lineup salary (default :data:`DEFAULT_MIN_SALARY` = $48,000).
+    regime_aware : bool
+        Split lineups across dominator / chaos / fuel_mileage by scenario share.
+    selection : {"projection", "roi", "top1"}
+        "projection": the optimizer's lineups. "roi" / "top1": a candidate pool of
+        ``n_candidates`` optimizer lineups, then the portfolio with the best
+        simulated ROI / chance of a top-1% finish (on the optimization scenarios,
+        never on the scoring ones), under the same overlap and exposure rules.
+    n_candidates : int, optional
+        Size of the candidate pool for selection by simulation (default 8 x n_lineups).
+    field_size : int
+        Entries in the contest, mine included.
+    entry_fee : float
+        Dollars per entry.
+    payouts : PayoutTable, optional
+        The contest's payout table; default a curve fitted on real DK tables for
+        ``field_size`` and ``entry_fee``.
+    n_field_draws : int
+        Opponent fields sampled per scoring scenario.
+    ownership : array_like, optional
+        Projected ownership (percent, sums to 600) to use instead of the estimator.
+    ownership_uncertainty : bool
+        Each simulated field draws its own ownership vector from the estimator's
+        uncertainty (a fixed vector overstates what we know about the field).
+    estimator : HybridOwnershipEstimator, optional
+        Ownership model (default: the shipped NASCAR model).
+    scenarios : RaceScenarios or array_like, optional
+        Race scenarios to use instead of simulating (an (n, n_players) points
+        matrix, or an object with ``points`` [, ``regime``, ``regime_names``]).
+        They are then used for building lineups, and scoring uses a disjoint half.
+    excludes : sequence, optional
+        Drivers never used in my lineups. Default: drivers without a DK id when the
+        slate has DK ids (they cannot be uploaded).
+    simulator : RaceSimulator, optional
+        A configured simulator (its ``n_scenarios`` / ``random_state`` are replaced
+        per step).
+    random_state : int
+        Run seed; each step gets its own child seed (``SeedSequence.spawn``).
+    progress : bool, optional
+        Progress bars (``tqdm.auto``); None = only in a terminal or notebook.
+
+    Examples
+    --------
+    >>> import dfslab
+    >>> a = dfslab.SlateAnalysis(dfslab.demo_slate(), n_scenarios=400, n_lineups=3, field_size=300,
+    ...                          n_field_draws=1, random_state=1)
+    >>> a.portfolio.lineups.shape
+    (3, 6)
+    >>> round(float(a.ownership["ownership"].sum()))
+    600
+    >>> sorted(a.lineups.columns)[:3]
+    ['cash (%)', 'cash s.e. (pp)', 'drivers']
+    """
+
+    def __init__(self, slate: Slate, *, n_scenarios: int = 5000, n_lineups: int = 20, leverage_penalty: float = 0.0,
+                 max_overlap: int = 4, max_exposure: float = 0.6, min_salary: int = DEFAULT_MIN_SALARY,
+                 regime_aware: bool = True, selection: str = "projection", n_candidates: int | None = None,
+                 field_size: int = 5000, entry_fee: float = 20.0, payouts=None, n_field_draws: int = 4,
+                 ownership=None, ownership_uncertainty: bool = True, estimator=None, scenarios=None,
+                 excludes=None, simulator=None, random_state: int = 42, progress: bool | None = None):
+        if not isinstance(slate, Slate):
+            raise InputError(f"slate: expected a dfslab.Slate, got {type(slate).__name__}")
+        self.slate = slate
+        self.n_scenarios = _whole("n_scenarios", n_scenarios, 10)
+        self.n_lineups = _whole("n_lineups", n_lineups, 1)
+        self.leverage_penalty = leverage_penalty
+        self.max_overlap = max_overlap
+        self.max_exposure = max_exposure
+        self.min_salary = min_salary
+        self.regime_aware = bool(regime_aware)
+        if selection not in SELECTIONS:
+            raise InputError(f"selection: must be one of {SELECTIONS}, got {selection!r}")
+        self.selection = selection
+        self.n_candidates = None if n_candidates is None else _whole("n_candidates", n_candidates, 1)
+        self.field_size = _whole("field_size", field_size, 2)
+        if self.n_lineups >= self.field_size:
+            raise InputError(f"n_lineups={self.n_lineups} must be below field_size={self.field_size} "
+                             "(field_size counts every entry, mine included)")
+        try:
+            fee = float(entry_fee)
+        except (TypeError, ValueError):
+            raise InputError(f"entry_fee: must be a positive number of dollars, got {entry_fee!r}") from None
+        if not np.isfinite(fee) or fee <= 0:
+            raise InputError(f"entry_fee: must be a positive number of dollars, got {entry_fee!r}")
+        self.entry_fee = fee
+        self.payouts_given = payouts
+        self.n_field_draws = _whole("n_field_draws", n_field_draws, 1)
+        self.ownership_given = ownership
+        self.ownership_uncertainty = bool(ownership_uncertainty)
+        self.estimator = estimator
+        self.scenarios_given = scenarios
+        self.excludes_given = excludes
+        self.simulator_given = simulator
+        self.random_state = random_state
+        self.progress = progress
+        self._seed = _seeds(random_state)
+        self.created_ = _dt.datetime.now().astimezone()
+
+    # ------------------------------------------------------------------ params
+    def get_params(self) -> dict:
+        """Every setting of the run (for the report header, the backtest and reproducibility)."""
+        return {"slate": self.slate.name, "n_scenarios": self.n_scenarios, "n_lineups": self.n_lineups,
+                "leverage_penalty": self.leverage_penalty, "max_overlap": self.max_overlap,
+                "max_exposure": self.max_exposure, "min_salary": self.min_salary, "regime_aware": self.regime_aware,
+                "selection": self.selection, "n_candidates": self.n_candidates, "field_size": self.field_size,
+                "entry_fee": self.entry_fee, "payouts": "given" if self.payouts_given is not None else "fitted curve",
+                "n_field_draws": self.n_field_draws,
+                "ownership": "given" if self.ownership_given is not None else "estimated",
+                "ownership_uncertainty": self.ownership_uncertainty, "random_state": self.random_state}
+
+    # ------------------------------------------------------------------ steps
+    def _simulator(self, seed):
+        from .racesim import RaceSimulator
+
+        sim = self.simulator_given
+        if sim is None:
+            sim = RaceSimulator(n_scenarios=self.n_scenarios, random_state=_int_seed(seed))
+            _attach_history(sim, self.slate)
+        else:
+            import copy
+
+            sim = copy.copy(sim)
+            sim.n_scenarios, sim.random_state = self.n_scenarios, _int_seed(seed)
+        return sim
+
+    def _given_scenarios(self):
+        from types import SimpleNamespace
+
+        sc = self.scenarios_given
+        pts = np.asarray(getattr(sc, "points", sc), dtype=np.float64)
+        n = self.slate.n_players
+        if pts.ndim != 2 or pts.shape[1] != n:
+            raise InputError(f"scenarios: expected an (n_scenarios, {n}) points matrix, got shape {pts.shape}")
+        if len(pts) < 2:
+            raise InputError("scenarios: need at least 2 scenarios (half build the lineups, half score them)")
+        if not np.isfinite(pts).all():
+            raise InputError("scenarios: NaN or infinite points")
+        reg = getattr(sc, "regime", None)
+        names = getattr(sc, "regime_names", ("all",))
+        reg = np.zeros(len(pts), np.int8) if reg is None else np.asarray(reg)
+        return SimpleNamespace(points=pts, regime=reg, regime_names=tuple(names), strength_source="given scenarios",
+                               notes=[], slate=self.slate)
+
+    @cached_property
+    def scenarios(self):
+        """Simulated races used to BUILD the lineups (RaceScenarios)."""
+        if self.scenarios_given is not None:
+            g = self._given_scenarios()
+            half = len(g.points) // 2
+            g.points, g.regime = g.points[:half], g.regime[:half]
+            return g
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sc = self._simulator(self._seed["scenarios"]).simulate(self.slate)
+        _keep_warnings(sc, caught)
+        return sc
+
+    @cached_property
+    def eval_scenarios(self):
+        """Independent simulated races used only to SCORE lineups (never the ones that built them)."""
+        if self.scenarios_given is not None:
+            g = self._given_scenarios()
+            half = len(g.points) // 2
+            g.points, g.regime = g.points[half:], g.regime[half:]
+            return g
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sc = self._simulator(self._seed["eval_scenarios"]).simulate(self.slate)
+        _keep_warnings(sc, caught)
+        return sc
+
+    @cached_property
+    def mean_points(self) -> np.ndarray:
+        """Simulated mean DK points per driver (slate order): the model's projection."""
+        return np.asarray(self.scenarios.points, dtype=np.float64).mean(0)
+
+    @cached_property
+    def public_slate(self) -> Slate:
+        """The slate with a ``projection`` column the field sees: the slate's own (published / user)
+        projection where present, else our simulated mean."""
+        p = self.slate.players
+        if "projection" in p and p["projection"].notna().all():
+            return self.slate
+        q = p.copy()
+        q["projection"] = self.mean_points
+        return self.slate.with_players(q)
+
+    @cached_property
+    def ownership(self) -> pd.DataFrame:
+        """Projected ownership (percent, sums to 600) with its interval: one row per driver, slate order."""
+        from .ownership import estimate_ownership
+
+        if self.ownership_given is not None:
+            from .slate import check_ownership
+
+            o = check_ownership(self.ownership_given, self.slate.rules, self.slate.n_players)
+            p = self.slate.players
+            return pd.DataFrame({"player_id": p["player_id"].to_numpy(), "name": p["name"].to_numpy(),
+                                 "salary": p["salary"].to_numpy(), "ownership": o, "lower": np.nan,
+                                 "upper": np.nan, "std": np.nan})
+        return estimate_ownership(self.public_slate, estimator=self.estimator, level=0.8)
+
+    @cached_property
+    def ownership_vector(self) -> np.ndarray:
+        return self.ownership["ownership"].to_numpy(dtype=np.float64)
+
+    @cached_property
+    def optimal_rates(self) -> np.ndarray:
+        """Share of build scenarios in which each driver is in the best lineup (fraction)."""
+        from .optimize import optimal_rates
+
+        return optimal_rates(self.scenarios.points, self.slate)
+
+    @cached_property
+    def excludes(self) -> list:
+        """Drivers kept out of my lineups (no DK id: they cannot be uploaded), by name."""
+        if self.excludes_given is not None:
+            return list(self.excludes_given)
+        p = self.slate.players
+        if "dk_id" in p and p["dk_id"].notna().any():
+            return p.loc[p["dk_id"].isna(), "name"].tolist()
+        return []
+
+    def _optimizer(self, n_lineups, max_overlap=None, max_exposure="same"):
+        from .optimize import LeverageAwareOptimizer
+
+        return LeverageAwareOptimizer(
+            n_lineups=n_lineups, leverage_penalty=self.leverage_penalty,
+            max_overlap=self.max_overlap if max_overlap is None else max_overlap,
+            max_exposure=self.max_exposure if max_exposure == "same" else max_exposure,
+            min_salary=self.min_salary, excludes=self.excludes, random_state=0)
+
+    def _optimize(self, opt):
+        if self.regime_aware and len(getattr(self.scenarios, "regime_names", ())) > 1:
+            return opt.optimize_regime_aware(self.slate, self.scenarios, self.ownership_vector)
+        return opt.optimize(self.slate, self.mean_points, self.ownership_vector)
+
+    @cached_property
+    def portfolio(self):
+        """My lineups (Portfolio), built on :attr:`scenarios` only."""
+        if self.selection == "projection":
+            return self._optimize(self._optimizer(self.n_lineups))
+        from .selection import select_by_simulation
+
+        n_cand = self.n_candidates or 8 * self.n_lineups
+        pool = self._optimize(self._optimizer(n_cand, max_overlap=self.slate.rules.roster_size - 1,
+                                              max_exposure=None))
+        return select_by_simulation(self, pool, objective=self.selection)
+
+    @cached_property
+    def payouts(self):
+        """The contest's payout table (given, or a fitted real-DK curve for the size and fee)."""
+        if self.payouts_given is not None:
+            return self.payouts_given
+        return _payout_fitter().generate(entries=self.field_size, entry_fee=self.entry_fee)
+
+    @cached_property
+    def field_projections(self) -> dict:
+        """The projections the field's entries build on (name -> DK points per driver)."""
+        out = {}
+        p = self.slate.players
+        if "projection" in p and p["projection"].notna().all():
+            out["published"] = p["projection"].to_numpy(dtype=np.float64)
+        out["ours"] = self.mean_points
+        return out
+
+    @cached_property
+    def field(self):
+        """The opponent field model (FieldLineupSampler), fitted to the projected ownership."""
+        from .contest import FieldLineupSampler
+        from .report import ownership_sampler
+
+        proj = self.field_projections.get("published", self.mean_points)
+        sampler = None
+        if self.ownership_uncertainty and self.ownership_given is None:
+            sampler = ownership_sampler(self.public_slate, self.estimator)
+        return FieldLineupSampler(self.slate, self.ownership_vector, random_state=_int_seed(self._seed["field"]),
+                                  projections=proj, ownership_sampler=sampler).fit()
+
+    @property
+    def n_opponents(self) -> int:
+        return self.field_size - self.n_lineups
+
+    def _contest(self, lineups, seed):
+        from .contest import ContestSimulator
+
+        cs = ContestSimulator(self.payouts, field_size=self.n_opponents, entry_fee=self.entry_fee,
+                              n_field_draws=self.n_field_draws, random_state=_int_seed(seed),
+                              progress=self.progress)
+        return cs.simulate(lineups, self.eval_scenarios.points, self.field, slate=self.slate)
+
+    @cached_property
+    def contest(self):
+        """My portfolio in simulated contests (ContestResult) on :attr:`eval_scenarios`."""
+        return self._contest(self.portfolio.lineups, self._seed["contest"])
+
+    @cached_property
+    def yardstick_lineups(self) -> np.ndarray:
+        """As many lineups drawn like the field itself (should earn about minus the rake)."""
+        return self.field.typical_entries(self.n_lineups, self.n_opponents,
+                                          random_state=_int_seed(self._seed["yardstick"]))
+
+    @cached_property
+    def yardstick(self):
+        """Field-like lineups in the same simulated contests (ContestResult)."""
+        return self._contest(self.yardstick_lineups, self._seed["contest"])
+
+    def run(self) -> "SlateAnalysis":
+        """Compute every step (scenarios, ownership, portfolio, field, contest, yardstick)."""
+        for step in ("scenarios", "eval_scenarios", "ownership", "optimal_rates", "portfolio", "payouts", "field",
+                     "contest", "yardstick"):
+            getattr(self, step)
+        return self
+
+    # ------------------------------------------------------------------ tables
+    @cached_property
+    def drivers(self) -> pd.DataFrame:
+        """Every driver: salary, start, simulated points, value, boom rate, ownership, optimal rate, leverage."""
+        p = self.slate.players
+        pts = np.asarray(self.scenarios.points, dtype=np.float64)
+        q10, q90 = np.percentile(pts, [10, 90], axis=0)
+        sal = self.slate.salaries.astype(float)
+        own = self.ownership
+        d = pd.DataFrame({
+            "driver": p["name"].to_numpy(),
+            "salary ($)": self.slate.salaries,
+            "start": p["start"].astype("Int64").to_numpy() if "start" in p else pd.NA,
+            "mean (pts)": self.mean_points, "p10 (pts)": q10, "p90 (pts)": q90,
+            "value (pts/$1K)": self.mean_points / (sal / 1000.0),
+            "boom (%)": 100.0 * (pts >= BOOM_MULTIPLE * sal / 1000.0).mean(0),
+            "ownership (%)": own["ownership"].to_numpy(),
+            "own low (%)": own["lower"].to_numpy(), "own high (%)": own["upper"].to_numpy(),
+            "optimal (%)": 100.0 * self.optimal_rates,
+        })
+        d["leverage (pp)"] = d["optimal (%)"] - d["ownership (%)"]
+        for col, lab in (("projection", "published proj (pts)"), ("floor", "published floor (pts)"),
+                         ("ceiling", "published ceiling (pts)")):
+            if col in p and p[col].notna().any():
+                d[lab] = p[col].to_numpy(dtype=float)
+        d["in my lineups"] = np.bincount(self.portfolio.lineups.ravel(), minlength=len(p))
+        if self.excludes:
+            d["excluded"] = p["name"].isin(self.excludes).to_numpy()
+        return d
+
+    @cached_property
+    def lineups(self) -> pd.DataFrame:
+        """My lineups, numbered 1..n as in the upload files: names, salary, projection, ownership, simulated results."""
+        L = self.portfolio.lineups
+        p = self.slate.players
+        names = p["name"].astype(str).to_numpy()
+        own = self.ownership_vector
+        t = self.portfolio.table
+        res = self.contest.per_lineup
+        d = pd.DataFrame({
+            "lineup": np.arange(1, len(L) + 1),
+            "drivers": [", ".join(names[r]) for r in L],
+            "salary ($)": self.slate.salaries[L].sum(1),
+            "projection (pts)": self.mean_points[L].sum(1),
+            "total ownership (%)": own[L].sum(1),
+            "regime": t["regime"].to_numpy(),
+            "ROI (%)": 100.0 * res["roi_mean"].to_numpy(), "ROI s.e. (pp)": 100.0 * res["roi_se"].to_numpy(),
+            "cash (%)": res["cash_pct"].to_numpy(), "cash s.e. (pp)": res["cash_se"].to_numpy(),
+            "win (%)": res["win_pct"].to_numpy(), "top 1% (%)": res["top1_pct"].to_numpy(),
+            "best rank": res["best_rank"].astype(np.int64).to_numpy(),
+        })
+        for k in range(L.shape[1]):
+            d[f"D{k + 1}"] = names[L[:, k]]
+        if "dk_id" in p:
+            ids = p["dk_id"].astype("Int64").to_numpy()
+            for k in range(L.shape[1]):
+                d[f"D{k + 1} id"] = ids[L[:, k]]
+        d["flag"] = np.where(d["cash (%)"] < DEAD_CASH_PCT,
+                             f"cashes in < {DEAD_CASH_PCT:g}% of simulated contests", "")
+        return d
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """Portfolio vs field-like lineups in the same simulated contests, with units."""
+        rows = {}
+        for label, r in (("my portfolio", self.contest), ("field-like lineups", self.yardstick)):
+            pf = r.portfolio
+            rows[label] = {
+                "ROI (%)": 100 * pf["roi_mean"], "ROI s.e. (pp)": 100 * pf["roi_se"],
+                "ROI p5 (%)": 100 * pf["roi_p5"], "ROI p95 (%)": 100 * pf["roi_p95"],
+                "cash (%)": pf["cash_pct"], "cash s.e. (pp)": pf["cash_se"],
+                "win (%)": pf["win_pct"], "win s.e. (pp)": pf["win_se"], "top 1% (%)": pf["top1_pct"],
+                "best rank": int(pf["best_rank"]), "simulated contests": int(pf["n_simulations"]),
+            }
+        return pd.DataFrame(rows)
+
+    def write(self, folder) -> dict:
+        """Write ``lineups.csv`` (readable, numbered 1..n) and ``dk_upload.csv`` (DK ids, same order).
+
+        Both are written atomically (a temporary file, then a rename). The upload file is
+        skipped, with the reason in the returned ``notes``, when a used driver has no DK id.
+        """
+        from pathlib import Path
+
+        from ._atomic import atomic_write_text
+        from .io import write_dk_upload
+
+        folder = Path(folder)
+        out = {"notes": []}
+        out["lineups"] = atomic_write_text(folder / "lineups.csv",
+                                           self.lineups.to_csv(index=False, float_format="%.4g"))
+        p = self.slate.players
+        used = np.unique(self.portfolio.lineups)
+        if "dk_id" not in p or p["dk_id"].isna().to_numpy()[used].any():
+            out["notes"].append("no dk_upload.csv: the slate has no DK ids for every driver used "
+                                "(a DKSalaries.csv export has them)")
+        else:
+            out["dk_upload"] = write_dk_upload(self.portfolio.lineups, self.slate, folder / "dk_upload.csv")
+        return out
+
+    # ------------------------------------------------------------------ plots (each returns the Axes)
+    def plot_salaries(self, ax=None):
+        """Salary ladder coloured by starting position."""
+        return self.slate.plot_salaries(ax=ax)
+
+    def plot_regimes(self, ax=None):
+        """Share of simulated races per regime."""
+        from .plots import regime_mix
+
+        sc = self.scenarios
+        c = np.bincount(np.asarray(sc.regime), minlength=len(sc.regime_names)) / len(sc.regime)
+        return regime_mix(pd.Series(c, index=list(sc.regime_names)), ax=ax)
+
+    def plot_points(self, top: int = 20, ax=None):
+        """Simulated DK points per driver (box plots, top drivers by mean)."""
+        from .plots import point_distributions
+
+        return point_distributions(self.scenarios.points, self.slate.players["name"].tolist(), top=top, ax=ax)
+
+    def plot_ownership(self, ax=None):
+        """Projected ownership with its 80% interval."""
+        from .plots import ownership_intervals
+
+        return ownership_intervals(self.ownership, ax=ax)
+
+    def plot_leverage(self, ax=None):
+        """Optimal rate vs projected ownership."""
+        from .plots import leverage_scatter
+
+        return leverage_scatter(self.ownership_vector, 100 * self.optimal_rates, self.slate.players["name"].tolist(),
+                                ax=ax)
+
+    def plot_exposure(self, ax=None):
+        """My exposure per driver next to projected field ownership."""
+        from .plots import exposure_bars
+
+        return exposure_bars(self.portfolio.exposure, ax=ax)
+
+    def plot_roi(self, ax=None):
+        """Distribution of the portfolio's simulated contest ROI."""
+        from .plots import roi_distribution
+
+        r = self.contest
+        return roi_distribution(r.roi_samples.mean(1), ax=ax)
+
+    # ------------------------------------------------------------------ display
+    def _repr_html_(self) -> str:
+        s = self.slate
+        done = [k for k in ("scenarios", "ownership", "portfolio", "field", "contest") if k in self.__dict__]
+        head = (f"<b>SlateAnalysis</b> {html.escape(s.name)}: {s.series or ''} {html.escape(str(s.track or ''))} "
+                f"({s.archetype}), {s.race_laps} laps, {s.n_players} drivers; {self.n_lineups} lineups, "
+                f"{self.field_size:,} entries at ${self.entry_fee:g}; seed {self.random_state}. "
+                f"Computed: {', '.join(done) or 'nothing yet (steps run on first access or .run())'}.")
+        if "contest" in self.__dict__ and "yardstick" in self.__dict__:
+            head += self.summary.to_html(float_format=lambda v: f"{v:,.2f}")
+        return head
+
+    def __repr__(self) -> str:
+        return (f"SlateAnalysis({self.slate.name!r}, n_lineups={self.n_lineups}, field_size={self.field_size}, "
+                f"random_state={self.random_state})")
+
+
+def _whole(name, v, lo):
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer, float)) or not float(v).is_integer() or v < lo:
+        raise InputError(f"{name}: must be a whole number >= {lo}, got {v!r}")
+    return int(v)
+
+
+def _keep_warnings(sc, caught):
+    """Warnings become notes on the result (a report shows them once, in words, not as a pink box)."""
+    notes = getattr(sc, "notes", None)
+    if notes is None:
+        return
+    for w in caught:
+        msg = str(w.message)
+        if msg not in notes:
+            notes.append(msg)
+
+
+def _attach_history(sim, slate):
+    """Give the simulator the real race history when the slate has a date and the data folder is present."""
+    from ._config import data_dir
+
+    has_rating = "rating" in slate.players and slate.players["rating"].notna().all()
+    if has_rating or slate.date is None or data_dir(required=False) is None:
+        return
+    sim.set_history(_cached_race_logs())
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_race_logs():
+    from .io import read_race_logs
+
+    return read_race_logs()
