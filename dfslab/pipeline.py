@@ -154,9 +154,11 @@ class SlateAnalysis:
                  regime_aware: bool = True, selection: str = "projection", n_candidates: int | None = None,
                  field_size: int = 5000, entry_fee: float = 20.0, payouts=None, n_field_draws: int = 4,
                  ownership=None, ownership_uncertainty: bool = True, estimator=None, scenarios=None,
-                 excludes=None, simulator=None, random_state: int = 42, progress: bool | None = None):
+                 excludes=None, simulator=None, optimize_on: str = "model", random_state: int = 42,
+                 progress: bool | None = None):
         if not isinstance(slate, Slate):
             raise InputError(f"slate: expected a dfslab.Slate, got {type(slate).__name__}")
+        self._init_kwargs = {k: v for k, v in locals().items() if k not in ("self", "slate", "__class__")}
         self.slate = slate
         self.n_scenarios = _whole("n_scenarios", n_scenarios, 10)
         self.n_lineups = _whole("n_lineups", n_lineups, 1)
@@ -168,6 +170,12 @@ class SlateAnalysis:
         if selection not in SELECTIONS:
             raise InputError(f"selection: must be one of {SELECTIONS}, got {selection!r}")
         self.selection = selection
+        if optimize_on not in ("model", "vendor"):
+            raise InputError(f"optimize_on: 'model' (simulated means, regime-aware) or 'vendor' (the slate's "
+                             f"projection column), got {optimize_on!r}")
+        if optimize_on == "vendor" and not ("projection" in slate.players and slate.players["projection"].notna().all()):
+            raise InputError(f"optimize_on='vendor': slate {slate.name} has no complete 'projection' column")
+        self.optimize_on = optimize_on
         self.n_candidates = None if n_candidates is None else _whole("n_candidates", n_candidates, 1)
         self.field_size = _whole("field_size", field_size, 2)
         if self.n_lineups >= self.field_size:
@@ -203,7 +211,26 @@ class SlateAnalysis:
                 "entry_fee": self.entry_fee, "payouts": "given" if self.payouts_given is not None else "fitted curve",
                 "n_field_draws": self.n_field_draws,
                 "ownership": "given" if self.ownership_given is not None else "estimated",
-                "ownership_uncertainty": self.ownership_uncertainty, "random_state": self.random_state}
+                "ownership_uncertainty": self.ownership_uncertainty, "optimize_on": self.optimize_on,
+                "random_state": self.random_state}
+
+    def with_params(self, **changes) -> "SlateAnalysis":
+        """A copy with some settings changed that keeps every computed step those settings do not affect.
+
+        E.g. ``a.with_params(leverage_penalty=0.5)`` reuses ``a``'s simulated races, ownership,
+        field and payouts and rebuilds only the portfolio and the contest: sweeps and
+        strategy comparisons then differ only where they should (common random numbers).
+        """
+        unknown = set(changes) - set(self._init_kwargs)
+        if unknown:
+            raise InputError(f"with_params: unknown setting(s) {sorted(unknown)}; known: {sorted(self._init_kwargs)}")
+        new = SlateAnalysis(self.slate, **{**self._init_kwargs, **changes})
+        new.created_ = self.created_
+        changed = {k for k, v in changes.items() if v is not self._init_kwargs.get(k)}
+        for step, deps in _DEPENDS.items():
+            if step in self.__dict__ and not (deps & changed):
+                new.__dict__[step] = self.__dict__[step]
+        return new
 
     # ------------------------------------------------------------------ steps
     def _simulator(self, seed):
@@ -328,6 +355,8 @@ class SlateAnalysis:
             min_salary=self.min_salary, excludes=self.excludes, random_state=0)
 
     def _optimize(self, opt):
+        if self.optimize_on == "vendor":
+            return opt.optimize(self.slate, self.slate.column("projection"), self.ownership_vector)
         if self.regime_aware and len(getattr(self.scenarios, "regime_names", ())) > 1:
             return opt.optimize_regime_aware(self.slate, self.scenarios, self.ownership_vector)
         return opt.optimize(self.slate, self.mean_points, self.ownership_vector)
@@ -340,9 +369,11 @@ class SlateAnalysis:
         from .selection import select_by_simulation
 
         n_cand = self.n_candidates or 8 * self.n_lineups
-        pool = self._optimize(self._optimizer(n_cand, max_overlap=self.slate.rules.roster_size - 1,
-                                              max_exposure=None))
-        return select_by_simulation(self, pool, objective=self.selection)
+        # candidates obey the portfolio's overlap rule (so any subset does) with a looser exposure cap
+        pool = self._optimize(self._optimizer(n_cand, max_exposure=None if self.max_exposure is None
+                                              else min(1.0, 2.0 * float(self.max_exposure))))
+        return select_by_simulation(self, pool, objective=self.selection,
+                                    start=self._optimize(self._optimizer(self.n_lineups)))
 
     @cached_property
     def payouts(self):
@@ -393,14 +424,45 @@ class SlateAnalysis:
 
     @cached_property
     def yardstick_lineups(self) -> np.ndarray:
-        """As many lineups drawn like the field itself (should earn about minus the rake)."""
-        return self.field.typical_entries(self.n_lineups, self.n_opponents,
-                                          random_state=_int_seed(self._seed["yardstick"]))
+        """As many lineups drawn like the field itself: k entries of one full simulated field draw
+        (ownership uncertainty included), so they should earn about minus the rake."""
+        rng = np.random.default_rng(self._seed["yardstick"])
+        F = self.field.draw_field(self.n_opponents, rng)
+        return F[rng.choice(len(F), self.n_lineups, replace=self.n_lineups > len(F))]
 
     @cached_property
     def yardstick(self):
         """Field-like lineups in the same simulated contests (ContestResult)."""
         return self._contest(self.yardstick_lineups, self._seed["contest"])
+
+    @cached_property
+    def field_median_points(self) -> np.ndarray:
+        """Median lineup points of a sampled field in each scoring scenario (n_field_draws x n_scenarios).
+
+        The yardstick of the lineup-points edge (:meth:`predicted_edge`): a lineup beats
+        the field's typical entry by this many points.
+        """
+        P = np.asarray(self.eval_scenarios.points, dtype=np.float32)
+        rng = np.random.default_rng(self._seed["contest"].spawn(1)[0])
+        out = np.empty((self.n_field_draws, len(P)))
+        for d in range(self.n_field_draws):
+            F = self.field.draw_field(self.n_opponents, rng)
+            U, cnt = np.unique(np.sort(F, axis=1), axis=0, return_counts=True)
+            for s0 in range(0, len(P), 512):  # chunks bound memory for big fields
+                sc = P[s0:s0 + 512][:, U].sum(-1)                     # (chunk, n_unique)
+                order = np.argsort(sc, axis=1)
+                cum = np.cumsum(cnt[order], axis=1)
+                mid = np.argmax(cum >= (cnt.sum() + 1) / 2.0, axis=1)  # weighted median
+                out[d, s0:s0 + 512] = np.take_along_axis(sc, order, 1)[np.arange(len(mid)), mid]
+        return out
+
+    def predicted_edge(self, lineups=None) -> np.ndarray:
+        """Simulated lineup-points edge: mean points of ``lineups`` (default: my portfolio) minus the
+        field's median lineup, per simulated contest (n_field_draws x n_scenarios, flattened draw-major)."""
+        L = self.portfolio.lineups if lineups is None else np.asarray(lineups)
+        P = np.asarray(self.eval_scenarios.points, dtype=np.float64)
+        mine = P[:, L].sum(-1).mean(1)                                  # (n_scenarios,)
+        return (mine[None, :] - self.field_median_points).ravel()
 
     def run(self) -> "SlateAnalysis":
         """Compute every step (scenarios, ownership, portfolio, field, contest, yardstick)."""
@@ -569,6 +631,19 @@ class SlateAnalysis:
     def __repr__(self) -> str:
         return (f"SlateAnalysis({self.slate.name!r}, n_lineups={self.n_lineups}, field_size={self.field_size}, "
                 f"random_state={self.random_state})")
+
+
+_RACE = {"n_scenarios", "scenarios", "simulator", "random_state"}
+_OWN = _RACE | {"ownership", "estimator"}
+# which settings each cached step depends on (with_params keeps a step when none of them changed)
+_DEPENDS = {
+    "scenarios": _RACE, "eval_scenarios": _RACE, "mean_points": _RACE, "public_slate": _RACE,
+    "field_projections": _RACE, "optimal_rates": _RACE, "excludes": {"excludes"},
+    "ownership": _OWN, "ownership_vector": _OWN,
+    "payouts": {"field_size", "entry_fee", "payouts"},
+    "field": _OWN | {"ownership_uncertainty"},
+    "field_median_points": _OWN | {"ownership_uncertainty", "field_size", "n_lineups", "n_field_draws"},
+}
 
 
 def _whole(name, v, lo):

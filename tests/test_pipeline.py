@@ -128,3 +128,52 @@ def test_the_pipeline_is_composed_in_one_place_only():
     nb = (PKG.parent / "notebooks" / "slate_report.ipynb").read_text()
     assert len(_composes(nb)) == 0, "the report notebook must call SlateAnalysis, not the engines"
     assert offenders == {}
+
+
+# ---------------------------------------------------------------------- selection by simulation
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from dfslab.selection import greedy_select  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 6), st.integers(2, 5))
+def test_greedy_select_obeys_rules_and_improves_on_its_start(seed, n, max_overlap):
+    rng = np.random.default_rng(seed)
+    n_players, n_cand = 14, 60
+    L = np.array([rng.choice(n_players, 6, replace=False) for _ in range(n_cand)])
+    oh = np.zeros((n_cand, n_players), np.int64)
+    oh[np.arange(n_cand)[:, None], L] = 1
+    value = rng.normal(size=n_cand)
+    max_count = n
+    # a feasible start: greedy in index order
+    start, cnt = [], np.zeros(n_players, int)
+    for k in range(n_cand):
+        if all((oh[k] @ oh[j]) <= max_overlap for j in start) and (cnt + oh[k] <= max_count).all():
+            start.append(k)
+            cnt += oh[k]
+        if len(start) == n:
+            break
+    if len(start) < n:
+        return
+    S = greedy_select(oh, value, n, max_overlap, max_count, start=start)
+    assert len(set(S.tolist())) == n
+    ov = oh[S] @ oh[S].T
+    assert (ov[~np.eye(n, dtype=bool)] <= max_overlap).all()
+    assert (oh[S].sum(0) <= max_count).all()
+    assert value[S].sum() >= value[start].sum() - 1e-9
+
+
+def test_selection_by_simulated_roi_keeps_the_portfolio_rules():
+    a = SlateAnalysis(dfslab.demo_slate(), selection="roi", n_scenarios=400, n_lineups=6, field_size=400,
+                      n_field_draws=1, max_exposure=0.5, random_state=5)
+    pf = a.portfolio
+    assert pf.lineups.shape == (6, 6) and "sim_roi" in pf.table
+    oh = np.zeros((6, a.slate.n_players), int)
+    oh[np.arange(6)[:, None], pf.lineups] = 1
+    assert (oh.sum(0) <= 3).all()
+    ov = oh @ oh.T
+    assert (ov[~np.eye(6, dtype=bool)] <= 4).all()
+    assert (a.slate.salaries[pf.lineups].sum(1) >= 48000).all()
+    # the pick is made on the races that built the candidates, never the scoring ones
+    assert "build scenarios" in pf.settings["selection"]["scored_on"]
