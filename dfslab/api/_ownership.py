@@ -7,7 +7,8 @@ weights and the conformal residual quantiles differ. Its fitted parameters ship 
 ones (``dfslab/_data/ownership_nascar_voting.json``, derived figures, no data) so serving it needs no
 data folder; :func:`fit_voting_nascar` regenerates them::
 
-    python -m dfslab.api._ownership      # needs ../shared/data; rewrites the JSON
+    python -m dfslab.api._ownership            # needs ../shared/data; rewrites the JSON
+    python -m dfslab.api._ownership --compare  # leave-one-slate-out accuracy of both ensembles
 """
 
 from __future__ import annotations
@@ -79,6 +80,41 @@ def ownership_estimator(method: str = "stacking") -> HybridOwnershipEstimator:
     return from_dict(v)
 
 
-if __name__ == "__main__":  # regenerate the shipped voting parameters
-    est = fit_voting_nascar(write=True)
-    print(f"wrote {VOTING_PATH} (weights {est.weights_.tolist()}, {est.n_calibration_} calibration rows)")
+def compare_ensembles_loso(slates=None):
+    """Leave-one-slate-out on the real NASCAR slates: the pretrained settings fitted as stacking and as voting.
+
+    Scored against the published PROJECTED ownership the models imitate (as
+    :func:`dfslab.ownership.evaluate_nascar_loso`); each held-out slate is forecast by a model fitted on
+    the other slates only. Returns a DataFrame: one row per ensemble method, MAE (pp, mean over slates),
+    Spearman rho and the 80% interval coverage / width.
+    """
+    import pandas as pd
+
+    from ..io import list_nascar_slates, read_nascar_slate
+    from ..ownership._evaluate import interval_metrics, slate_metrics
+
+    if slates is None:
+        slates = [read_nascar_slate(f) for f in list_nascar_slates()]
+    X, y = nascar_xy(slates)
+    sid = X["slate_id"].to_numpy()
+    rows = {}
+    for method in ENSEMBLE_METHODS:
+        parts = []
+        for s in np.unique(sid):
+            m = sid == s
+            est = HybridOwnershipEstimator(**{**_PARAMS, "ensemble_method": method, "cv": len(slates) - 1})
+            parts.append(est.fit(X[~m], y[~m]).predict_with_uncertainty(X[m]).set_axis(np.flatnonzero(m)))
+        u = pd.concat(parts).sort_index()
+        rows[method] = {**slate_metrics(y.to_numpy(), u["ownership"].to_numpy(), sid),
+                        **interval_metrics(y.to_numpy(), u["ownership"], u["lower"], u["upper"])}
+    return pd.DataFrame(rows).T.rename_axis("ensemble_method")
+
+
+if __name__ == "__main__":  # regenerate the shipped voting parameters; --compare: held-out accuracy of both
+    import sys
+
+    if "--compare" in sys.argv:
+        print(compare_ensembles_loso().round(3).to_string())
+    else:
+        est = fit_voting_nascar(write=True)
+        print(f"wrote {VOTING_PATH} (weights {est.weights_.tolist()}, {est.n_calibration_} calibration rows)")
