@@ -87,9 +87,9 @@ def test_ownership_and_errors_over_http(server):
 # ---------------------------------------------------------------------------
 # /health while heavy requests run (issue 15): measured over real HTTP against the real server.
 
-def _heavy_bodies() -> list[dict]:
-    """Two heavy contest simulations (~seconds each on this machine): races simulated server-side, a field
-    sampler calibrated for a fresh ownership vector, 500 races x 5,000 entries x 4 fields."""
+def _heavy_bodies(n_scenarios: int = 500, field_size: int = 5_000, n_contest_sims: int = 4) -> list[dict]:
+    """Two heavy contest simulations (seconds each): races simulated server-side, a field sampler calibrated
+    for a fresh ownership vector (up to its 5 s budget), n_scenarios x field_size x n_contest_sims ranked."""
     s = dfslab.demo_slate()
     drivers = [dict(id=p.player_id, name=p.name, salary=int(p.salary), start=int(p.start)) for p in s.players.itertuples()]
     ids = s.players.player_id.tolist()
@@ -101,19 +101,20 @@ def _heavy_bodies() -> list[dict]:
         own = own * (1 + 0.01 * (k + 1) * ((-1.0) ** s.players.index.to_numpy()))  # a fresh vector: no cached sampler
         own = (own * 600 / own.sum()).round(4)
         bodies.append({"drivers": drivers, "race": {"track_archetype": "intermediate", "race_laps": 267},
-                       "my_lineups": [lineup], "ownership_estimates": own.tolist(), "n_scenarios": 500,
-                       "field_size": 5_000, "n_contest_sims": 4, "random_state": k})
+                       "my_lineups": [lineup], "ownership_estimates": own.tolist(), "n_scenarios": n_scenarios,
+                       "field_size": field_size, "n_contest_sims": n_contest_sims, "random_state": k})
     return bodies
 
 
-def measure_health_under_load(base: str, poll: float = 0.05, n_queued: int = 0) -> dict:
+def measure_health_under_load(base: str, poll: float = 0.05, n_queued: int = 0, **heavy_size) -> dict:
     """Latency of GET /health (seconds) polled every ``poll`` s while two heavy requests run (one computes,
     one waits for the compute slot), plus ``n_queued`` light /ownership requests queued behind them.
-    Returns the latencies and the heavy requests' statuses and durations."""
+    Returns the latencies of the polls answered while a heavy request was in flight (n, median, p95, max),
+    the longest poll of all (``max_any``: a poll queued behind the heavy requests ends after them) and the
+    heavy requests' statuses and durations."""
     import threading
 
-    bodies = _heavy_bodies()
-    s = dfslab.demo_slate()
+    bodies = _heavy_bodies(**heavy_size)
     light = {"drivers": bodies[0]["drivers"], "race": {"track_archetype": "short"}}
     done: dict[int, tuple[int, float]] = {}
     light_status: list[int] = []
@@ -134,13 +135,13 @@ def measure_health_under_load(base: str, poll: float = 0.05, n_queued: int = 0) 
     for t in extra:
         t.start()
     time.sleep(0.5 if n_queued else 0.0)
-    assert s.n_players == len(light["drivers"])
-    lat, during = [], 0
-    with httpx.Client(timeout=60) as c:
+    lat, during, max_any = [], 0, 0.0
+    with httpx.Client(timeout=120) as c:
         while any(t.is_alive() for t in threads):
             t0 = time.perf_counter()
             r = c.get(base + "/health")
             dt = time.perf_counter() - t0
+            max_any = max(max_any, dt)
             assert r.status_code == 200
             if len(done) < 2:  # answered while at least one heavy request was still running or queued
                 lat.append(dt)
@@ -152,17 +153,18 @@ def measure_health_under_load(base: str, poll: float = 0.05, n_queued: int = 0) 
     lat_sorted = sorted(lat)
     return {"n": during, "median": lat_sorted[len(lat) // 2] if lat else float("nan"),
             "p95": lat_sorted[int(0.95 * (len(lat) - 1))] if lat else float("nan"),
-            "max": max(lat) if lat else float("nan"), "heavy": [done[k] for k in range(2)], "n_queued": n_queued}
+            "max": max(lat) if lat else float("nan"), "max_any": max_any, "heavy": [done[k] for k in range(2)],
+            "n_queued": n_queued}
 
 
 def test_health_answers_while_heavy_requests_run(server):
     # 45 queued requests: more than the 40 worker threads, which they used to hold while waiting
-    m = measure_health_under_load(server, n_queued=45)
+    m = measure_health_under_load(server, n_queued=45, n_scenarios=200, field_size=2000, n_contest_sims=2)
     assert [s for s, _ in m["heavy"]] == [200, 200]
-    # /health was answered many times while the heavy requests ran (it is not queued behind them);
-    # a liveness bound, not a speed benchmark: queued behind them it would wait for seconds.
+    # /health was answered many times while the heavy requests ran (it is not queued behind them; before
+    # the fix its first poll waited until both had finished). A liveness bound, not a speed benchmark.
     assert m["n"] >= 5, m
-    assert m["max"] < 2.0, m
+    assert m["max_any"] < 3.0, m
 
 
 if __name__ == "__main__":  # python tests/test_api_server.py : print the /health latency under load
@@ -171,4 +173,4 @@ if __name__ == "__main__":  # python tests/test_api_server.py : print the /healt
             res = measure_health_under_load(base, n_queued=q)
             print(f"/health while 2 heavy /contest-sim requests ran (status, s: {[(c, round(t, 1)) for c, t in res['heavy']]}) "
                   f"+ {q} queued /ownership: {res['n']} polls, median {1000 * res['median']:.1f} ms, "
-                  f"p95 {1000 * res['p95']:.1f} ms, max {1000 * res['max']:.1f} ms")
+                  f"p95 {1000 * res['p95']:.1f} ms, max {1000 * res['max']:.1f} ms; longest poll {res['max_any']:.2f} s")

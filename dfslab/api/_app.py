@@ -447,6 +447,14 @@ _LIMITS = {
 _DESCRIPTION = f"""
 REST API over dfslab's NASCAR DraftKings engines (ownership, contest simulation, leverage-aware optimization).
 
+**No login.** Anyone who can reach the port can run computations: keep the default 127.0.0.1, or put an
+authenticating proxy in front before binding another address (e.g. `--host 0.0.0.0`).
+
+**Two request contracts per endpoint.** dfslab's (`drivers`, `race`, `my_lineups`, ...) and the project's original
+plan's (`driver_data`, `race_data`, `ensemble_method`, `my_lineup_scores`, `contest_buyin`, `constraint_spec`, ...):
+a body carrying one of the plan's field names is read as the plan's. Where the plan cannot be served as written
+the 422 says why and which field to send (a driver pool with salaries; ownership x 6).
+
 **Units.** Ownership estimates are PERCENT of entries per driver (0-100), summing to 100 x roster size = 600.
 `leverage_penalty`, `max_ownership_per_driver`, `low_ownership_threshold` and the contest rates
 (`cash_pct`, `win_prob`, `top1_pct`) are FRACTIONS in [0, 1]; `max_total_ownership` is a fraction summed over six

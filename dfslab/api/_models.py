@@ -9,6 +9,8 @@ Units (the dfslab conventions, which differ from the original seed plan):
 * ``max_total_ownership`` is a fraction of entries summed over a lineup's six
   drivers, in [0, 6] (1.5 = the lineup's drivers add up to 150% ownership);
 * lineups are lists of driver ids from the request's ``drivers``.
+
+The seed plan's request models (its field names, accepted beside these) are in ``_seed.py``.
 """
 
 from __future__ import annotations
