@@ -254,8 +254,7 @@ def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
     for step in ("scenarios", "eval_scenarios", "ownership", "payouts", "field", "field_median_points"):
         getattr(base, step)  # computed once, shared by every strategy (with_params keeps them)
     analyses = {}
-    for name in cfg["strategies"]:
-        ch = STRATEGIES[name]
+    for name, ch in cfg["strategies"].items():
         if ch is None:
             continue
         if name == "vendor_projection" and "projection" not in race.slate.players:
@@ -275,7 +274,7 @@ def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
     rows = []
     ident_err = 0.0
     lineups = {k: a.portfolio.lineups for k, a in analyses.items()}
-    if "field_like" in cfg["strategies"]:
+    if "field_like" in cfg["strategies"] and cfg["strategies"]["field_like"] is None:
         lineups["field_like"] = base.yardstick_lineups
     for name, L in lineups.items():
         a = analyses.get(name, base)
@@ -363,8 +362,9 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
         project's ``nascar/dk_2026``. New races need no code.
     include_2025 : bool
         Also the 7 real 2025 slates with results (no real contest known: a default contest).
-    strategies : sequence of str
-        Names from :data:`STRATEGIES`.
+    strategies : sequence of str or dict
+        Names from :data:`STRATEGIES`, or a dict name -> SlateAnalysis settings (None = the
+        field-like yardstick); "ours" (the defaults) is always included as the reference.
     n_lineups, n_scenarios, n_field_draws : int
         Portfolio size, simulated races (to build, and as many to score), fields per scoring race.
     n_fields : int
@@ -390,16 +390,22 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     if quick:
         n_lineups, n_scenarios, n_fields, n_field_draws = min(n_lineups, 6), min(n_scenarios, 400), min(n_fields, 10), 1
         races = list(QUICK_RACES) if races is None else races
-    bad = [s for s in strategies if s not in STRATEGIES]
-    if bad:
-        raise InputError(f"strategies: unknown {bad}; known {list(STRATEGIES)}")
+    if isinstance(strategies, dict):
+        strat = dict(strategies)
+    else:
+        bad = [s for s in strategies if s not in STRATEGIES]
+        if bad:
+            raise InputError(f"strategies: unknown {bad}; known {list(STRATEGIES)} (or pass a dict name -> settings)")
+        strat = {s: STRATEGIES[s] for s in strategies}
+    if "ours" not in strat:
+        strat = {"ours": {}, **strat}
     for name, v, lo in (("n_lineups", n_lineups, 1), ("n_fields", n_fields, 1), ("n_scenarios", n_scenarios, 20),
                         ("n_field_draws", n_field_draws, 1)):
         if isinstance(v, bool) or not float(v).is_integer() or int(v) < lo:
             raise InputError(f"{name}: must be a whole number >= {lo}, got {v!r}")
     cfg = dict(n_lineups=int(n_lineups), n_scenarios=int(n_scenarios), n_fields=int(n_fields),
                n_field_draws=int(n_field_draws), field_size=int(field_size), entry_fee=float(entry_fee),
-               strategies=list(strategies), random_state=int(random_state), quick=bool(quick),
+               strategies=strat, random_state=int(random_state), quick=bool(quick),
                max_field_size=1000 if quick else 0)
     t0 = time.perf_counter()
     all_races = load_real_races(slates, include_2025=include_2025)
@@ -475,3 +481,46 @@ def write_evidence(res: BacktestResult, path=None):
     d["report_text"] = evidence_text(res)
     d["command"] = "python scripts/backtest_real_slates.py --write-evidence"
     return atomic_write_text(path, json.dumps(d, indent=1))
+
+
+def sweep(grid: dict, **backtest_kw) -> BacktestResult:
+    """Backtest every combination of pipeline settings on the real races (paired: same races, same seeds).
+
+    Parameters
+    ----------
+    grid : dict
+        SlateAnalysis setting -> list of values, e.g. ``{"leverage_penalty": [0, 0.25, 0.5],
+        "max_exposure": [0.4, 0.6]}``.
+    **backtest_kw
+        Passed to :func:`backtest_real_slates` (``client=`` runs the races on Dask).
+
+    Returns
+    -------
+    BacktestResult
+        One strategy per combination, named ``"leverage_penalty=0.25, max_exposure=0.4"``;
+        ``"ours"`` (the defaults) is the paired reference.
+
+    Examples
+    --------
+    >>> from dfslab.backtest import sweep_strategies
+    >>> list(sweep_strategies({"leverage_penalty": [0, 0.5]}))
+    ['leverage_penalty=0', 'leverage_penalty=0.5']
+    """
+    return backtest_real_slates(strategies=sweep_strategies(grid), **backtest_kw)
+
+
+def sweep_strategies(grid: dict) -> dict:
+    """The strategies of a settings grid: name -> settings, in grid order."""
+    import itertools
+
+    if not isinstance(grid, dict) or not grid:
+        raise InputError("grid: a non-empty dict of setting -> list of values")
+    keys = list(grid)
+    for k in keys:
+        if not isinstance(grid[k], (list, tuple)) or not grid[k]:
+            raise InputError(f"grid[{k!r}]: a non-empty list of values")
+    out = {}
+    for combo in itertools.product(*(grid[k] for k in keys)):
+        out[", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in zip(keys, combo))] = \
+            dict(zip(keys, combo))
+    return out

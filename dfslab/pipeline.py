@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import html
+import threading
 import warnings
+from collections import OrderedDict
 from functools import cached_property
 
 import numpy as np
@@ -65,6 +67,19 @@ def _seeds(random_state) -> dict:
 
 def _int_seed(ss: np.random.SeedSequence) -> int:
     return int(ss.generate_state(1, dtype=np.uint32)[0])
+
+
+FIELD_CACHE_SIZE = 16
+_FIELD_CACHE: OrderedDict = OrderedDict()
+_FIELD_LOCK = threading.Lock()
+
+
+def clear_caches() -> None:
+    """Forget every fitted field, payout curve and the race history read so far (tests; new shipped parameters)."""
+    with _FIELD_LOCK:
+        _FIELD_CACHE.clear()
+    _payout_fitter.cache_clear()
+    _cached_race_logs.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -131,6 +146,15 @@ class SlateAnalysis:
     simulator : RaceSimulator, optional
         A configured simulator (its ``n_scenarios`` / ``random_state`` are replaced
         per step).
+    optimize_on : {"model", "vendor"}
+        Build lineups on the simulated means ("model", regime-aware when ``regime_aware``) or
+        on the slate's own ``projection`` column ("vendor": a published or user projection).
+    optimizer_options : dict, optional
+        Further :class:`~dfslab.LeverageAwareOptimizer` settings (``max_ownership_per_driver``,
+        ``min_low_owned``, ``low_owned_threshold``, ``max_total_ownership``, ``locks``, ...).
+    given_scenarios : {"split", "all"}
+        With ``scenarios`` given: "split" builds on one half and scores on the other; "all"
+        uses every scenario for the one step asked for (building OR scoring given lineups).
     random_state : int
         Run seed; each step gets its own child seed (``SeedSequence.spawn``).
     progress : bool, optional
@@ -154,8 +178,8 @@ class SlateAnalysis:
                  regime_aware: bool = True, selection: str = "projection", n_candidates: int | None = None,
                  field_size: int = 5000, entry_fee: float = 20.0, payouts=None, n_field_draws: int = 4,
                  ownership=None, ownership_uncertainty: bool = True, estimator=None, scenarios=None,
-                 excludes=None, simulator=None, optimize_on: str = "model", random_state: int = 42,
-                 progress: bool | None = None):
+                 excludes=None, simulator=None, optimize_on: str = "model", optimizer_options: dict | None = None,
+                 given_scenarios: str = "split", random_state: int = 42, progress: bool | None = None):
         if not isinstance(slate, Slate):
             raise InputError(f"slate: expected a dfslab.Slate, got {type(slate).__name__}")
         self._init_kwargs = {k: v for k, v in locals().items() if k not in ("self", "slate", "__class__")}
@@ -176,6 +200,15 @@ class SlateAnalysis:
         if optimize_on == "vendor" and not ("projection" in slate.players and slate.players["projection"].notna().all()):
             raise InputError(f"optimize_on='vendor': slate {slate.name} has no complete 'projection' column")
         self.optimize_on = optimize_on
+        if given_scenarios not in ("split", "all"):
+            raise InputError(f"given_scenarios: 'split' (half build the lineups, half score them) or 'all' (one "
+                             f"step only: build OR score), got {given_scenarios!r}")
+        self.given_scenarios = given_scenarios
+        self.optimizer_options = dict(optimizer_options or {})
+        bad = set(self.optimizer_options) & {"n_lineups", "leverage_penalty", "max_overlap", "max_exposure",
+                                             "min_salary", "excludes"}
+        if bad:
+            raise InputError(f"optimizer_options: {sorted(bad)} are SlateAnalysis settings; set them directly")
         self.n_candidates = None if n_candidates is None else _whole("n_candidates", n_candidates, 1)
         self.field_size = _whole("field_size", field_size, 2)
         if self.n_lineups >= self.field_size:
@@ -212,6 +245,7 @@ class SlateAnalysis:
                 "n_field_draws": self.n_field_draws,
                 "ownership": "given" if self.ownership_given is not None else "estimated",
                 "ownership_uncertainty": self.ownership_uncertainty, "optimize_on": self.optimize_on,
+                "optimizer_options": self.optimizer_options,
                 "random_state": self.random_state}
 
     def with_params(self, **changes) -> "SlateAnalysis":
@@ -236,6 +270,9 @@ class SlateAnalysis:
     def _simulator(self, seed):
         from .racesim import RaceSimulator
 
+        if self.slate.race_laps is None:
+            raise InputError(f"{self.slate.name}: race_laps (the race length) is needed to simulate races; "
+                             "give it, or give scenarios")
         sim = self.simulator_given
         if sim is None:
             sim = RaceSimulator(n_scenarios=self.n_scenarios, random_state=_int_seed(seed))
@@ -255,7 +292,7 @@ class SlateAnalysis:
         n = self.slate.n_players
         if pts.ndim != 2 or pts.shape[1] != n:
             raise InputError(f"scenarios: expected an (n_scenarios, {n}) points matrix, got shape {pts.shape}")
-        if len(pts) < 2:
+        if len(pts) < 2 and self.given_scenarios == "split":
             raise InputError("scenarios: need at least 2 scenarios (half build the lineups, half score them)")
         if not np.isfinite(pts).all():
             raise InputError("scenarios: NaN or infinite points")
@@ -270,8 +307,9 @@ class SlateAnalysis:
         """Simulated races used to BUILD the lineups (RaceScenarios)."""
         if self.scenarios_given is not None:
             g = self._given_scenarios()
-            half = len(g.points) // 2
-            g.points, g.regime = g.points[:half], g.regime[:half]
+            if self.given_scenarios == "split":
+                half = len(g.points) // 2
+                g.points, g.regime = g.points[:half], g.regime[:half]
             return g
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -284,8 +322,9 @@ class SlateAnalysis:
         """Independent simulated races used only to SCORE lineups (never the ones that built them)."""
         if self.scenarios_given is not None:
             g = self._given_scenarios()
-            half = len(g.points) // 2
-            g.points, g.regime = g.points[half:], g.regime[half:]
+            if self.given_scenarios == "split":
+                half = len(g.points) // 2
+                g.points, g.regime = g.points[half:], g.regime[half:]
             return g
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -352,7 +391,7 @@ class SlateAnalysis:
             n_lineups=n_lineups, leverage_penalty=self.leverage_penalty,
             max_overlap=self.max_overlap if max_overlap is None else max_overlap,
             max_exposure=self.max_exposure if max_exposure == "same" else max_exposure,
-            min_salary=self.min_salary, excludes=self.excludes, random_state=0)
+            min_salary=self.min_salary, excludes=self.excludes, random_state=0, **self.optimizer_options)
 
     def _optimize(self, opt):
         if self.optimize_on == "vendor":
@@ -394,28 +433,95 @@ class SlateAnalysis:
 
     @cached_property
     def field(self):
-        """The opponent field model (FieldLineupSampler), fitted to the projected ownership."""
+        """The opponent field model (FieldLineupSampler), fitted to the projected ownership.
+
+        Fitted fields are cached per process, keyed by everything the fit depends on
+        (drivers, salaries, ownership, projections, uncertainty model, seed): a report
+        re-run or an API request for the same slate does not refit.
+        """
         from .contest import FieldLineupSampler
         from .report import ownership_sampler
 
         proj = self.field_projections.get("published", self.mean_points)
-        sampler = None
-        if self.ownership_uncertainty and self.ownership_given is None:
-            sampler = ownership_sampler(self.public_slate, self.estimator)
-        return FieldLineupSampler(self.slate, self.ownership_vector, random_state=_int_seed(self._seed["field"]),
-                                  projections=proj, ownership_sampler=sampler).fit()
+        use_unc = self.ownership_uncertainty and self.ownership_given is None
+        seed = _int_seed(self._seed["field"])
+        p = self.slate.players
+        key = (self.slate.rules.name, tuple(p["player_id"].astype(str)), tuple(self.slate.salaries.tolist()),
+               tuple(np.round(self.ownership_vector, 6).tolist()), tuple(np.round(proj, 6).tolist()),
+               (id(self.estimator) if self.estimator is not None else "default") if use_unc else None, seed)
+        with _FIELD_LOCK:
+            if key in _FIELD_CACHE:
+                _FIELD_CACHE.move_to_end(key)
+                return _FIELD_CACHE[key]
+        sampler = ownership_sampler(self.public_slate, self.estimator) if use_unc else None
+        fs = FieldLineupSampler(self.slate, self.ownership_vector, random_state=seed, projections=proj,
+                                ownership_sampler=sampler).fit()
+        with _FIELD_LOCK:
+            _FIELD_CACHE[key] = fs
+            while len(_FIELD_CACHE) > FIELD_CACHE_SIZE:
+                _FIELD_CACHE.popitem(last=False)
+        return fs
 
     @property
     def n_opponents(self) -> int:
         return self.field_size - self.n_lineups
 
-    def _contest(self, lineups, seed):
+    def _contest(self, lineups, seed, n_mine=None):
         from .contest import ContestSimulator
 
-        cs = ContestSimulator(self.payouts, field_size=self.n_opponents, entry_fee=self.entry_fee,
+        n_mine = len(lineups) if n_mine is None else n_mine
+        cs = ContestSimulator(self.payouts, field_size=self.field_size - n_mine, entry_fee=self.entry_fee,
                               n_field_draws=self.n_field_draws, random_state=_int_seed(seed),
                               progress=self.progress)
         return cs.simulate(lineups, self.eval_scenarios.points, self.field, slate=self.slate)
+
+    def contest_for(self, lineups=None, fixed_scores=None):
+        """Simulated contests of any lineups (or fixed lineup scores) in this analysis' world.
+
+        Parameters
+        ----------
+        lineups : array_like (n, roster_size), optional
+            Row indices into the slate (default: my portfolio).
+        fixed_scores : sequence of float, optional
+            Instead of lineups: each "lineup" scores exactly this number in every scenario,
+            ranked against the simulated field (what a fixed score ignores: the lineup's
+            own race-to-race swings and its correlation with the field).
+
+        Returns
+        -------
+        ContestResult
+        """
+        if fixed_scores is None:
+            L = self.portfolio.lineups if lineups is None else lineups
+            return self._contest(L, self._seed["contest"])
+        from .contest import ContestSimulator
+
+        scores = np.asarray(fixed_scores, dtype=float)
+        if scores.ndim != 1 or len(scores) < 1 or not np.isfinite(scores).all():
+            raise InputError("fixed_scores: a non-empty list of finite lineup scores")
+        P = np.asarray(self.eval_scenarios.points, dtype=float)
+        S, n = P.shape
+        R = self.slate.rules.roster_size
+        k = len(scores)
+        # one pseudo-driver per score (that score in every scenario) plus R - 1 pseudo-drivers at 0;
+        # the field never draws them
+        extra = np.zeros((S, k + R - 1))
+        extra[:, :k] = scores[None, :]
+        zeros = n + k + np.arange(R - 1)
+        mine = np.column_stack([n + np.arange(k), np.tile(zeros, (k, 1))]).astype(np.int64)
+        field = self.field
+
+        class _FieldOnly:  # the field seen without its slate: pseudo-lineups skip slate checks
+            def sample(self, m, random_state=None):
+                return field.sample(m, random_state=random_state)
+
+            def draw_field(self, m, rng):
+                return field.draw_field(m, rng)
+
+        cs = ContestSimulator(self.payouts, field_size=self.field_size - k, entry_fee=self.entry_fee,
+                              n_field_draws=self.n_field_draws, random_state=_int_seed(self._seed["contest"]),
+                              progress=self.progress)
+        return cs.simulate(mine, np.hstack([P, extra]), _FieldOnly())
 
     @cached_property
     def contest(self):

@@ -146,14 +146,15 @@ class TestContestSimEndpoint:
         assert b["win_prob"] >= max(x["win_prob"] for x in b["per_lineup"]) - 1e-12
         assert b["roi_lower_5"] <= b["roi"] <= b["roi_upper_95"] or b["roi_std"] == 0
 
-        # Same numbers as the library (same cached field sampler, seed and payout table); rates percent -> fraction.
+        # Same numbers as the library's one pipeline with the settings the API uses; rates percent -> fraction.
         own = np.asarray(sample_ownership)
-        fs = _app._field_sampler(slate, own)
         table = _app._fitted_payouts(500, 20.0, None, "large")
         pos = {p: i for i, p in enumerate(slate.players.player_id)}
         mine = np.array([[pos[x] for x in lu] for lu in lus])
-        res = dfslab.ContestSimulator(table, field_size=500 - len(lus), entry_fee=20.0, n_field_draws=2,
-                                      random_state=0, progress=False).simulate(mine, np.asarray(sample_scenarios), fs, slate=slate)
+        a = dfslab.SlateAnalysis(slate, scenarios=np.asarray(sample_scenarios), given_scenarios="all", ownership=own,
+                                 payouts=table, field_size=500, entry_fee=20.0, n_field_draws=2, n_lineups=len(lus),
+                                 min_salary=None, max_exposure=None, random_state=0, progress=False)
+        res = a.contest_for(mine)
         p = res.portfolio
         assert b["roi"] == pytest.approx(p["roi_mean"], rel=1e-12)
         assert b["cash_pct"] == pytest.approx(p["cash_pct"] / 100, rel=1e-12)

@@ -116,7 +116,6 @@ def _composes(text: str) -> set:
     return {v for k, v in steps.items() if re.search(r"(?<![\w.])" + re.escape(k), text)}
 
 
-@pytest.mark.xfail(strict=True, reason="transition: backtest and API move onto SlateAnalysis next")
 def test_the_pipeline_is_composed_in_one_place_only():
     # a module that wires three or more steps together is composing the pipeline: only dfslab/pipeline.py may
     offenders = {}

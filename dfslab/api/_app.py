@@ -8,7 +8,6 @@ import threading
 import time
 import uuid
 import warnings
-from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Annotated, Union
 
@@ -22,11 +21,9 @@ from pydantic import Discriminator, Tag
 
 from .. import __version__
 from .._errors import InfeasibleError, InputError
-from ..contest import ContestSimulator, FieldLineupSampler, PayoutCurveFitter
-from ..optimize import LeverageAwareOptimizer
+from ..contest import PayoutCurveFitter
 from ..ownership import estimate_ownership
 from ..payouts import PayoutTable
-from ..racesim import RaceSimulator
 from ..slate import Slate
 from . import _models as M
 from . import _seed as S
@@ -40,7 +37,6 @@ log = logging.getLogger("dfslab.api")
 # touches this semaphore or the thread pool, so it answers while heavy requests run or queue.
 COMPUTE_WAIT = 120.0
 _COMPUTE = threading.BoundedSemaphore(1)
-FIELD_CACHE_SIZE = 8
 
 
 # ---------------------------------------------------------------------------
@@ -62,32 +58,14 @@ def _fitted_payouts(entries: int, entry_fee: float, rake: float | None, tier: st
     return _payout_fitter().generate(entries=entries, entry_fee=entry_fee, rake=rake, tier=tier)
 
 
-_field_cache: OrderedDict = OrderedDict()
-_field_lock = threading.Lock()
-
-
-def _field_sampler(slate: Slate, own: np.ndarray) -> FieldLineupSampler:
-    """A calibrated field sampler per (drivers, salaries, ownership), LRU-cached: calibration is the slow part."""
-    key = (tuple(slate.players.player_id), tuple(slate.salaries.tolist()), tuple(np.round(own, 4).tolist()))
-    with _field_lock:
-        if key in _field_cache:
-            _field_cache.move_to_end(key)
-            return _field_cache[key]
-    fs = FieldLineupSampler(slate, own, random_state=0, n_calibration=5000, max_seconds=5.0).fit()
-    with _field_lock:
-        _field_cache[key] = fs
-        while len(_field_cache) > FIELD_CACHE_SIZE:
-            _field_cache.popitem(last=False)
-    return fs
-
-
 def clear_caches() -> None:
     """Drop every cached model (tests, or after updating shipped parameters)."""
     ownership_estimator.cache_clear()
     _payout_fitter.cache_clear()
     _fitted_payouts.cache_clear()
-    with _field_lock:
-        _field_cache.clear()
+    from ..pipeline import clear_caches as _clear_pipeline
+
+    _clear_pipeline()
 
 
 # ---------------------------------------------------------------------------
@@ -106,18 +84,6 @@ def _slate(drivers: list[M.DriverIn], race: M.RaceIn) -> Slate:
         players["projection"] = [d.projection for d in drivers]
     return Slate(players, archetype=race.track_archetype, race_laps=race.race_laps, series=race.series,
                  track=race.track, name="api")
-
-
-def _ownership(slate: Slate, given) -> np.ndarray:
-    if given is not None:
-        return np.asarray(given, dtype=float)
-    return estimate_ownership(slate, estimator=_ownership_model())["ownership"].to_numpy(dtype=float)
-
-
-def _simulate(slate: Slate, n_scenarios: int, random_state: int, projections=None):
-    if slate.race_laps is None:
-        raise InputError("race.race_laps is needed to simulate races; give it, or give scenario_driver_scores")
-    return RaceSimulator(n_scenarios=n_scenarios, random_state=random_state).simulate(slate, projections=projections)
 
 
 def _warn_notes(caught) -> list[str]:
@@ -286,43 +252,38 @@ FIXED_SCORE_NOTE = (
 )
 
 
-class _FieldOnly:
-    """A field sampler seen without its slate, so fixed-score pseudo-lineups are ranked without slate checks."""
+def _analysis(req, slate: Slate, own, payouts=None, needs_scenarios: bool = True, **kw):
+    """The request as a :class:`~dfslab.SlateAnalysis` (the one pipeline; this module only translates)."""
+    from ..pipeline import SlateAnalysis
 
-    def __init__(self, sampler: FieldLineupSampler):
-        self._s = sampler
+    scen = None
+    if req.scenario_driver_scores is not None:
+        pts = np.asarray(req.scenario_driver_scores, dtype=float)
+        regs = getattr(req, "scenario_regimes", None)
+        names = ("dominator", "chaos", "fuel_mileage")
+        scen = SimpleNamespace(points=pts, regime=None if regs is None else
+                               np.array([names.index(r) for r in regs], np.int8),
+                               regime_names=names if regs is not None else ("all",))
+    elif slate.race_laps is None and needs_scenarios:
+        raise InputError("race.race_laps is needed to simulate races; give it, or give scenario_driver_scores")
+    return SlateAnalysis(slate, n_scenarios=max(int(getattr(req, "n_scenarios", 0) or 0), 10),
+                         field_size=getattr(req, "field_size", 5000), scenarios=scen, given_scenarios="all",
+                         ownership=own, estimator=_ownership_model(), ownership_uncertainty=own is None,
+                         payouts=payouts, random_state=req.random_state, progress=False, min_salary=None,
+                         max_exposure=None, **kw)
 
-    def sample(self, n, random_state=None):
-        return self._s.sample(n, random_state=random_state)
 
-    def draw_field(self, n, rng):
-        return self._s.draw_field(n, rng)
-
-
-def _fixed_score_lineups(points: np.ndarray, scores, roster_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Points with one pseudo-driver per fixed score (that score in every scenario) plus roster_size - 1
-    pseudo-drivers at 0; lineup k = its score driver + the zero drivers. The field never draws them."""
-    S, n = points.shape
-    k = len(scores)
-    extra = np.zeros((S, k + roster_size - 1))
-    extra[:, :k] = np.asarray(scores, dtype=float)[None, :]
-    zeros = n + k + np.arange(roster_size - 1)
-    mine = np.column_stack([n + np.arange(k), np.tile(zeros, (k, 1))]).astype(np.int64)
-    return np.hstack([points, extra]), mine
+def _sim_note(a) -> list[str]:
+    if a.scenarios_given is not None:
+        return []
+    sc = a.eval_scenarios
+    return [f"{a.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {sc.strength_source}); each "
+            "scenario's driver means are drawn around the blended projection with an error fitted on real races"]
 
 
 def _run_contest(req: M.ContestSimRequest, fixed_scores=None) -> M.ContestSimResponse:
     """Contest simulation of driver lineups, or of fixed lineup scores (the seed plan's my_lineup_scores)."""
     slate = _slate(req.drivers, req.race)
-    own = _ownership(slate, req.ownership_estimates)
-    notes: list[str] = []
-    if req.scenario_driver_scores is not None:
-        points = np.asarray(req.scenario_driver_scores, dtype=float)
-    else:
-        proj = slate.players["projection"].to_numpy(float) if "projection" in slate.players else None
-        sc = _simulate(slate, req.n_scenarios, req.random_state, proj)
-        points = sc.points
-        notes.append(f"{req.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {sc.strength_source})")
     n_my = len(req.my_lineups) if fixed_scores is None else len(fixed_scores)
     if req.payout_rows is not None:
         table = PayoutTable.from_rows([(r.place_lo, r.place_hi, r.payout) for r in req.payout_rows])
@@ -330,18 +291,20 @@ def _run_contest(req: M.ContestSimRequest, fixed_scores=None) -> M.ContestSimRes
     else:
         tier = req.contest_size_tier or _payout_fitter().tier_of(req.field_size)
         table = _fitted_payouts(req.field_size, float(req.entry_fee), req.rake, tier)
-    sim = ContestSimulator(table, field_size=req.field_size - n_my, entry_fee=req.entry_fee,
-                           n_field_draws=req.n_contest_sims, random_state=req.random_state, progress=False)
+    a = _analysis(req, slate, req.ownership_estimates, payouts=table, entry_fee=req.entry_fee,
+                  n_field_draws=req.n_contest_sims, n_lineups=max(1, min(n_my, req.field_size - 1)))
+    notes = _sim_note(a)
     if fixed_scores is None:
         pos = {pid: i for i, pid in enumerate(slate.players.player_id)}
         mine = np.array([[pos[x] for x in lu] for lu in req.my_lineups], dtype=np.int64)
-        res = sim.simulate(mine, points, _field_sampler(slate, own), slate=slate)
+        res = a.contest_for(mine)
         labels = [dict(lineup=list(lu)) for lu in req.my_lineups]
     else:
-        pts, mine = _fixed_score_lineups(points, fixed_scores, slate.rules.roster_size)
-        res = sim.simulate(mine, pts, _FieldOnly(_field_sampler(slate, own)))
+        res = a.contest_for(fixed_scores=fixed_scores)
         labels = [dict(lineup=None, fixed_score=float(x)) for x in fixed_scores]
         notes.insert(0, FIXED_SCORE_NOTE)
+    own = a.ownership_vector
+    points = a.eval_scenarios.points
     p = res.portfolio
 
     def rates(m) -> dict:
@@ -364,36 +327,26 @@ def _run_contest(req: M.ContestSimRequest, fixed_scores=None) -> M.ContestSimRes
 
 def _run_optimize(req: M.LeverageOptimizeRequest) -> M.LeverageOptimizeResponse:
     slate = _slate(req.drivers, req.race)
-    own = _ownership(slate, req.ownership_estimates)
-    notes: list[str] = []
     has_proj = "projection" in slate.players
-    scen = None
-    if req.scenario_driver_scores is not None:
-        pts = np.asarray(req.scenario_driver_scores, dtype=float)
-        if req.scenario_regimes is not None:
-            names = ("dominator", "chaos", "fuel_mileage")
-            scen = SimpleNamespace(points=pts, regime=np.array([names.index(r) for r in req.scenario_regimes], np.int8),
-                                   regime_names=names)
-        else:
-            scen = SimpleNamespace(points=pts)
-    elif req.use_regime_allocation or not has_proj:
-        proj_in = slate.players["projection"].to_numpy(float) if has_proj else None
-        scen = _simulate(slate, req.n_scenarios, req.random_state, proj_in)
-        notes.append(f"{req.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {scen.strength_source})")
-    if has_proj:
-        proj, source = slate.players["projection"].to_numpy(float), "drivers[].projection"
-    elif req.scenario_driver_scores is not None:
-        proj, source = scen.points.mean(axis=0), "mean of scenario_driver_scores"
-    else:
-        proj, source = np.asarray(scen.points, float).mean(axis=0), "mean of simulated races"
-    opt = LeverageAwareOptimizer(
-        n_lineups=req.n_lineups, leverage_penalty=req.leverage_penalty, max_overlap=req.max_overlap,
+    opts = dict(
         # API fractions -> library percent
         max_ownership_per_driver=None if req.max_ownership_per_driver is None else 100.0 * req.max_ownership_per_driver,
         min_low_owned=req.min_low_ownership_drivers, low_owned_threshold=100.0 * req.low_ownership_threshold,
-        max_total_ownership=None if req.max_total_ownership is None else 100.0 * req.max_total_ownership,
-        random_state=req.random_state,
-    )
+        max_total_ownership=None if req.max_total_ownership is None else 100.0 * req.max_total_ownership)
+    a = _analysis(req, slate, req.ownership_estimates, n_lineups=req.n_lineups,
+                  leverage_penalty=req.leverage_penalty, max_overlap=req.max_overlap,
+                  regime_aware=bool(req.use_regime_allocation),
+                  needs_scenarios=bool(req.use_regime_allocation) or not has_proj,
+                  optimize_on="vendor" if has_proj and not req.use_regime_allocation else "model",
+                  optimizer_options=opts)
+    own = a.ownership_vector
+    notes: list[str] = [] if (has_proj and not req.use_regime_allocation) else _sim_note(a)
+    if has_proj and not req.use_regime_allocation:
+        proj, source = slate.players["projection"].to_numpy(float), "drivers[].projection"
+    elif req.scenario_driver_scores is not None:
+        proj, source = a.mean_points, "mean of scenario_driver_scores"
+    else:
+        proj, source = a.mean_points, "mean of simulated races"
     if req.max_ownership_per_driver is not None:
         over = np.flatnonzero(own > 100.0 * req.max_ownership_per_driver)
         if len(over):
@@ -401,10 +354,7 @@ def _run_optimize(req: M.LeverageOptimizeRequest) -> M.LeverageOptimizeResponse:
             notes.append(f"max_ownership_per_driver={req.max_ownership_per_driver:g} keeps {len(over)} driver(s) projected "
                          f"above {100 * req.max_ownership_per_driver:g}% out of every lineup: {names}"
                          + (" ..." if len(over) > 8 else ""))
-    if req.use_regime_allocation:
-        pf = opt.optimize_regime_aware(slate, scen, own)
-    else:
-        pf = opt.optimize(slate, proj, own)
+    pf = a.portfolio
     players = slate.players
     lineups = []
     for lu, row in zip(pf.lineups, pf.table.to_dict("records")):
