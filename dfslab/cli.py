@@ -293,6 +293,8 @@ def _report(args) -> int:
     failures = [(s, "UsageError", m) for s, m in bad]
     for s, m in bad:
         print(f"    SKIPPED {s}: {m}", file=sys.stderr)
+    if getattr(args, "scheduler", None):
+        return _report_on_dask(args, jobs, failures, len(raw_jobs))
     done = 0
     try:
         for i, (p, out, slate) in enumerate(jobs, 1):
@@ -317,6 +319,47 @@ def _report(args) -> int:
             print(f"  - {s}: {t}: {m[:200]}", file=sys.stderr)
         return 130
     total = len(raw_jobs)
+    if failures:
+        print(f"{len(failures)} of {total} report(s) failed:", file=sys.stderr)
+        for s, t, m in failures:
+            print(f"  - {s}: {t}: {m[:200]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _render_job(p: dict, out: str, slate) -> tuple[str, str, str]:
+    """One report as a Dask task: (status, path or error type, message)."""
+    try:
+        return "ok", str(render_report(p, out, progress=False, slate=slate)), ""
+    except Exception as e:  # the batch collects failures; the task itself never raises
+        first = str(e).strip().splitlines()
+        return "failed", type(e).__name__, first[-1] if first else ""
+
+
+def _report_on_dask(args, jobs, failures, total) -> int:
+    """Batch reports as Dask tasks (a LocalCluster or a remote scheduler); same outputs as serial."""
+    from .parallel import get_client
+
+    client = get_client(args.scheduler)
+    print(f"running {len(jobs)} report(s) on Dask ({client.dashboard_link or args.scheduler})", flush=True)
+    futs = [client.submit(_render_job, p, str(out), slate, pure=False) for p, out, slate in jobs]
+    done = 0
+    try:
+        for (p, out, _), f in zip(jobs, futs):
+            status, what, msg = f.result()
+            if status == "ok":
+                done += 1
+                print(f"    wrote {what}")
+            else:
+                failures.append((p.get("slate"), what, msg))
+                print(f"    FAILED {p.get('slate')}: {what}: {msg[:300]} (details: {out}/FAILED.txt)", file=sys.stderr)
+    except KeyboardInterrupt:
+        client.cancel(futs)
+        print(f"\ninterrupted: {done} report(s) written, {len(failures)} failed, "
+              f"{len(jobs) - done - len(failures)} not run", file=sys.stderr)
+        return 130
+    finally:
+        client.close()
     if failures:
         print(f"{len(failures)} of {total} report(s) failed:", file=sys.stderr)
         for s, t, m in failures:
@@ -358,6 +401,8 @@ def main(argv=None) -> int:
     r.add_argument("-p", "--param", action="append", help="notebook parameter NAME=VALUE (repeatable; "
                    "see: papermill --help-notebook notebooks/slate_report.ipynb)")
     r.add_argument("--force", action="store_true", help="replace another slate's report in --out")
+    r.add_argument("--scheduler", help="run a --batch on Dask: 'local' (a LocalCluster on this machine) or a "
+                   "scheduler address (tcp://host:8786)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=_report)
     s = sub.add_parser("serve", help="start the REST API (needs dfslab[api])")
