@@ -28,8 +28,9 @@ from ._evaluate import OwnershipBacktest
 from ._features import build_features
 from ._real import TOP_LIST_SOURCE, contest_table, log_entries
 
-#: Forecasts with an 80% interval (column prefixes in ``predictions``).
-INTERVAL_FORECASTS = ("model", "blend")
+#: The goals of issue 17 (leave-one-race-out, named rows): MAE without / with the vendor input (pp),
+#: 80% coverage band, |bias| on rows forecast above 20% (pp).
+TARGETS = {"mae_ours": 7.6, "mae_blend": 6.0, "coverage_80": (0.75, 0.85), "abs_bias_gt20": 2.0}
 
 
 @dataclass
@@ -67,8 +68,17 @@ class ActualOwnershipBacktest(OwnershipBacktest):
                           "bias_gt20_bound_lo_pp", "remainder_mae_pp"):
                     if pd.notna(m.loc[f, k]):
                         out[f"{k.replace('_pp', '')}_{key}"] = float(m.loc[f, k])
+        out = {k: (round(float(v), 4) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}
         out["theta"] = self.info.get("theta_full", {})
-        return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}
+        out["targets"] = dict(TARGETS)
+        out["met"] = {"mae_ours": out["mae_ours"] <= TARGETS["mae_ours"],
+                      "mae_blend": out["mae_blend"] <= TARGETS["mae_blend"],
+                      "coverage_80": TARGETS["coverage_80"][0] <= out["coverage_80"] <= TARGETS["coverage_80"][1],
+                      "coverage_80_blend":
+                          TARGETS["coverage_80"][0] <= out["coverage_80_blend"] <= TARGETS["coverage_80"][1],
+                      "bias_gt20_ours": abs(out["bias_gt20_ours"]) <= TARGETS["abs_bias_gt20"],
+                      "bias_gt20_blend": abs(out["bias_gt20_blend"]) <= TARGETS["abs_bias_gt20"]}
+        return out
 
 
 def _metrics(d: pd.DataFrame, drivers: pd.DataFrame, f: str) -> dict:
