@@ -1,7 +1,6 @@
 """Optimal-rate feature, vendor projected ownership as an input, the real-%Drafted calibration (no real data)."""
 
 import copy
-import itertools
 
 import numpy as np
 import pandas as pd
@@ -10,9 +9,9 @@ from sklearn.base import clone
 
 from dfslab import InputError, MLB_CLASSIC, Slate, demo_slate
 from dfslab.ownership import (HybridOwnershipEstimator, OwnershipCalibration, build_features, capped_normalize,
-                              estimate_ownership, optimal_rate, pretrained_nascar_estimator, vendor_ownership)
+                              estimate_ownership, perturbed_optimal_rate, pretrained_nascar_estimator,
+                              vendor_ownership)
 from dfslab.ownership._calibration import ContestRows, calibrated, fit_theta
-from dfslab.ownership._optimal import _optimal_counts
 from dfslab.ownership._pretrained import from_dict, to_dict
 
 
@@ -28,39 +27,21 @@ def _projected(seed=0, n=38):
 
 
 # ---------------------------------------------------------------- optimal rate
-def test_optimal_lineup_is_exact():
-    """Every draw's lineup is the brute-force best 6 under the cap (and above a salary floor)."""
-    rng = np.random.default_rng(1)
-    for t in range(60):
-        n = 11
-        sal = rng.integers(40, 110, n) * 100
-        pts = rng.uniform(5, 60, n)
-        cap = int(rng.integers(330, 500)) * 100
-        lo = 0 if t % 2 else cap - 2500
-        best, lineup = -1.0, None
-        for c in itertools.combinations(range(n), 6):
-            s = sal[list(c)].sum()
-            if lo <= s <= cap and pts[list(c)].sum() > best:
-                best, lineup = pts[list(c)].sum(), set(c)
-        cnt, n_ok = _optimal_counts(sal // 100, pts[None, :], lo // 100, cap // 100, 6)
-        if lineup is None:
-            assert n_ok == 0
-        else:
-            assert set(np.flatnonzero(cnt)) == lineup
-
-
-def test_optimal_rate_sums_and_orders():
+def test_perturbed_optimal_rate_sums_and_orders():
     s = _projected()
     p = s.players
-    r = optimal_rate(p["salary"], p["projection"], n_samples=300)
+    r = perturbed_optimal_rate(s, n_samples=300)
     assert r.sum() == pytest.approx(600.0) and (r >= 0).all() and (r <= 100).all()
-    np.testing.assert_array_equal(r, optimal_rate(p["salary"], p["projection"], n_samples=300))  # fixed seed
+    np.testing.assert_array_equal(r, perturbed_optimal_rate(s, n_samples=300))  # fixed seed: a deterministic feature
     value = p["projection"] / p["salary"]
     assert np.corrcoef(r, value)[0, 1] > 0.3  # value drives the optimal lineup
-    with pytest.raises(InputError, match="salary cap"):
-        optimal_rate([30000] * 6, [10] * 6)
+    # no noise: exactly the single best lineup (the optimizer's exact DP) in every draw
+    r0 = perturbed_optimal_rate(s, sigma=0.0, n_samples=3)
+    assert sorted(set(np.round(r0, 9))) == [0.0, 100.0] and (r0 == 100).sum() == 6
     with pytest.raises(InputError, match="non-negative"):
-        optimal_rate([5000] * 6, [10, 10, 10, 10, 10, -1])
+        perturbed_optimal_rate(s, points=np.r_[-1.0, p["projection"].iloc[1:]])
+    with pytest.raises(InputError, match="projection"):
+        perturbed_optimal_rate(demo_slate())
 
 
 def test_opt_rate_feature():

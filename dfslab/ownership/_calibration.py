@@ -98,10 +98,10 @@ def calibrated(theta, base, opt, vendor, log_entries, total, offset=1.0) -> np.n
     Examples
     --------
     >>> b = np.array([90.0, 80, 70, 60] + [50.0] * 6)
-    >>> p = calibrated([1.0, 0.0, 0.0, 0.0], b - 1, None, None, 3.0, 600.0)
-    >>> bool(np.allclose(p, b - 1))
+    >>> p = calibrated([1.0, 0.0, 0.0, 0.0], b, None, None, 3.0, 600.0)  # a = 1: base + 1 pp, renormalized
+    >>> bool(np.allclose(p, capped_normalize(b + 1, 600.0)))
     True
-    >>> bool(calibrated([1.5, 0.0, 0.0, 0.0], b - 1, None, None, 3.0, 600.0)[0] > 89)  # sharper: chalk gains
+    >>> bool(calibrated([1.5, 0.0, 0.0, 0.0], b, None, None, 3.0, 600.0)[0] > 90)  # sharper: chalk gains
     True
     """
     a, d, bw, k = (float(t) for t in theta)

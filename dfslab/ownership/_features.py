@@ -16,7 +16,7 @@ from .._errors import InputError
 from ..rules import get_rules
 from ..slate import ARCHETYPES, Slate, check_archetype
 from ._estimator import capped_normalize
-from ._optimal import optimal_rate
+from ._optimal import perturbed_optimal_rate
 
 #: Numeric feature columns produced by :func:`build_features`, in order.
 FEATURE_COLUMNS = (
@@ -108,14 +108,12 @@ def vendor_ownership(slate: Slate) -> np.ndarray:
     return out
 
 
-def _opt_rate_feature(sal: np.ndarray, pts: np.ndarray, has_pts: np.ndarray, rules) -> np.ndarray:
-    """log(optimal rate + 1 pp); the uniform share when it is not defined (positions, no projection)."""
-    n, R = len(sal), rules.roster_size
-    uniform = np.full(n, np.log(100.0 * R / n + 1.0))
+def _opt_rate_feature(slate: Slate, pts: np.ndarray, has_pts: np.ndarray, rules) -> np.ndarray:
+    """log(perturbed optimal rate + 1 pp); the uniform share where undefined (positions, no projection)."""
+    n, R = len(pts), rules.roster_size
     if not rules.is_positionless or not has_pts.all():
-        return uniform
-    return np.log(optimal_rate(sal, pts, roster_size=R, salary_cap=rules.salary_cap,
-                               min_salary=rules.min_salary) + 1.0)
+        return np.full(n, np.log(100.0 * R / n + 1.0))
+    return np.log(perturbed_optimal_rate(slate, points=pts) + 1.0)
 
 
 def _one_slate(slate: Slate, contest: Mapping | None, slate_id: str, vendor: bool = True) -> pd.DataFrame:
@@ -205,7 +203,7 @@ def _one_slate(slate: Slate, contest: Mapping | None, slate_id: str, vendor: boo
         "value_rank_pos": _pct_rank(s_val, pos_key),
         "has_points": has_pts.astype(float),
         "zero_points": (has_pts & (pts.to_numpy() <= 0)).astype(float),
-        "log_opt_rate": _opt_rate_feature(sal.to_numpy(), pts.fillna(0).to_numpy(), has_pts, rules),
+        "log_opt_rate": _opt_rate_feature(slate, pts.fillna(0).to_numpy(), has_pts, rules),
         "start_rank": start_rank,
         "has_start": has_start,
         "rating_z": rating_z,
@@ -244,7 +242,7 @@ def build_features(slate, contest: Mapping | None = None, vendor: bool = True) -
         suffixed ``#k`` if names repeat; the group key of per-slate
         normalization), ``roster_size`` and the numeric :data:`FEATURE_COLUMNS`
         (``log_opt_rate`` = log(1 + the driver's optimal rate in percent, see
-        :func:`~dfslab.ownership.optimal_rate`), then ``vendor_own`` (percent,
+        :func:`~dfslab.ownership.perturbed_optimal_rate`), then ``vendor_own`` (percent,
         summing to 100 x roster size; NaN without a vendor column). ``slate_id`` and
         ``vendor_own`` are not features: the estimator sets them aside.
 
