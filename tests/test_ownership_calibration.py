@@ -108,6 +108,9 @@ def test_calibration_identity_and_sums():
     assert p.sum() == pytest.approx(600.0) and (p >= 0).all() and (p <= 100).all()
     # sharper than the base: chalk gains
     assert calibrated([1.4, 0, 0, 0], b, b, None, 3.0, 600.0).max() > b.max()
+    # no projection -> a uniform optimal rate carries no information: the base stands in for it
+    np.testing.assert_allclose(calibrated([0.6, 0.8, 0, 0], b, np.full(30, 20.0), None, 3.0, 600.0),
+                               calibrated([1.4, 0, 0, 0], b, None, None, 3.0, 600.0))
 
 
 @pytest.mark.parametrize("mode,theta", [("vendor", [0.4, 0.0, 1.0, -0.15]), ("model", [0.6, 0.8, 0.0, -0.13])])

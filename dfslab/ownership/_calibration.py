@@ -9,7 +9,8 @@ small map fitted on those real rows, per slate and contest:
     ownership = capped_normalize(exp(eta), 100 x roster size)
 
 with c = 1 pp, ``base`` the base estimator's forecast, ``opt`` the optimal rate (the
-``log_opt_rate`` feature) and ``vendor`` the vendor's projected ownership. The weights sum to
+``log_opt_rate`` feature; without a projection it is uniform and the base stands in for it)
+and ``vendor`` the vendor's projected ownership. The weights sum to
 more than 1 when the real field is chalkier than the inputs (it is); ``k`` < 0 lets large
 fields spread their ownership more than small ones. Two parameter sets are fitted:
 ``"model"`` (no vendor input: a, d, k free, b = 0) and ``"vendor"`` (a, b, k free, d = 0: with a
@@ -105,9 +106,15 @@ def calibrated(theta, base, opt, vendor, log_entries, total, offset=1.0) -> np.n
     True
     """
     a, d, bw, k = (float(t) for t in theta)
-    eta = a * np.log(np.asarray(base, float) + offset)
+    base = np.asarray(base, float)
+    eta = a * np.log(base + offset)
     if d != 0.0:
-        eta = eta + d * np.log(np.asarray(opt, float) + offset)
+        o = None if opt is None else np.asarray(opt, float)
+        if o is None or np.ptp(o) <= 1e-9:
+            # no projection, so no optimal rate (the feature is uniform): the base, fitted on the same
+            # salary/projection signal, stands in for it rather than flattening the forecast
+            o = base
+        eta = eta + d * np.log(o + offset)
     if vendor is not None and bw != 0.0:
         eta = eta + bw * np.log(_fill_vendor(base, vendor, total) + offset)
     eta = eta * (1.0 + k * (np.asarray(log_entries, float) - 3.0))
