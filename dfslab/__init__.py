@@ -27,9 +27,11 @@ from .contest import ContestResult, ContestSimulator, FieldLineupSampler, Payout
 from .optimize import LeverageAwareOptimizer, Portfolio, best_lineups, optimal_rates
 from .ownership import (
     HybridOwnershipEstimator,
+    OwnershipCalibration,
     build_features,
     estimate_ownership,
     load_contest_training_data,
+    nascar_ownership_figures,
     pretrained_nascar_estimator,
 )
 from .racesim import DriverRatingModel, RaceScenarios, RaceSimulator
@@ -43,7 +45,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ARCHETYPES", "BacktestResult", "backtest_real_slates", "LeverageAwareOptimizer", "Portfolio", "best_lineups", "optimal_rates", "ContestResult", "ContestSimulator", "ContestStandings", "FieldLineupSampler", "PayoutCurveFitter",
     "rank_and_pay", "HybridOwnershipEstimator", "build_features", "estimate_ownership",
-    "load_contest_training_data", "pretrained_nascar_estimator", "DriverRatingModel", "RaceScenarios", "RaceSimulator", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError",
+    "load_contest_training_data", "pretrained_nascar_estimator", "OwnershipCalibration", "nascar_ownership_figures", "DriverRatingModel", "RaceScenarios", "RaceSimulator", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError",
     "InputError", "MLB_CLASSIC", "NASCAR_CLASSIC", "NFL_CLASSIC", "PayoutTable", "RosterRules", "Slate",
     "check_lineups", "check_ownership", "data_dir", "demo_slate", "dk_components", "dk_points", "finish_points",
     "get_rules", "list_nascar_slates", "load_real_payout_tables", "load_slates_with_results",
