@@ -116,13 +116,13 @@ def _metrics(d: pd.DataFrame, drivers: pd.DataFrame, f: str) -> dict:
     return out
 
 
-def _race_inputs(races, base):
+def _race_inputs(races, base, features=None):
     """Per race: features (default contest), base forecast, optimal rate, vendor (rescaled to 600)."""
     from ._pretrained import base_forecast
 
     out = {}
     for r in races:
-        X = build_features(r.slate)
+        X = build_features(r.slate) if features is None else features[r.name]
         out[r.name] = {"X": X, "base": base_forecast(base, X), "opt": np.exp(X["log_opt_rate"].to_numpy()) - 1.0,
                        "vendor": X["vendor_own"].to_numpy() if X["vendor_own"].notna().any() else None}
     return out
@@ -172,7 +172,7 @@ def evaluate_nascar_actual(slates=None, quick: bool = False, base=None, censor_w
         their bound), ``coverage80``, ``coverage80_gt20``, ``mean_width80_pp``.
     """
     from ..io import list_nascar_slates, load_real_races, read_nascar_slate, skipped_races
-    from ._pretrained import _PARAMS, fit_base_nascar, nascar_xy
+    from ._pretrained import _PARAMS, nascar_xy
     from ._estimator import HybridOwnershipEstimator
 
     t0 = time.perf_counter()
@@ -205,7 +205,7 @@ def evaluate_nascar_actual(slates=None, quick: bool = False, base=None, censor_w
             Xo = pd.concat([X25] + [xr[k.name][0] for k in races if k.name != r.name])
             yo = pd.concat([y25] + [xr[k.name][1] for k in races if k.name != r.name])
             b26 = HybridOwnershipEstimator(**_PARAMS).fit(Xo, yo)
-            inp26[r.name] = _race_inputs(races, b26)
+            inp26[r.name] = _race_inputs(races, b26, {k: v["X"] for k, v in inputs.items()})
         variants["_base_2026"] = dict(inputs=inp26, censor_weight=censor_weight)
 
     parts, thetas = [], {}
