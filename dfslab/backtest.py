@@ -438,15 +438,15 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
 
 
 def _estimator_without(race, all_races):
-    """An ownership model that never saw ``race`` (None = the shipped default, when it did not)."""
-    from .ownership._pretrained import fit_pretrained_nascar
+    """An ownership model that never saw ``race``: base refitted without it when it is a 2025 slate (the
+    base's training labels), calibration refitted without it when it is a dk_2026 race (the calibration's
+    real %Drafted rows)."""
     from .io import list_nascar_slates, read_nascar_slate
+    from .ownership._pretrained import fit_pretrained_nascar
 
-    if race.name.startswith(("cup_", "xfinity_", "trucks_")):
-        # the shipped model was fitted on the 2025 slates' published ownership: refit without this one
-        slates = [read_nascar_slate(f) for f in list_nascar_slates() if f.name != race.name]
-        return fit_pretrained_nascar(slates)
-    return None
+    slates = [read_nascar_slate(f) for f in list_nascar_slates() if f.name != race.name]
+    real = [r for r in all_races if len(r.actual_ownership) and r.name != race.name]
+    return fit_pretrained_nascar(slates, races=real)
 
 
 def evidence_text(res: BacktestResult) -> str:

@@ -342,12 +342,19 @@ def ownership_markdown(analysis) -> str:
                f"Total {analysis.ownership_vector.sum():.0f}% (6 drivers x 100%).")
         if src and "ownership" in s.players and s.players["ownership"].notna().all():
             txt += f" The slate carries a vendor projection ({src}); the model uses it as an input."
-    ev = model_evidence().get("ownership", {}).get("nascar_actual")
+    from .ownership import nascar_ownership_figures
+
+    try:
+        ev = nascar_ownership_figures()
+    except Exception:  # figures not shipped: say nothing rather than fail the report
+        ev = None
     if ev:
-        txt += (f"\n\nOn real DK %Drafted ({ev.get('n_rows')} driver-contest rows of {ev.get('n_races')} races, "
-                f"leave-one-race-out): MAE {ev.get('mae_ours', float('nan')):.1f} pp without a vendor projection, "
-                f"{ev.get('mae_blend', float('nan')):.1f} pp with one, vs {ev.get('mae_vendor', float('nan')):.1f} pp "
-                f"for the vendor's own projection; 80% interval coverage {ev.get('coverage_80', float('nan')):.0%}.")
+        txt += (f"\n\nMeasured on real DK %Drafted ({ev['n_rows']} named driver-contest rows of {ev['n_races']} real "
+                f"2026 races, leave-one-race-out): MAE **{ev['mae_ours']:.1f} pp** without a vendor projection and "
+                f"**{ev['mae_blend']:.1f} pp** with one as an input, against {ev['mae_vendor']:.1f} pp for the vendor's "
+                f"own projection (DailyFan); 80% intervals covered {ev['coverage_80']:.0%} of the rows. Both ours and "
+                f"the vendor's under-predict the most-owned drivers (bias {ev['bias_ours']:+.1f} / "
+                f"{ev['bias_vendor']:+.1f} pp on those rows).")
     return txt
 
 

@@ -3,7 +3,8 @@
 ``"stacking"`` is dfslab's pretrained NASCAR model (``dfslab/_data/ownership_nascar.json``).
 ``"voting"`` is the same estimator refitted with equal member weights on the same 8 real slates:
 its two members (GLM + Poisson regression) are identical to the stacked model's, only the ensemble
-weights and the conformal residual quantiles differ. Its fitted parameters ship beside the stacked
+weights and the conformal residual quantiles differ; the shipped calibration to real %Drafted
+(fitted on the stacked base) is applied on top of both. Its fitted parameters ship beside the stacked
 ones (``dfslab/_data/ownership_nascar_voting.json``, derived figures, no data) so serving it needs no
 data folder; :func:`fit_voting_nascar` regenerates them::
 
@@ -77,7 +78,10 @@ def ownership_estimator(method: str = "stacking") -> HybridOwnershipEstimator:
         raise InputError(f"voting ensemble parameters not found at {VOTING_PATH}")
     v = json.loads(VOTING_PATH.read_text())
     _check_twin(v, _load_default())
-    return from_dict(v)
+    est = from_dict(v)
+    # the shipped calibration to real %Drafted sits on top of either ensemble's base forecast
+    cal = pretrained_nascar_estimator().get_params().get("calibration")
+    return est.set_params(calibration=cal) if cal is not None else est
 
 
 def compare_ensembles_loso(slates=None):
