@@ -280,7 +280,7 @@ CASES = [
     bad("cs/too-many-slot", lambda t: S(t.standings(), rules="mlb"), DataFileError, CS, "slot"),
     bad("cs/unknown-sport", lambda t: S(t.standings({r: {"Lineup": "X A Y B"} for r in (2, 3, 4)})),
         DataFileError, CS, "cannot infer the sport"),
-    bad("cs/all-blank", lambda t: S(t.standings({r: {"Lineup": ""} for r in (2, 3, 4)})), DataFileError, CS,
+    bad("cs/all-blank", lambda t: S(t.standings({r: {"Lineup": "", "Points": "0"} for r in (2, 3, 4)})), DataFileError, CS,
         "blank", "rules="),
     bad("cs/blank-with-points", lambda t: S(t.standings({5: {"Points": "12.5"}})), DataFileError, CS, "row 5",
         "blank lineup", "12.5"),
