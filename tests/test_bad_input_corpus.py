@@ -309,7 +309,7 @@ CASES = [
     bad("pay/start-at-2", lambda t: P(t.payout("2,2,100", "3,5,10")), DataFileError, PS, "row 2", "place 1"),
     bad("pay/place-zero", lambda t: P(t.payout("0,1,100", "2,5,10")), DataFileError, PS, "row 2", "Place_lo"),
     bad("pay/hi-below-lo", lambda t: P(t.payout("1,1,100", "5,2,10")), DataFileError, PS, "row 3", "Place_hi"),
-    bad("pay/missing-column", lambda t: P(t.payout("1,1,100", header="Place,Payout")), DataFileError, PS,
+    bad("pay/missing-column", lambda t: P(t.payout("1,100", header="Place,Payout")), DataFileError, PS,
         "Place_lo"),
     bad("pay/header-only", lambda t: P(t.payout()), DataFileError, PS, "no rows"),
     bad("pay/non-cash", lambda t: P(t.payout("1,1,100", "2,50,NA")), DataFileError, PS, "row 3", "non-cash"),
