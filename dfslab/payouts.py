@@ -25,7 +25,7 @@ def _as_float(values, field: str, src: str, labels) -> np.ndarray:
             try:
                 float(v)
             except (TypeError, ValueError):
-                raise InputError(f"{src}: row {labels[k] if labels else k + 1}: {field} is not a number: {v!r}") from None
+                raise InputError(f"{src}: row {labels[k]}: {field} is not a number: {v!r}") from None
         raise
 
 
@@ -42,28 +42,33 @@ def check_payout_rows(place_lo, place_hi, payout, source: str = "table", labels=
     if not (n == (len(place_hi) if hasattr(place_hi, "__len__") else -2) == (len(payout) if hasattr(payout, "__len__")
                                                                               else -3)) or n == 0:
         raise InputError(f"{src}: a payout table needs at least one row of equal-length place_lo/place_hi/payout")
-    labels = list(labels) if labels is not None else [k + 1 for k in range(n)]
+    labels = np.arange(1, n + 1) if labels is None else np.asarray(list(labels), dtype=object)
     lo, hi, pay = (_as_float(v, f, src, labels) for v, f in zip((place_lo, place_hi, payout), names))
-    order = np.argsort(lo, kind="stable") if np.isfinite(lo).all() else np.arange(n)
-    lo, hi, pay = lo[order], hi[order], pay[order]
-    labels = [labels[k] for k in order]
+    if not (np.diff(lo) >= 0).all():
+        order = np.argsort(lo, kind="stable") if np.isfinite(lo).all() else np.arange(n)
+        lo, hi, pay, labels = lo[order], hi[order], pay[order], labels[order]
     lo_name, hi_name, pay_name = names
 
     def fail(k, what):
         raise InputError(f"{src}: row {labels[k]}: {what}")
 
-    for k in range(n):
-        for v, f in ((lo[k], lo_name), (hi[k], hi_name)):
-            if not np.isfinite(v) or v != np.floor(v):
-                fail(k, f"{f} {v:g} is not a whole place number")
-            if v < 1:
-                fail(k, f"{f} {v:g}: places start at 1")
-        if not np.isfinite(pay[k]):
-            fail(k, f"{pay_name} {pay[k]} is not a finite amount")
-        if pay[k] < 0:
-            fail(k, f"{pay_name} {pay[k]:g} is negative")
-        if hi[k] < lo[k]:
-            fail(k, f"{hi_name} {hi[k]:g} < {lo_name} {lo[k]:g}")
+    # vectorised checks (tables may have millions of rows); the first offending row of each kind is named
+    for test, what in ((lambda v: ~np.isfinite(v) | (v != np.floor(v)), "is not a whole place number"),
+                       (lambda v: v < 1, "is not a place: places start at 1")):
+        bad_lo, bad_hi = test(lo), test(hi)
+        if bad_lo.any() or bad_hi.any():
+            k = int(np.flatnonzero(bad_lo | bad_hi)[0])
+            v, f = (lo[k], lo_name) if bad_lo[k] else (hi[k], hi_name)
+            fail(k, f"{f} {v:g} {what}")
+    if not np.isfinite(pay).all():
+        k = int(np.flatnonzero(~np.isfinite(pay))[0])
+        fail(k, f"{pay_name} {pay[k]} is not a finite amount")
+    if (pay < 0).any():
+        k = int(np.flatnonzero(pay < 0)[0])
+        fail(k, f"{pay_name} {pay[k]:g} is negative")
+    if (hi < lo).any():
+        k = int(np.flatnonzero(hi < lo)[0])
+        fail(k, f"{hi_name} {hi[k]:g} < {lo_name} {lo[k]:g}")
     k = int(np.argmax(hi))
     # A table's per-place prize array (and its running sum) spans every place up to the last paid one.
     check_memory(16.0 * hi[k], what=f"{src}: row {labels[k]}", param=hi_name, value=f"{hi[k]:.0f}",
