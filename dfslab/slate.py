@@ -214,9 +214,12 @@ def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "p
     if len(labels) != len(p):
         raise InputError(f"{source}: {len(labels)} row labels for {len(p)} players")
 
+    def where(i):  # "row 5", or the caller's own label ("record 5")
+        return labels[i] if isinstance(labels[i], str) else f"row {labels[i]}"
+
     def who(i):
         nm = p["name"].iloc[i] if "name" in p.columns else p["player_id"].iloc[i]
-        return f"row {labels[i]} ({nm})"
+        return f"{where(i)} ({nm})"
 
     if "position" not in p.columns and rules.is_positionless:
         p["position"] = rules.slots[0]
@@ -231,8 +234,8 @@ def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "p
     dup = p["player_id"].duplicated(keep=False)
     if dup.any():
         first = p.loc[dup, "player_id"].iloc[0]
-        rows = [labels[i] for i in np.flatnonzero((p["player_id"] == first).to_numpy())]
-        raise InputError(f"{source}: duplicate player_id {first!r} in rows {rows[:6]}")
+        rows = [where(i) for i in np.flatnonzero((p["player_id"] == first).to_numpy())]
+        raise InputError(f"{source}: duplicate player_id {first!r} in {', '.join(rows[:6])}")
     sal = pd.to_numeric(p["salary"], errors="coerce")
     bad = sal.isna() | (sal <= 0) | (sal != np.round(sal))
     if bad.any():
