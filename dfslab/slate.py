@@ -230,6 +230,10 @@ def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "p
     missing = [c for c in PLAYER_COLUMNS if c not in p.columns]
     if missing:
         raise InputError(f"{source}: missing required column(s) {missing}; have {list(p.columns)}")
+    name_missing = p["name"].isna() | p["name"].astype(str).str.strip().eq("")
+    if name_missing.any():
+        i = int(np.flatnonzero(name_missing.to_numpy())[0])
+        raise InputError(f"{source}: {where(i)}: empty player name")
     p["player_id"] = p["player_id"].astype(str)
     dup = p["player_id"].duplicated(keep=False)
     if dup.any():

@@ -231,6 +231,15 @@ class Files:
             (d / "actual_ownership.csv").write_text(ownership)
         return d
 
+    # --- NASCAR loop data (nascar/race_logs.csv): one 8-driver Cup race ---
+    LOGS_HEADER = ["driver_name", "driver_id", "race_date", "series", "track_name", "start", "finish", "laps_led",
+                   "fastest_lap", "laps", "status", "rating"]
+
+    def race_logs(self, edits=None, *, drop=(), name="nascar/race_logs.csv") -> Path:
+        rows = [[nm, 100 + i, "2025/07/06", "Cup", "Chicagoland Speedway", i + 1, i + 1, 10 * (i == 0), 5, 267,
+                 "running", 100.0 - i] for i, nm in enumerate(DRIVERS)]
+        return self.write(name, self._csv(self.LOGS_HEADER, rows, edits, drop=drop))
+
     # --- a dk_contests-style contest folder (standings + DKSalaries.csv of the same slate) ---
     def contest_folder(self, *, salary_names=None, folder="contest") -> Path:
         d = self.path(f"{folder}/x").parent

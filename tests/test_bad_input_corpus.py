@@ -176,6 +176,7 @@ CASES = [
                                                              "123,Cup $5,999,$5,,,,,,\n")),
         DataFileError, DK, "DKEntries"),
     bad("dk/is-standings", lambda t: R(t.standings(name="DKSalaries.csv")), DataFileError, DK, "contest-standings"),
+    bad("dk/showdown", lambda t: R(t.dk({2: {"Roster Position": "CPT"}})), DataFileError, DK, "Showdown", "classic"),
     bad("dk/no-salary-column", lambda t: R(t.dk(drop=["Salary"])), DataFileError, DK, "Salary"),
     bad("dk/no-position-column", lambda t: R(t.dk(drop=["Position"])), DataFileError, DK, "Position"),
     bad("dk/no-name-column", lambda t: R(t.dk(drop=["Name", "Name + ID"])), DataFileError, DK, "Name"),
@@ -242,6 +243,7 @@ CASES = [
         DataFileError, esc("u.csv"), "folder"),
 
     # ================================================================= contest-standings.csv
+    bad("cs/parse-lineup-none", lambda t: dfslab.io.parse_lineup(None, {"D"}), InputError, "lineup", "None"),
     bad("cs/header-only", lambda t: S(t.standings(rows=[])), DataFileError, CS, "no entries"),
     bad("cs/missing-entry-columns", lambda t: S(t.standings(drop=["Points"])), DataFileError, CS, "Points"),
     bad("cs/missing-player-block", lambda t: S(t.standings(drop=["Player", "%Drafted", "FPTS", ""])),
@@ -356,6 +358,8 @@ CASES = [
     bad("fit/paid-frac-2", lambda t: _gen(paid_frac=2.0), InputError, "paid_frac"),
     bad("fit/top-share-1.5", lambda t: _gen(top_share=1.5), InputError, "top_share"),
     bad("fit/min-cash-negative", lambda t: _gen(min_cash_mult=-1), InputError, "min_cash_mult"),
+    bad("fit/fit-bad-x", lambda t: PayoutCurveFitter().fit(X=("tables", "meta")), InputError, "X", "PayoutTable"),
+    bad("fit/tier-of-text", lambda t: _fitter().tier_of("big"), InputError, "entries", "'big'"),
     bad("fit/not-fitted", lambda t: PayoutCurveFitter().generate(100, 5.0), InputError, "fit"),
     bad("fit/tier-bounds-order", lambda t: PayoutCurveFitter(tier_bounds=(5000, 100)), InputError, "tier_bounds"),
     bad("fit/tier-bounds-text", lambda t: PayoutCurveFitter(tier_bounds=("a", "b")), InputError, "tier_bounds"),
@@ -370,6 +374,7 @@ CASES = [
 
     # ================================================================= ranking
     bad("rank/text-scores", lambda t: rank_and_pay(["a", "b"], [1.0]), InputError, "scores"),
+    bad("rank/decimals-text", lambda t: rank_and_pay([1.0, 2.0], [1.0], decimals="2"), InputError, "decimals"),
     bad("rank/inf", lambda t: rank_and_pay([1.0, np.inf], [1.0]), InputError, "infinite"),
     bad("rank/huge", lambda t: rank_and_pay([1.0, 1e20], [1.0]), InputError, "too large"),
     bad("rank/3d", lambda t: rank_and_pay(np.zeros((2, 2, 2)), [1.0]), InputError, "shape"),
@@ -403,6 +408,8 @@ CASES = [
 
     # ================================================================= slates and lineups
     bad("slate/not-frame", lambda t: dfslab.Slate([1, 2, 3]), InputError, "DataFrame"),
+    bad("slate/name-empty", lambda t: dfslab.Slate(_slate().players.assign(
+        name=[None] + _slate().players["name"].tolist()[1:])), InputError, "row 1", "empty player name"),
     bad("slate/no-salary", lambda t: dfslab.Slate(_slate().players.drop(columns=["salary"])), InputError, "salary"),
     bad("slate/salary-1e30", lambda t: dfslab.Slate(_slate().players.assign(
         salary=[1e30] + [5000] * (_slate().n_players - 1))), InputError, "row 1", "salary", "cap"),
@@ -478,6 +485,27 @@ CASES = [
         {i: {"Qual": ""} for i in range(8)})), lambda s: s.players["start"].isna().all()),
     bad("nascar/list-missing-root", lambda t: dfslab.list_nascar_slates(t.root / "nowhere"), InputError,
         "nowhere", "not found|no such"),
+
+    # ================================================================= NASCAR loop data and results database
+    bad("logs/missing-column", lambda t: dfslab.read_race_logs(t.race_logs(drop=["laps_led"])), DataFileError,
+        esc("race_logs.csv"), "laps_led"),
+    bad("logs/bad-date", lambda t: dfslab.read_race_logs(t.race_logs({4: {"race_date": "July 6th"}})),
+        DataFileError, esc("race_logs.csv"), "row 4", "race_date", "July 6th"),
+    bad("logs/finish-text", lambda t: dfslab.read_race_logs(t.race_logs({5: {"finish": "DNF"}})), DataFileError,
+        esc("race_logs.csv"), "row 5", "finish", "Ryan Blaney"),
+    bad("logs/unknown-series", lambda t: dfslab.read_race_logs(t.race_logs({3: {"series": "F1"}})),
+        DataFileError, esc("race_logs.csv"), "row 3", "series"),
+    bad("logs/unknown-track", lambda t: dfslab.read_race_logs(t.race_logs({r: {"track_name": "Moon Oval"}
+                                                                           for r in range(2, 10)})),
+        DataFileError, esc("race_logs.csv"), "row 2", "Moon Oval", "TRACK_ALIASES"),
+    ok("logs/reads", lambda t: dfslab.read_race_logs(t.race_logs()),
+       lambda d: len(d) == 8 and (d["archetype"] == "intermediate").all()),
+    bad("resultsdb/missing-folder", lambda t: dfslab.read_results_db(t.root / "nowhere"), DataFileError,
+        esc("races.csv"), "not found"),
+    bad("resultsdb/missing-column", lambda t: dfslab.read_results_db(_results_db(t, races="id,series_id\n1,1\n")),
+        DataFileError, esc("races.csv"), "track_id"),
+    bad("swr/missing-column", lambda t: dfslab.load_slates_with_results(t.write("swr.csv", "snapshot,Driver\nx,y\n")),
+        DataFileError, esc("swr.csv"), "DK Sal"),
 
     # ================================================================= dk_2026 race folders
     bad("race/not-a-folder", lambda t: read_race_folder(t.root / "nothing"), InputError, "nothing",
@@ -572,6 +600,15 @@ def _append(folder: Path, name: str, line: str) -> Path:
 def _rm(folder: Path, name: str) -> Path:
     (folder / name).unlink()
     return folder
+
+
+def _results_db(t: Files, races: str) -> Path:
+    t.write("db/races.csv", races)
+    for name, text in (("race_results.csv", "race_id,driver_id,start_pos,finish_pos\n1,1,1,1\n"),
+                       ("tracks.csv", "id,name\n1,Chicagoland Speedway\n"), ("series.csv", "id,code\n1,cup\n"),
+                       ("drivers.csv", "id,full_name\n1,Kyle Larson\n")):
+        t.write(f"db/{name}", text)
+    return t.root / "db"
 
 
 def _drop_pool_col(t: Files, col: str) -> Path:

@@ -115,6 +115,7 @@ class PayoutCurveFitter:
 
     def tier_of(self, entries: float) -> str:
         """'small' (< bounds[0] entries), 'medium' or 'large' (>= bounds[1])."""
+        entries = check_number("entries", entries, lo=0)
         return TIER_NAMES[int(np.searchsorted(self.tier_bounds, entries, side="right"))]
 
     # ------------------------------------------------------------------
@@ -172,8 +173,18 @@ class PayoutCurveFitter:
             except DataNotFoundError:
                 return self.load()
         else:
+            if not (isinstance(X, (tuple, list)) and len(X) == 2 and isinstance(X[0], dict)
+                    and isinstance(X[1], pd.DataFrame)):
+                raise InputError("PayoutCurveFitter.fit: X must be None or a (dict of table_id -> PayoutTable, meta "
+                                 f"DataFrame) pair as load_real_payout_tables() returns; got {type(X).__name__}")
             tables, meta = X
-        rake = DEFAULT_RAKE if rake is None else float(rake)
+            bad = [k for k, t in tables.items() if not isinstance(t, PayoutTable)]
+            if bad:
+                raise InputError(f"PayoutCurveFitter.fit: tables[{bad[0]!r}] is a {type(tables[bad[0]]).__name__}, "
+                                 "not a PayoutTable")
+            if not {"table_id", "entry_fee"} <= set(meta.columns):
+                raise InputError(f"PayoutCurveFitter.fit: meta needs columns table_id, entry_fee; has {list(meta.columns)}")
+        rake = DEFAULT_RAKE if rake is None else check_number("rake", rake, hi=1, hi_open=True)
         df = self.gpp_frame(tables, meta, rake)
         if df.empty:
             raise InputError("PayoutCurveFitter.fit: no GPP tables to fit")

@@ -164,6 +164,10 @@ def rank_and_pay(scores, payouts, decimals: int | None = 2):
     >>> rank_and_pay([12.0, 0.0, np.nan, np.nan], t)[0].tolist()  # ... and tied with a 0.00 lineup
     [1, 2, 2, 2]
     """
+    if decimals is not None:
+        from .._validation import check_number
+
+        decimals = check_number("decimals", decimals, lo=0, hi=6, integer=True)
     keys = score_keys(scores, decimals)
     one_d = keys.ndim == 1
     if one_d:

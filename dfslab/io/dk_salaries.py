@@ -45,6 +45,15 @@ def _what_file(columns) -> str | None:
     return None
 
 
+def _check_classic(raw: pd.DataFrame, col: dict, path) -> None:
+    """Refuse Showdown (captain mode) salary files: every player is listed twice, once as CPT at 1.5x salary."""
+    if "roster_position" in col:
+        rp = raw[col["roster_position"]].str.strip().str.upper()
+        if rp.isin(["CPT", "MVP", "CAPTAIN"]).any():
+            raise DataFileError(path, "this is a Showdown (captain mode) salary file (Roster Position 'CPT'); "
+                                      "dfslab handles DraftKings classic contests")
+
+
 def infer_rules(positions) -> RosterRules:
     """Guess the sport's roster rules from DK position strings."""
     pos = {p for s in positions for p in str(s).split("/")}
@@ -93,6 +102,7 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, **slate_kw) -
         raise DataFileError(path, f"missing column {missing[0]!r}; found {list(raw.columns)}")
     if raw.empty:
         raise DataFileError(path, "no player rows (the file holds only a header)")
+    _check_classic(raw, col, path)
     raw = raw.copy()
     row_no = [file_row(raw, lab) for lab in raw.index]  # rows as the file shows them (header = row 1)
     blank = raw.apply(lambda r: all(str(v).strip() == "" for v in r), axis=1)

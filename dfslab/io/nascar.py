@@ -16,7 +16,7 @@ from ..names import match_names
 from ..rules import NASCAR_CLASSIC
 from ..scoring import dk_points
 from ..slate import Slate, validate_players
-from ._common import read_csv_checked, require_columns
+from ._common import file_row, read_csv_checked, require_columns
 
 # Track name -> archetype. results_db/tracks.csv gives most; the loop data uses
 # other spellings and older tracks it lacks, so they are listed here.
@@ -127,7 +127,10 @@ def read_race_logs(path=None, drop_merged: bool = True) -> pd.DataFrame:
         bad = d[c].isna()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise DataFileError(path, f"column {c!r} missing or unreadable: {df.iloc[i].to_dict()}", row=i + 2)
+            raw = df.iloc[i][{"race_date": "race_date", "series": "series", "fastest_laps": "fastest_lap",
+                              "laps_completed": "laps"}.get(c, c)]
+            raise DataFileError(path, f"column {c!r} missing or unreadable: {raw!r} ({df['driver_name'].iloc[i]})",
+                                row=file_row(df, df.index[i]))
     for c in ("start", "finish", "laps_led", "fastest_laps", "laps_completed"):
         d[c] = d[c].astype(np.int64)
     d["race_id"] = d["series"] + "|" + d["race_date"].dt.strftime("%Y-%m-%d") + "|" + d["track"]
@@ -142,8 +145,11 @@ def read_race_logs(path=None, drop_merged: bool = True) -> pd.DataFrame:
         notes.append(msg)
     table = _tracks_table(path.parent.parent if root is None else root)
     arch = {}
-    for tr, dt in d[["track", "race_date"]].drop_duplicates().itertuples(index=False):
-        arch[(tr, dt)] = track_archetype(tr, dt, table)
+    for lab, tr, dt in d[["track", "race_date"]].drop_duplicates().itertuples():
+        try:
+            arch[(tr, dt)] = track_archetype(tr, dt, table)
+        except InputError as e:
+            raise DataFileError(path, str(e), row=file_row(df, lab)) from None
     d["archetype"] = [arch[k] for k in zip(d["track"], d["race_date"])]
     d["race_laps"] = d.groupby("race_id")["laps_completed"].transform("max").astype(np.int64)
     d["dnf"] = d["status"] != "running"

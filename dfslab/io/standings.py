@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataFileError
+from .._errors import DataFileError, InputError
 from ..rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
 from ._common import file_row, parse_percent, read_csv_checked, require_columns
 
@@ -86,6 +86,8 @@ def parse_lineup(text: str, slot_labels: set) -> list[tuple[str, str]]:
     >>> parse_lineup("QB Tom Brady DST Rams  FLEX Todd Gurley II", {"QB", "DST", "FLEX"})
     [('QB', 'Tom Brady'), ('DST', 'Rams'), ('FLEX', 'Todd Gurley II')]
     """
+    if not isinstance(text, str):
+        raise InputError(f"a lineup must be text such as 'D Kyle Larson D ...', got {text!r}")
     out: list[tuple[str, list[str]]] = []
     for tok in text.split():
         if tok in slot_labels:
@@ -93,7 +95,7 @@ def parse_lineup(text: str, slot_labels: set) -> list[tuple[str, str]]:
         elif out:
             out[-1][1].append(tok)
         else:
-            raise ValueError(f"lineup does not start with a slot label: {text[:40]!r}")
+            raise InputError(f"lineup does not start with a slot label: {text[:40]!r}")
     return [(s, " ".join(n)) for s, n in out]
 
 
