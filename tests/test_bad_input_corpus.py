@@ -639,3 +639,16 @@ def test_case(case, tmp_path):
         signal.signal(signal.SIGALRM, old)
     want = "domain" if case.expect is not None else "correct"
     assert cls == want, f"{case.id}: {cls}: {detail}"
+
+
+def test_memory_limit_is_overridable():
+    rows = [(1, 1, 100.0), (2, 10 ** 9, 1.0)]  # 16 GB of per-place prizes if ever expanded
+    with pytest.raises(dfslab.ResourceLimitError, match="place_hi=1000000000.*limit of 4 GB"):
+        PayoutTable.from_rows(rows)
+    old = dfslab.set_memory_limit(20)
+    try:
+        assert PayoutTable.from_rows(rows).n_paid == 10 ** 9  # built: only prizes() would allocate
+    finally:
+        dfslab.set_memory_limit(old)
+    with pytest.raises(dfslab.ResourceLimitError):
+        PayoutTable.from_rows(rows)
