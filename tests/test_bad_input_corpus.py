@@ -25,7 +25,8 @@ import pytest
 import dfslab
 from dfslab import DataFileError, InputError, PayoutTable
 from dfslab.contest import PayoutCurveFitter, rank_and_pay
-from dfslab.io import read_race_folder
+from dfslab.io import parse_lineup, read_race_folder
+from dfslab.payouts import payout_table_from_long
 from bad_input_tools import DK_HEADER, DRIVERS, Files, bad, esc, ok, outcome
 
 R = dfslab.read_dk_salaries
@@ -243,7 +244,7 @@ CASES = [
         DataFileError, esc("u.csv"), "folder"),
 
     # ================================================================= contest-standings.csv
-    bad("cs/parse-lineup-none", lambda t: dfslab.io.parse_lineup(None, {"D"}), InputError, "lineup", "None"),
+    bad("cs/parse-lineup-none", lambda t: parse_lineup(None, {"D"}), InputError, "lineup", "None"),
     bad("cs/header-only", lambda t: S(t.standings(rows=[])), DataFileError, CS, "no entries"),
     bad("cs/missing-entry-columns", lambda t: S(t.standings(drop=["Points"])), DataFileError, CS, "Points"),
     bad("cs/missing-player-block", lambda t: S(t.standings(drop=["Player", "%Drafted", "FPTS", ""])),
@@ -335,7 +336,7 @@ CASES = [
         "entries"),
     bad("pay/rake-fee-text", lambda t: PayoutTable.from_rows([(1, 1, 5.0)]).rake(10, "5"), InputError,
         "entry_fee"),
-    bad("pay/long-missing-table", lambda t: dfslab.payouts.payout_table_from_long(
+    bad("pay/long-missing-table", lambda t: payout_table_from_long(
         dfslab.read_payout_tables(t.write("long.csv", "table_id,entry_fee,place_lo,place_hi,payout\n1,5,1,1,50\n")), 7),
         InputError, "table_id 7"),
     bad("pay/long-text", lambda t: dfslab.read_payout_tables(t.write("long.csv", "table_id,entry_fee,place_lo,place_hi,"
