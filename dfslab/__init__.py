@@ -15,7 +15,8 @@ from __future__ import annotations
 import importlib
 
 from ._config import data_dir
-from ._errors import DataFileError, DataNotFoundError, DfslabError, InfeasibleError, InputError
+from ._errors import DataFileError, DataNotFoundError, DfslabError, DfslabWarning, InfeasibleError, InputError, ResourceLimitError
+from ._validation import set_memory_limit
 from .rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
 from .scoring import dk_components, dk_points, finish_points
 from .slate import ARCHETYPES, Slate, check_lineups, check_ownership
@@ -62,4 +63,5 @@ __all__ = sorted([
     "ARCHETYPES", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError", "InputError",
     "MLB_CLASSIC", "NASCAR_CLASSIC", "NFL_CLASSIC", "RosterRules", "Slate", "check_lineups", "check_ownership",
     "data_dir", "dk_components", "dk_points", "finish_points", "get_rules", *_LAZY,
+    "DfslabWarning", "ResourceLimitError", "set_memory_limit",
 ])
