@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import InputError
+from ._validation import check_number, check_seed
 from .slate import Slate
 
 # Real top-10 lineups of the 12 real DK NASCAR contests of 2026 (dk_2026) used $48,200-$50,000
@@ -53,15 +54,11 @@ GLOSSARY = {
 
 def _seeds(random_state) -> dict:
     """Independent child seeds per step, derived from the run seed (never from call order)."""
-    if isinstance(random_state, np.random.SeedSequence):
-        ss = random_state
-    elif random_state is None:
-        ss = np.random.SeedSequence()
-    else:
-        if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)) or random_state < 0:
-            raise InputError(f"random_state: must be a non-negative integer, a SeedSequence or None, "
-                             f"got {random_state!r}")
-        ss = np.random.SeedSequence(int(random_state))
+    seed = check_seed(random_state)
+    if isinstance(seed, np.random.Generator):
+        raise InputError("random_state: give an integer or a SeedSequence (a Generator's state would make the "
+                         "steps depend on the order they run)")
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     return dict(zip(_STEP_SEEDS, ss.spawn(len(_STEP_SEEDS))))
 
 
@@ -169,8 +166,8 @@ class SlateAnalysis:
     (3, 6)
     >>> round(float(a.ownership["ownership"].sum()))
     600
-    >>> sorted(a.lineups.columns)[:3]
-    ['cash (%)', 'cash s.e. (pp)', 'drivers']
+    >>> list(a.lineups.columns[:3])
+    ['lineup', 'drivers', 'salary ($)']
     """
 
     def __init__(self, slate: Slate, *, n_scenarios: int = 5000, n_lineups: int = 20, leverage_penalty: float = 0.0,
@@ -214,13 +211,7 @@ class SlateAnalysis:
         if self.n_lineups >= self.field_size:
             raise InputError(f"n_lineups={self.n_lineups} must be below field_size={self.field_size} "
                              "(field_size counts every entry, mine included)")
-        try:
-            fee = float(entry_fee)
-        except (TypeError, ValueError):
-            raise InputError(f"entry_fee: must be a positive number of dollars, got {entry_fee!r}") from None
-        if not np.isfinite(fee) or fee <= 0:
-            raise InputError(f"entry_fee: must be a positive number of dollars, got {entry_fee!r}")
-        self.entry_fee = fee
+        self.entry_fee = check_number("entry_fee", entry_fee, lo=0, lo_open=True)  # dollars
         self.payouts_given = payouts
         self.n_field_draws = _whole("n_field_draws", n_field_draws, 1)
         self.ownership_given = ownership
@@ -753,9 +744,7 @@ _DEPENDS = {
 
 
 def _whole(name, v, lo):
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer, float)) or not float(v).is_integer() or v < lo:
-        raise InputError(f"{name}: must be a whole number >= {lo}, got {v!r}")
-    return int(v)
+    return check_number(name, v, lo=lo, integer=True)
 
 
 def _keep_warnings(sc, caught):
