@@ -1,0 +1,361 @@
+"""Compiled (numba) contest kernels: place every field score among my lineups' scores, no field sort.
+
+Imported only when a contest is simulated (``import dfslab`` never loads numba);
+kernels are compiled on first use and cached on disk (``cache=True``).
+
+Per scenario, my lineups' scores are sorted into ``k`` distinct values
+``v_0 < ... < v_{k-1}`` (k <= number of my lineups). Every distinct field
+lineup is scored once and dropped into one of ``2k + 1`` slots -- below
+``v_0``, equal to ``v_0``, between ``v_0`` and ``v_1``, ..., above ``v_{k-1}``
+-- weighted by how many field entries hold it. A suffix sum over the slots
+gives, for each of my lineups, the field entries strictly ahead (``better``)
+and level (``tied``): exactly what sorting the field and two ``searchsorted``
+calls give (:func:`~dfslab.contest.count_better_tied`). The DK tie-split prize
+``(cum[better + tied] - cum[better]) / tied`` is the expression of
+:func:`~dfslab.contest.split_prizes`, so prizes are bit-identical to it.
+
+Speed: a field score is three loads from a per-scenario table of player-pair
+sums (six players = three pairs) and its slot one load from a per-scenario
+table indexed by the score (scores are integer centipoints; the table spans my
+lineups' scores, typically 15-30 thousand entries). When that table would be
+too large (unusual point scales) a branch-free binary search over ``v`` is used
+instead. Indices are unsigned so that numba emits no negative-index checks.
+
+Scenarios run in parallel (``prange`` over blocks of scenarios); each
+scenario's result depends only on its own inputs, so results do not depend on
+the thread count or the scheduling.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+#: Largest slot table (entries of uint16) before the binary-search path is used.
+MAX_TABLE = 1 << 16
+#: Largest pair table (player pairs) before field lineups are scored player by player.
+MAX_PAIRS = 1 << 14
+_BLOCK = 32  # scenarios per parallel task (scratch arrays are allocated once per task)
+_SENTINEL = np.int32(2 ** 31 - 1)  # above any lineup key (keys are checked to stay below 2**31 / 20)
+
+
+def field_terms(U: np.ndarray, n_players: int):
+    """Index of each field lineup's terms in the per-scenario lookup vector ``X``.
+
+    With pairs, ``X = [row[i] + row[j] for i, j] + row`` (``n*n`` pair sums, then the
+    players): a lineup of R players is R // 2 pair terms (+ one player term when R is odd).
+    Without pairs ``X = row`` and the terms are the players. Returns (terms uint32 (u, t), use_pairs).
+    """
+    U = np.asarray(U, dtype=np.int64)
+    R = U.shape[1]
+    use_pairs = n_players * n_players <= MAX_PAIRS and R >= 2
+    if not use_pairs:
+        return np.ascontiguousarray(U, dtype=np.uint32), False
+    cols = [U[:, 2 * t] * n_players + U[:, 2 * t + 1] for t in range(R // 2)]
+    if R % 2:
+        cols.append(n_players * n_players + U[:, R - 1])
+    return np.ascontiguousarray(np.stack(cols, axis=1), dtype=np.uint32), True
+
+
+@njit(cache=True, inline="always")
+def _lookup_vector(row, X, use_pairs):
+    """Fill X with the player-pair sums then the players' keys (or just the players')."""
+    n = row.shape[0]
+    if use_pairs:
+        for i in range(n):
+            ri = row[i]
+            base = i * n
+            for j in range(n):
+                X[base + j] = ri + row[j]
+        off = n * n
+    else:
+        off = 0
+    for i in range(n):
+        X[off + i] = row[i]
+
+
+@njit(cache=True, inline="always")
+def _my_levels(row, M, keys, v, mc, lvl):
+    """Score my lineups; distinct scores ascending in v[:k] (v[k] = sentinel), counts mc, lineup -> level."""
+    m, R = M.shape
+    for i in range(m):
+        t = np.int64(0)
+        for j in range(R):
+            t += row[M[i, j]]
+        keys[i] = (t << 32) | i  # sort scores, carry the lineup index
+    keys.sort()
+    k = -1
+    prev = np.int64(0)
+    for a in range(m):
+        sc = keys[a] >> 32
+        if k < 0 or sc != prev:
+            k += 1
+            v[k] = sc
+            mc[k] = 0
+            prev = sc
+        mc[k] += 1
+        lvl[keys[a] & 0xFFFFFFFF] = k
+    k += 1
+    v[k] = _SENTINEL
+    return k
+
+
+@njit(cache=True, inline="always")
+def _fill_table(v, k, T):
+    """T[1 + x - v0] = slot of score x for x in [v0, v_{k-1}]; T[0] = slot 0 (below), T[span + 2] = 2k (above)."""
+    v0 = v[0]
+    T[0] = 0
+    for q in range(k):
+        b = np.uint64(1 + v[q] - v0)
+        T[b] = np.uint16(2 * q + 1)
+        if q + 1 < k:
+            e = np.uint64(1 + v[q + 1] - v0)
+            val = np.uint16(2 * q + 2)
+            d = b + np.uint64(1)
+            while d < e:  # unsigned counter: numba vectorizes this fill
+                T[d] = val
+                d += np.uint64(1)
+    T[np.uint64(v[k - 1] - v0 + 2)] = np.uint16(2 * k)
+
+
+@njit(cache=True, inline="always")
+def _lower_bound(v, k, f):
+    """Number of entries of the sorted ``v[:k]`` strictly below ``f`` (branch-free; k >= 1)."""
+    base = 0
+    n = k
+    while n > 1:
+        half = n >> 1
+        if v[base + half - 1] < f:
+            base += half
+        n -= half
+    return base + (1 if v[base] < f else 0)
+
+
+@njit(cache=True, inline="always")
+def _field_slots(X, terms, v, k, T, fb):
+    """Slot of every distinct field lineup in this scenario (fb[a] = 2 * #v below + (equal to one))."""
+    u, nt = terms.shape
+    v0 = np.int64(v[0])
+    span = np.int64(v[k - 1]) - v0
+    if span + 3 <= T.shape[0]:
+        _fill_table(v, k, T)
+        lo = v0 - 1
+        hi = span + 2
+        if nt == 3:
+            for a in range(u):
+                f = np.int64(X[terms[a, 0]]) + X[terms[a, 1]] + X[terms[a, 2]]
+                fb[a] = T[np.uint64(min(max(f - lo, 0), hi))]
+        else:
+            for a in range(u):
+                f = np.int64(0)
+                for t in range(nt):
+                    f += X[terms[a, t]]
+                fb[a] = T[np.uint64(min(max(f - lo, 0), hi))]
+    else:
+        for a in range(u):
+            f = np.int64(0)
+            for t in range(nt):
+                f += X[terms[a, t]]
+            pos = _lower_bound(v, k, f)
+            fb[a] = np.uint16(2 * pos + (1 if v[pos] == f else 0))
+
+
+@njit(cache=True, inline="always")
+def _histogram(fb, cnt, H4, n_slots):
+    """H4[0, q] = field entries in slot q (four interleaved sub-histograms break store-load chains)."""
+    u = fb.shape[0]
+    for r in range(4):
+        for q in range(n_slots):
+            H4[r, q] = 0
+    a = 0
+    while a + 4 <= u:
+        H4[0, fb[a]] += cnt[a]
+        H4[1, fb[a + 1]] += cnt[a + 1]
+        H4[2, fb[a + 2]] += cnt[a + 2]
+        H4[3, fb[a + 3]] += cnt[a + 3]
+        a += 4
+    while a < u:
+        H4[0, fb[a]] += cnt[a]
+        a += 1
+    for q in range(n_slots):
+        H4[0, q] += H4[1, q] + H4[2, q] + H4[3, q]
+
+
+@njit(cache=True, parallel=True)
+def score_contest(P, M, terms, cnt, use_pairs, cum, pay, rank):
+    """Pay and rank my lineups ``M`` in every scenario of ``P`` against the distinct field lineups.
+
+    Parameters
+    ----------
+    P : int32 (S, n_players)
+        Player keys (centipoints) per scenario.
+    M : int64 (m, R)
+        My lineups (m < 32,768).
+    terms, use_pairs : uint32 (u, t), bool
+        Distinct field lineups as :func:`field_terms` returns them.
+    cnt : int64 (u,)
+        Field entries holding each distinct lineup.
+    cum : float64 (n_places + 1,)
+        Cumulative prizes (:func:`~dfslab.contest._ranking.prize_cumsum`).
+    pay, rank : float64 / int64 (S, m)
+        Written in place.
+    """
+    S, n = P.shape
+    m = M.shape[0]
+    u = terms.shape[0]
+    n_places = cum.shape[0] - 1
+    n_slots = 2 * m + 1
+    n_x = n * n + n if use_pairs else n
+    n_blocks = (S + _BLOCK - 1) // _BLOCK
+    for blk in prange(n_blocks):
+        keys = np.empty(m, np.int64)
+        v = np.empty(m + 1, np.int64)
+        mc = np.empty(m, np.int64)
+        lvl = np.empty(m, np.int64)
+        T = np.empty(MAX_TABLE, np.uint16)
+        X = np.empty(n_x, np.int32)
+        fb = np.empty(u, np.uint16)
+        H4 = np.empty((4, n_slots), np.int64)
+        my_above = np.empty(m, np.int64)
+        for s in range(blk * _BLOCK, min(S, (blk + 1) * _BLOCK)):
+            row = P[s]
+            k = _my_levels(row, M, keys, v, mc, lvl)
+            _lookup_vector(row, X, use_pairs)
+            _field_slots(X, terms, v, k, T, fb)
+            _histogram(fb, cnt, H4, 2 * k + 1)
+            H = H4[0]
+            # H -> field entries strictly above each slot (exclusive suffix sum)
+            acc = np.int64(0)
+            for q in range(2 * k, -1, -1):
+                h = H[q]
+                H[q] = acc
+                acc += h
+            acc = 0
+            for q in range(k - 1, -1, -1):
+                my_above[q] = acc
+                acc += mc[q]
+            for i in range(m):
+                q = lvl[i]
+                slot = 2 * q + 1
+                tied = (H[slot - 1] - H[slot]) + mc[q]  # field level with me + my own lineups at this score
+                better = H[slot] + my_above[q]
+                hi = min(better + tied, n_places)
+                lo = min(better, n_places)
+                pay[s, i] = (cum[hi] - cum[lo]) / tied
+                rank[s, i] = better + 1
+
+
+@njit(cache=True, parallel=True)
+def field_paid(P, M, terms, cnt, use_pairs, cum, out):
+    """Total prize paid to the field in every scenario (each field entry ranked against the whole contest).
+
+    The optional path of ``track_field=True``. Field entries are counted per score (a histogram
+    over the field's score range, or a sort of the distinct scores when that range is too wide)
+    and walked from the top: entries at one score form one tie group with my lineups at that
+    score, and the walk stops at the last paid place.
+    """
+    S, n = P.shape
+    m, R = M.shape
+    u, nt = terms.shape
+    n_places = cum.shape[0] - 1
+    n_x = n * n + n if use_pairs else n
+    n_blocks = (S + _BLOCK - 1) // _BLOCK
+    for blk in prange(n_blocks):
+        ms = np.empty(m, np.int64)
+        X = np.empty(n_x, np.int32)
+        fs = np.empty(u, np.int64)
+        Hf = np.empty(4 * MAX_TABLE, np.int64)
+        grp_score = np.empty(u, np.int64)
+        grp_count = np.empty(u, np.int64)
+        for s in range(blk * _BLOCK, min(S, (blk + 1) * _BLOCK)):
+            row = P[s]
+            for i in range(m):
+                t = np.int64(0)
+                for j in range(R):
+                    t += row[M[i, j]]
+                ms[i] = t
+            ms.sort()
+            _lookup_vector(row, X, use_pairs)
+            fmin = np.int64(_SENTINEL)
+            fmax = -fmin
+            for a in range(u):
+                f = np.int64(0)
+                for t in range(nt):
+                    f += X[terms[a, t]]
+                fs[a] = f
+                fmin = min(fmin, f)
+                fmax = max(fmax, f)
+            # distinct field scores, descending, with their entry counts
+            g = 0
+            if fmax - fmin < Hf.shape[0]:
+                span = np.uint64(fmax - fmin + 1)
+                x = np.uint64(0)
+                while x < span:
+                    Hf[x] = 0
+                    x += np.uint64(1)
+                for a in range(u):
+                    Hf[np.uint64(fs[a] - fmin)] += cnt[a]
+                x = span
+                while x > 0:
+                    x -= np.uint64(1)
+                    if Hf[x] > 0:
+                        grp_score[g] = fmin + np.int64(x)
+                        grp_count[g] = Hf[x]
+                        g += 1
+            else:
+                order = np.argsort(fs)
+                b = u - 1
+                while b >= 0:
+                    sc = fs[order[b]]
+                    c = np.int64(0)
+                    while b >= 0 and fs[order[b]] == sc:
+                        c += cnt[order[b]]
+                        b -= 1
+                    grp_score[g] = sc
+                    grp_count[g] = c
+                    g += 1
+            total = 0.0
+            above = np.int64(0)  # field entries strictly above the current group
+            p = m - 1  # my scores above the group are ms[p + 1:]
+            for gi in range(g):
+                sc = grp_score[gi]
+                c = grp_count[gi]
+                while p >= 0 and ms[p] > sc:
+                    p -= 1
+                tie_mine = 0
+                while p - tie_mine >= 0 and ms[p - tie_mine] == sc:
+                    tie_mine += 1
+                better = above + (m - 1 - p)
+                if better >= n_places:
+                    break  # every later group is below the paid places
+                tied = c + tie_mine
+                hi = min(better + tied, n_places)
+                total += c * ((cum[hi] - cum[better]) / tied)
+                above += c
+            out[s] = total
+
+
+def distinct_lineups(F: np.ndarray, n_players: int):
+    """Distinct lineups of a field (players sorted within a lineup) and how many entries hold each.
+
+    Returns int64 (u, R) and int64 (u,). Lineups are packed into one int64 key when the
+    player index fits (``R * bits <= 63``), else ``np.unique(axis=0)`` is used.
+
+    Examples
+    --------
+    >>> U, c = distinct_lineups(np.array([[3, 1], [1, 3], [0, 2]]), 4)
+    >>> U.tolist(), c.tolist()
+    ([[0, 2], [1, 3]], [1, 2])
+    """
+    S = np.sort(np.asarray(F, dtype=np.int64), axis=1)
+    R = S.shape[1]
+    bits = max(1, int(n_players - 1).bit_length())
+    if R * bits <= 63:
+        key = np.zeros(len(S), dtype=np.int64)
+        for j in range(R):
+            key = (key << bits) | S[:, j]
+        _, first, counts = np.unique(key, return_index=True, return_counts=True)
+        U = S[first]
+    else:
+        U, counts = np.unique(S, axis=0, return_counts=True)
+    return np.ascontiguousarray(U), counts.astype(np.int64)
