@@ -43,7 +43,7 @@ def score_contest_numpy(P: np.ndarray, M: np.ndarray, F: np.ndarray, cum: np.nda
     >>> import numpy as np
     >>> P = np.array([[300, 200, 100, 0]])
     >>> cum = np.concatenate([[0.0], np.cumsum([50.0, 30.0, 0.0])])
-    >>> pay, rank, _ = score_contest_numpy(P, np.array([[0, 3]]), np.array([[1, 2], [0, 3]]), cum)
+    >>> pay, rank, _ = score_contest_numpy(P, np.array([[0, 3]]), np.array([[1, 2], [2, 3]]), cum)
     >>> pay.tolist(), rank.tolist()
     ([[40.0]], [[1]])
     """
