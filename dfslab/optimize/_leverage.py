@@ -42,6 +42,7 @@ pool at every pick. Together this gives exactly the sequential optimum.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,17 +101,21 @@ class _State:
         self.objectives: list[float] = []
         self.counts = np.zeros(spec.n_players, dtype=np.int64)
         self._bits = np.left_shift(np.uint64(1), np.arange(min(spec.n_players, 64), dtype=np.uint64))
+        # without minimum exposures the look-ahead state never changes: computed once, not per pick
+        self._has_min = bool((spec.min_count > 0).any())
+        self.blocked_mask = self._mask(self.counts >= spec.cap_count)
         self._refresh()
 
     def _mask(self, sel: np.ndarray) -> np.uint64:
         if self.spec.n_players > 64:
             return np.uint64(0)
-        idx = np.flatnonzero(sel)
-        return np.uint64(np.bitwise_or.reduce(self._bits[idx])) if len(idx) else np.uint64(0)
+        return np.uint64(int.from_bytes(np.packbits(sel, bitorder="little").tobytes(), "little"))
 
     def _refresh(self):
         sp = self.spec
         self.remaining = sp.n_lineups - len(self.lineups)
+        if not self._has_min and len(self.lineups):
+            return  # deficit 0, no must-use drivers: nothing below changes
         self.deficit = np.maximum(sp.min_count - self.counts, 0)
         self.deficit_total = int(self.deficit.sum())
         k = len(self.lineups)
@@ -130,7 +135,6 @@ class _State:
         self.due_excess = 0
         if self.remaining - 1 >= 2:
             self.due_excess = max(0, self.n_deadline + self.n_next + int(sp.locked.sum()) - sp.max_overlap)
-        self.blocked_mask = self._mask(self.counts >= sp.cap_count)
         self.must_mask = self._mask(self.must)
         self.deficit_mask = self._mask(self.deficit > 0)
         self.next_mask = self._mask(self.next_due)
@@ -142,6 +146,9 @@ class _State:
         self.labels.append(label)
         self.objectives.append(objective)
         self.counts[L] += 1
+        capped = L[self.counts[L] >= self.spec.cap_count[L]]
+        if len(capped) and self.spec.n_players <= 64:
+            self.blocked_mask = np.uint64(self.blocked_mask | np.bitwise_or.reduce(self._bits[capped]))
         self._refresh()
 
 
@@ -443,11 +450,19 @@ class LeverageAwareOptimizer:
             scored.append((obj, count, label))
             scales.append(scale)
         method = self.method
+        notes = []
         if method == "auto":
             method = "enumerate" if _enumerate.can_enumerate(spec) else "mip"
+            if method == "mip":
+                msg = (f"method='auto': the pool has {spec.n_players} drivers, more than the enumeration's "
+                       f"{_enumerate.MAX_DRIVERS} (64-bit driver masks); using the sequential MIP "
+                       f"(python-mip {self.solver}), about 0.1-0.5 s per lineup")
+                notes.append(msg)
+                warnings.warn(msg, UserWarning, stacklevel=3)
         elif method == "enumerate" and not _enumerate.can_enumerate(spec):
-            raise InputError(f"method='enumerate': {_enumerate.n_combinations(spec):,} combinations or "
-                             f"{spec.n_players} drivers is too many; use method='mip' or 'auto'")
+            raise InputError(f"method='enumerate': the pool has {spec.n_players} drivers, more than the "
+                             f"enumeration's {_enumerate.MAX_DRIVERS} (64-bit driver masks); use method='mip' or "
+                             "'auto'")
         solver = _mip.check_solver(self.solver)
         state = _State(spec)
         stuck = _Diagnoser(spec, solver)
@@ -474,6 +489,7 @@ class LeverageAwareOptimizer:
         settings["ownership_scale"] = scales[0] if len(scales) == 1 else dict(zip([g[2] for g in groups], scales))
         settings["penalty_term"] = "ownership" if rate is None else "ownership - 100*optimal_rate"
         settings["leverage_reference"] = "projection share" if rate is None else "optimal rate"
+        settings["notes"] = notes
         return build_portfolio(slate, spec, state, proj_by, lev_rate, settings, method, solver, secs)
 
 
