@@ -27,6 +27,8 @@ _U1 = np.uint64(1)
 _M1 = np.uint64(0x5555555555555555)
 _M2 = np.uint64(0x3333333333333333)
 _M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
+_M8 = np.uint64(0x00FF00FF00FF00FF)
+_M16 = np.uint64(0x0000FFFF0000FFFF)
 _H01 = np.uint64(0x0101010101010101)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
 
@@ -172,8 +174,9 @@ def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base
     ``j`` on. Salary rooms are the cap / minimum minus the locked drivers' salaries. The objective and
     ownership of a lineup are summed over its drivers in ascending original index, then the locked
     drivers' totals added (the order the brute force and the old enumeration use), so equal lineups
-    get equal floats; ``own_max`` is the cap on a lineup's summed ownership (locked drivers included). ``forced_pos`` >= 0: only lineups holding that driver. ``tau`` = -inf when
-    every legal lineup below ``upper`` is in the result.
+    get equal floats; ``own_max`` caps a lineup's summed ownership (locked drivers included).
+    ``forced_pos`` >= 0: only lineups holding that driver. ``tau`` = -inf when every legal lineup
+    below ``upper`` is in the result.
     """
     m = sc.shape[0]
     own_room = own_max - base_own
@@ -190,6 +193,7 @@ def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base
         return out_m[:0], out_o[:0], tau
     cur = np.full(k + 1, -1, np.int64)
     p_sc = np.zeros(k + 1)
+    p_sc[0] = base_score  # the bound compares whole-lineup objectives with tau
     p_sal = np.zeros(k + 1, np.int64)
     p_own = np.zeros(k + 1)
     p_low = np.zeros(k + 1, np.int64)
@@ -285,8 +289,8 @@ def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base
         x = ((x >> np.uint64(1)) & _M1) | ((x & _M1) << np.uint64(1))
         x = ((x >> np.uint64(2)) & _M2) | ((x & _M2) << np.uint64(2))
         x = ((x >> np.uint64(4)) & _M4) | ((x & _M4) << np.uint64(4))
-        x = ((x >> np.uint64(8)) & np.uint64(0x00FF00FF00FF00FF)) | ((x & np.uint64(0x00FF00FF00FF00FF)) << np.uint64(8))
-        x = ((x >> np.uint64(16)) & np.uint64(0x0000FFFF0000FFFF)) | ((x & np.uint64(0x0000FFFF0000FFFF)) << np.uint64(16))
+        x = ((x >> np.uint64(8)) & _M8) | ((x & _M8) << np.uint64(8))
+        x = ((x >> np.uint64(16)) & _M16) | ((x & _M16) << np.uint64(16))
         x = (x >> np.uint64(32)) | (x << np.uint64(32))
         rev[r] = ~x
     o1 = np.argsort(rev, kind="mergesort")
