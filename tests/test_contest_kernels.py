@@ -163,3 +163,24 @@ def test_illegal_field_lineups_are_refused_naming_draw_and_lineup(bad, match):
     if bad is not _over_cap:
         with pytest.raises(InputError, match=match.replace("field draw 1", "field")):
             cs1.simulate(MINE, pts, bad(LEGAL))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2 ** 32 - 1), st.integers(1, 700), st.integers(1, 20), st.sampled_from([0.0, 0.5, 0.95]))
+def test_summary_kernels_match_numpy(seed, n, m, zero_share):
+    rng = np.random.default_rng(seed)
+    pay = np.where(rng.random((n, m)) < zero_share, 0.0, np.round(rng.gamma(0.5, 40.0, (n, m)), 2))
+    rank = rng.integers(1, 50, (n, m))
+    roi = np.empty_like(pay)
+    mean, var, c_cash, c_win, c_top, rmin, rmax, pmax, tot, best, anyc = _kernels.lineup_stats(pay, rank, 20.0, 5, roi)
+    ref = pay / 20.0 - 1.0
+    assert np.array_equal(roi, ref)
+    np.testing.assert_allclose(mean, ref.mean(0), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(var, ref.var(0, ddof=1) if n > 1 else np.zeros(m), rtol=1e-10, atol=1e-12)
+    assert (c_cash == (pay > 0).sum(0)).all() and (c_win == (rank == 1).sum(0)).all()
+    assert (c_top == (rank <= 5).sum(0)).all() and (rmin == rank.min(0)).all() and (rmax == rank.max(0)).all()
+    assert (pmax == pay.max(0)).all() and (best == rank.min(1)).all() and (anyc == (pay > 0).any(1)).all()
+    np.testing.assert_allclose(tot, pay.sum(1), rtol=1e-12)
+    lo, hi = _kernels.column_percentiles(ref, 5 / 100, 95 / 100)
+    p5, p95 = np.percentile(ref, [5, 95], axis=0)
+    assert np.array_equal(lo, p5) and np.array_equal(hi, p95)  # bit-identical to numpy

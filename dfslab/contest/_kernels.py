@@ -359,3 +359,175 @@ def distinct_lineups(F: np.ndarray, n_players: int):
     else:
         U, counts = np.unique(S, axis=0, return_counts=True)
     return np.ascontiguousarray(U), counts.astype(np.int64)
+
+
+_STAT_BLOCK = 256  # rows per partial sum: the summation order is fixed, whatever the thread count
+
+
+@njit(cache=True, parallel=True)
+def lineup_stats(pay, rank, entry_fee, top_k, roi):
+    """One pass over the results: ROI samples and each lineup's and the portfolio's per-row statistics.
+
+    Writes ``roi = pay / entry_fee - 1``. Returns per lineup (columns): ROI mean, ROI variance
+    (ddof=1, two-pass), counts of cashes (pay > 0), wins (rank 1) and top-``top_k`` finishes,
+    best / worst rank, best payout; per row: the portfolio's total pay, best rank, and whether any
+    lineup cashed. Partial sums run over fixed blocks of rows and are added in block order, so
+    the floats do not depend on the thread count.
+    """
+    n, m = pay.shape
+    nb = (n + _STAT_BLOCK - 1) // _STAT_BLOCK
+    part = np.zeros((nb, m))
+    cnt = np.zeros((nb, 3, m), np.int64)
+    rmin = np.empty((nb, m), np.int64)
+    rmax = np.empty((nb, m), np.int64)
+    pmax = np.empty((nb, m))
+    tot = np.empty(n)
+    best = np.empty(n, np.int64)
+    anyc = np.empty(n, np.bool_)
+    for b in prange(nb):
+        s_ = np.zeros(m)
+        c_cash = np.zeros(m, np.int64)
+        c_win = np.zeros(m, np.int64)
+        c_top = np.zeros(m, np.int64)
+        lo = np.full(m, np.iinfo(np.int64).max)
+        hi = np.full(m, np.iinfo(np.int64).min)
+        pm = np.full(m, -np.inf)
+        for r in range(b * _STAT_BLOCK, min(n, (b + 1) * _STAT_BLOCK)):
+            prow = pay[r]
+            krow = rank[r]
+            orow = roi[r]
+            for i in range(m):  # branch-free: vectorizes over lineups
+                p = prow[i]
+                k = krow[i]
+                x = p / entry_fee - 1.0
+                orow[i] = x
+                s_[i] += x
+                c_cash[i] += p > 0
+                c_win[i] += k == 1
+                c_top[i] += k <= top_k
+                lo[i] = min(lo[i], k)
+                hi[i] = max(hi[i], k)
+                pm[i] = max(pm[i], p)
+            t = 0.0
+            bst = np.iinfo(np.int64).max
+            ac = False
+            for i in range(m):
+                t += prow[i]
+            for i in range(m):
+                bst = min(bst, krow[i])
+                ac = ac or prow[i] > 0
+            tot[r] = t
+            best[r] = bst
+            anyc[r] = ac
+        part[b] = s_
+        cnt[b, 0] = c_cash
+        cnt[b, 1] = c_win
+        cnt[b, 2] = c_top
+        rmin[b] = lo
+        rmax[b] = hi
+        pmax[b] = pm
+    mean = np.zeros(m)
+    for b in range(nb):
+        mean += part[b]
+    mean /= n
+    sq = np.zeros((nb, m))
+    for b in prange(nb):
+        q = np.zeros(m)
+        for r in range(b * _STAT_BLOCK, min(n, (b + 1) * _STAT_BLOCK)):
+            orow = roi[r]
+            for i in range(m):
+                d = orow[i] - mean[i]
+                q[i] += d * d
+        sq[b] = q
+    var = np.zeros(m)
+    for b in range(nb):
+        var += sq[b]
+    var = var / (n - 1) if n > 1 else var * 0.0
+    c = cnt.sum(axis=0)
+    out_rmin = np.empty(m, np.int64)
+    out_rmax = np.empty(m, np.int64)
+    out_pmax = np.empty(m)
+    for i in range(m):
+        out_rmin[i] = rmin[:, i].min()
+        out_rmax[i] = rmax[:, i].max()
+        out_pmax[i] = pmax[:, i].max()
+    return mean, var, c[0], c[1], c[2], out_rmin, out_rmax, out_pmax, tot, best, anyc
+
+
+@njit(cache=True, inline="always")
+def _select(a, lo, hi, k):
+    """Reorder ``a[lo:hi]`` in place so that ``a[k]`` is its (k - lo)-th smallest, smaller ones before it.
+
+    Quickselect with a median-of-three pivot and a three-way partition (ROI samples repeat a lot:
+    every non-cashing entry has ROI -1).
+    """
+    hi -= 1
+    while hi > lo:
+        mid = (lo + hi) >> 1
+        x, y, z = a[lo], a[mid], a[hi]
+        pivot = max(min(x, y), min(max(x, y), z))
+        lt, i, gt = lo, lo, hi
+        while i <= gt:  # a[lo:lt] < pivot, a[lt:i] == pivot, a[gt+1:hi+1] > pivot
+            v = a[i]
+            if v < pivot:
+                a[i] = a[lt]
+                a[lt] = v
+                lt += 1
+                i += 1
+            elif v > pivot:
+                a[i] = a[gt]
+                a[gt] = v
+                gt -= 1
+            else:
+                i += 1
+        if k < lt:
+            hi = lt - 1
+        elif k > gt:
+            lo = gt + 1
+        else:
+            return
+
+
+@njit(cache=True, parallel=True)
+def column_percentiles(x, q_lo, q_hi):
+    """Linear-interpolation percentiles of every column, numpy's default method with its arithmetic.
+
+    Bit-identical to ``np.percentile(x, [100 q_lo, 100 q_hi], axis=0)`` (q_lo <= q_hi): the order
+    statistics around the virtual index ``(n - 1) q`` and numpy's two-sided lerp. Columns are copied
+    eight at a time (one pass over the rows per group) and selected in place, in parallel.
+    """
+    n, m = x.shape
+    out = np.empty((2, m))
+    kk = np.empty(2, np.int64)
+    g = np.empty(2)
+    for w in range(2):
+        vi = (n - 1) * (q_lo if w == 0 else q_hi)
+        kk[w] = int(np.floor(vi))
+        g[w] = vi - kk[w]
+    n_groups = (m + 7) // 8
+    for grp in prange(n_groups):
+        c0 = grp * 8
+        c1 = min(m, c0 + 8)
+        buf = np.empty((c1 - c0, n))
+        for r in range(n):
+            for c in range(c0, c1):
+                buf[c - c0, r] = x[r, c]
+        for c in range(c1 - c0):
+            v = buf[c]
+            start = 0
+            for w in range(2):
+                k = kk[w]
+                _select(v, start, n, k)  # v[k] in place; everything after it is >= v[k]
+                a = v[k]
+                b = a
+                if k + 1 < n:
+                    b = v[k + 1]
+                    for r in range(k + 2, n):
+                        b = min(b, v[r])
+                d = b - a
+                val = a + d * g[w]
+                if g[w] >= 0.5:
+                    val = b - d * (1 - g[w])
+                out[w, c0 + c] = val
+                start = k  # the next (larger) order statistic lies at or after k
+    return out[0], out[1]

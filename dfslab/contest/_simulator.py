@@ -82,15 +82,23 @@ def _mc_se(x: np.ndarray, n_draws: int, n_scen: int, std: np.ndarray | None = No
     return np.sqrt(v)
 
 
-def _rate(ind: np.ndarray, n_draws: int, n_scen: int):
-    """Mean and Monte Carlo SE of a 0/1 indicator (n_sims, k), both in percent."""
-    n = ind.shape[0]
-    c = np.count_nonzero(ind, axis=0).astype(np.float64)
+def _rate_from_count(count: np.ndarray, indicator, n_draws: int, n_scen: int):
+    """Mean and Monte Carlo SE (percent) of a 0/1 indicator from its count per column.
+
+    With one field draw the SE follows from the count (sum (x - p)^2 = c - c^2 / n); the crossed
+    design (several draws) needs the indicator itself (``indicator()`` builds it).
+    """
+    n = n_draws * n_scen
+    c = np.asarray(count, dtype=np.float64)
     if n_draws == 1 and n_scen >= 2:
-        # the standard deviation of 0/1 values from their count: sum (x - p)^2 = c - c^2 / n
         std = np.sqrt(np.maximum(c - c * c / n, 0.0) / (n - 1))
         return 100.0 * c / n, 100.0 * std / np.sqrt(n_scen)
-    return 100.0 * c / n, 100.0 * _mc_se(ind.astype(np.float64), n_draws, n_scen)
+    return 100.0 * c / n, 100.0 * _mc_se(indicator().astype(np.float64), n_draws, n_scen)
+
+
+def _rate(ind: np.ndarray, n_draws: int, n_scen: int):
+    """Mean and Monte Carlo SE of a 0/1 indicator (n_sims, k), both in percent."""
+    return _rate_from_count(np.count_nonzero(ind, axis=0), lambda: ind, n_draws, n_scen)
 
 
 def _summary(roi: np.ndarray, pay: np.ndarray, rank: np.ndarray, cash: np.ndarray, win: np.ndarray,
@@ -323,14 +331,21 @@ class ContestSimulator:
         if bar is not None:
             bar.close()
         top_k = max(1, int(np.ceil(0.01 * N)))
-        roi = pay / self.entry_fee - 1.0
-        cash = pay > 0
-        per = _summary(roi, pay, rank, cash, rank == 1, rank <= top_k, D, S)
+        # one compiled pass: ROI samples, per-lineup moments, counts and extremes, per-row portfolio totals
+        roi = np.empty_like(pay)
+        mean, var, n_cash, n_win, n_top, rmin, rmax, pmax, tot, best, anyc = _kernels.lineup_stats(
+            pay, rank, self.entry_fee, top_k, roi)
+        std = np.sqrt(var)
+        p5, p95 = _kernels.column_percentiles(roi, 5 / 100, 95 / 100)  # numpy's default (linear) percentiles
+        per = {"roi_mean": mean, "roi_se": _mc_se(roi, D, S, std), "roi_std": std, "roi_p5": p5, "roi_p95": p95,
+               "best_rank": rmin, "worst_rank": rmax, "best_payout": pmax}
+        for name, c, ind in (("cash", n_cash, lambda: pay > 0), ("win", n_win, lambda: rank == 1),
+                             ("top1", n_top, lambda: rank <= top_k)):
+            per[f"{name}_pct"], per[f"{name}_se"] = _rate_from_count(c, ind, D, S)
         per_lineup = pd.DataFrame({k: per[k] for k in METRICS})
-        best = rank.min(1, keepdims=True)
-        tot = pay.sum(1, keepdims=True)
-        port = _summary(tot / (m * self.entry_fee) - 1.0, tot, best, cash.any(1, keepdims=True), best == 1,
-                        best <= top_k, D, S)
+        best = best[:, None]
+        tot = tot[:, None]
+        port = _summary(tot / (m * self.entry_fee) - 1.0, tot, best, anyc[:, None], best == 1, best <= top_k, D, S)
         portfolio = {k: (float(v[0]) if k not in ("best_rank", "worst_rank") else int(v[0])) for k, v in port.items()}
         portfolio["best_rank"] = int(rank.min())
         portfolio["n_simulations"] = int(D * S)
