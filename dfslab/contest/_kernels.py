@@ -21,21 +21,25 @@ lineups' scores, typically 15-30 thousand entries). When that table would be
 too large (unusual point scales) a branch-free binary search over ``v`` is used
 instead. Indices are unsigned so that numba emits no negative-index checks.
 
-Scenarios run in parallel (``prange`` over blocks of scenarios); each
-scenario's result depends only on its own inputs, so results do not depend on
-the thread count or the scheduling.
+Parallelism: the kernels are serial and release the GIL (``nogil``);
+:func:`run_threads` runs them on parts of the scenarios in a thread pool (as
+many threads as ``numba.get_num_threads()``, i.e. ``NUMBA_NUM_THREADS`` or the
+cores). Each scenario's result depends only on its own inputs and every part
+writes its own rows, so results do not depend on the thread count or the
+scheduling. (``prange`` kernels compiled 2-3x slower and tie numba to an
+OpenMP/TBB threading layer; plain threads need neither.)
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 #: Largest slot table (entries of uint16) before the binary-search path is used.
 MAX_TABLE = 1 << 16
 #: Largest pair table (player pairs) before field lineups are scored player by player.
 MAX_PAIRS = 1 << 14
-_BLOCK = 32  # scenarios per parallel task (scratch arrays are allocated once per task)
+_PARTS_PER_THREAD = 4  # scenario parts per thread: balances uneven progress between threads
 _SENTINEL = np.int32(2 ** 31 - 1)  # above any lineup key (keys are checked to stay below 2**31 / 20)
 
 
@@ -57,7 +61,7 @@ def field_terms(U: np.ndarray, n_players: int):
     return np.ascontiguousarray(np.stack(cols, axis=1), dtype=np.uint32), True
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _lookup_vector(row, X, use_pairs):
     """Fill X with the player-pair sums then the players' keys (or just the players')."""
     n = row.shape[0]
@@ -74,7 +78,7 @@ def _lookup_vector(row, X, use_pairs):
         X[off + i] = row[i]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _my_levels(row, M, keys, v, mc, lvl):
     """Score my lineups; distinct scores ascending in v[:k] (v[k] = sentinel), counts mc, lineup -> level."""
     m, R = M.shape
@@ -100,7 +104,7 @@ def _my_levels(row, M, keys, v, mc, lvl):
     return k
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _fill_table(v, k, T):
     """T[1 + x - v0] = slot of score x for x in [v0, v_{k-1}]; T[0] = slot 0 (below), T[span + 2] = 2k (above)."""
     v0 = v[0]
@@ -118,7 +122,7 @@ def _fill_table(v, k, T):
     T[np.uint64(v[k - 1] - v0 + 2)] = np.uint16(2 * k)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _lower_bound(v, k, f):
     """Number of entries of the sorted ``v[:k]`` strictly below ``f`` (branch-free; k >= 1)."""
     base = 0
@@ -131,7 +135,7 @@ def _lower_bound(v, k, f):
     return base + (1 if v[base] < f else 0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _field_slots(X, terms, v, k, T, fb):
     """Slot of every distinct field lineup in this scenario (fb[a] = 2 * #v below + (equal to one))."""
     u, nt = terms.shape
@@ -160,7 +164,7 @@ def _field_slots(X, terms, v, k, T, fb):
             fb[a] = np.uint16(2 * pos + (1 if v[pos] == f else 0))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _histogram(fb, cnt, H4, n_slots):
     """H4[0, q] = field entries in slot q (four interleaved sub-histograms break store-load chains)."""
     u = fb.shape[0]
@@ -181,9 +185,11 @@ def _histogram(fb, cnt, H4, n_slots):
         H4[0, q] += H4[1, q] + H4[2, q] + H4[3, q]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def score_contest(P, M, terms, cnt, use_pairs, cum, pay, rank):
     """Pay and rank my lineups ``M`` in every scenario of ``P`` against the distinct field lineups.
+
+    Serial and GIL-free: :func:`run_threads` runs it on parts of the scenarios at once.
 
     Parameters
     ----------
@@ -206,46 +212,44 @@ def score_contest(P, M, terms, cnt, use_pairs, cum, pay, rank):
     n_places = cum.shape[0] - 1
     n_slots = 2 * m + 1
     n_x = n * n + n if use_pairs else n
-    n_blocks = (S + _BLOCK - 1) // _BLOCK
-    for blk in prange(n_blocks):
-        keys = np.empty(m, np.int64)
-        v = np.empty(m + 1, np.int64)
-        mc = np.empty(m, np.int64)
-        lvl = np.empty(m, np.int64)
-        T = np.empty(MAX_TABLE, np.uint16)
-        X = np.empty(n_x, np.int32)
-        fb = np.empty(u, np.uint16)
-        H4 = np.empty((4, n_slots), np.int64)
-        my_above = np.empty(m, np.int64)
-        for s in range(blk * _BLOCK, min(S, (blk + 1) * _BLOCK)):
-            row = P[s]
-            k = _my_levels(row, M, keys, v, mc, lvl)
-            _lookup_vector(row, X, use_pairs)
-            _field_slots(X, terms, v, k, T, fb)
-            _histogram(fb, cnt, H4, 2 * k + 1)
-            H = H4[0]
-            # H -> field entries strictly above each slot (exclusive suffix sum)
-            acc = np.int64(0)
-            for q in range(2 * k, -1, -1):
-                h = H[q]
-                H[q] = acc
-                acc += h
-            acc = 0
-            for q in range(k - 1, -1, -1):
-                my_above[q] = acc
-                acc += mc[q]
-            for i in range(m):
-                q = lvl[i]
-                slot = 2 * q + 1
-                tied = (H[slot - 1] - H[slot]) + mc[q]  # field level with me + my own lineups at this score
-                better = H[slot] + my_above[q]
-                hi = min(better + tied, n_places)
-                lo = min(better, n_places)
-                pay[s, i] = (cum[hi] - cum[lo]) / tied
-                rank[s, i] = better + 1
+    keys = np.empty(m, np.int64)
+    v = np.empty(m + 1, np.int64)
+    mc = np.empty(m, np.int64)
+    lvl = np.empty(m, np.int64)
+    T = np.empty(MAX_TABLE, np.uint16)
+    X = np.empty(n_x, np.int32)
+    fb = np.empty(u, np.uint16)
+    H4 = np.empty((4, n_slots), np.int64)
+    my_above = np.empty(m, np.int64)
+    for s in range(S):
+        row = P[s]
+        k = _my_levels(row, M, keys, v, mc, lvl)
+        _lookup_vector(row, X, use_pairs)
+        _field_slots(X, terms, v, k, T, fb)
+        _histogram(fb, cnt, H4, 2 * k + 1)
+        H = H4[0]
+        # H -> field entries strictly above each slot (exclusive suffix sum)
+        acc = np.int64(0)
+        for q in range(2 * k, -1, -1):
+            h = H[q]
+            H[q] = acc
+            acc += h
+        acc = 0
+        for q in range(k - 1, -1, -1):
+            my_above[q] = acc
+            acc += mc[q]
+        for i in range(m):
+            q = lvl[i]
+            slot = 2 * q + 1
+            tied = (H[slot - 1] - H[slot]) + mc[q]  # field level with me + my own lineups at this score
+            better = H[slot] + my_above[q]
+            hi = min(better + tied, n_places)
+            lo = min(better, n_places)
+            pay[s, i] = (cum[hi] - cum[lo]) / tied
+            rank[s, i] = better + 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def field_paid(P, M, terms, cnt, use_pairs, cum, out):
     """Total prize paid to the field in every scenario (each field entry ranked against the whole contest).
 
@@ -259,80 +263,101 @@ def field_paid(P, M, terms, cnt, use_pairs, cum, out):
     u, nt = terms.shape
     n_places = cum.shape[0] - 1
     n_x = n * n + n if use_pairs else n
-    n_blocks = (S + _BLOCK - 1) // _BLOCK
-    for blk in prange(n_blocks):
-        ms = np.empty(m, np.int64)
-        X = np.empty(n_x, np.int32)
-        fs = np.empty(u, np.int64)
-        Hf = np.empty(4 * MAX_TABLE, np.int64)
-        grp_score = np.empty(u, np.int64)
-        grp_count = np.empty(u, np.int64)
-        for s in range(blk * _BLOCK, min(S, (blk + 1) * _BLOCK)):
-            row = P[s]
-            for i in range(m):
-                t = np.int64(0)
-                for j in range(R):
-                    t += row[M[i, j]]
-                ms[i] = t
-            ms.sort()
-            _lookup_vector(row, X, use_pairs)
-            fmin = np.int64(_SENTINEL)
-            fmax = -fmin
+    ms = np.empty(m, np.int64)
+    X = np.empty(n_x, np.int32)
+    fs = np.empty(u, np.int64)
+    Hf = np.empty(4 * MAX_TABLE, np.int64)
+    grp_score = np.empty(u, np.int64)
+    grp_count = np.empty(u, np.int64)
+    for s in range(S):
+        row = P[s]
+        for i in range(m):
+            t = np.int64(0)
+            for j in range(R):
+                t += row[M[i, j]]
+            ms[i] = t
+        ms.sort()
+        _lookup_vector(row, X, use_pairs)
+        fmin = np.int64(_SENTINEL)
+        fmax = -fmin
+        for a in range(u):
+            f = np.int64(0)
+            for t in range(nt):
+                f += X[terms[a, t]]
+            fs[a] = f
+            fmin = min(fmin, f)
+            fmax = max(fmax, f)
+        # distinct field scores, descending, with their entry counts
+        g = 0
+        if fmax - fmin < Hf.shape[0]:
+            span = np.uint64(fmax - fmin + 1)
+            x = np.uint64(0)
+            while x < span:
+                Hf[x] = 0
+                x += np.uint64(1)
             for a in range(u):
-                f = np.int64(0)
-                for t in range(nt):
-                    f += X[terms[a, t]]
-                fs[a] = f
-                fmin = min(fmin, f)
-                fmax = max(fmax, f)
-            # distinct field scores, descending, with their entry counts
-            g = 0
-            if fmax - fmin < Hf.shape[0]:
-                span = np.uint64(fmax - fmin + 1)
-                x = np.uint64(0)
-                while x < span:
-                    Hf[x] = 0
-                    x += np.uint64(1)
-                for a in range(u):
-                    Hf[np.uint64(fs[a] - fmin)] += cnt[a]
-                x = span
-                while x > 0:
-                    x -= np.uint64(1)
-                    if Hf[x] > 0:
-                        grp_score[g] = fmin + np.int64(x)
-                        grp_count[g] = Hf[x]
-                        g += 1
-            else:
-                order = np.argsort(fs)
-                b = u - 1
-                while b >= 0:
-                    sc = fs[order[b]]
-                    c = np.int64(0)
-                    while b >= 0 and fs[order[b]] == sc:
-                        c += cnt[order[b]]
-                        b -= 1
-                    grp_score[g] = sc
-                    grp_count[g] = c
+                Hf[np.uint64(fs[a] - fmin)] += cnt[a]
+            x = span
+            while x > 0:
+                x -= np.uint64(1)
+                if Hf[x] > 0:
+                    grp_score[g] = fmin + np.int64(x)
+                    grp_count[g] = Hf[x]
                     g += 1
-            total = 0.0
-            above = np.int64(0)  # field entries strictly above the current group
-            p = m - 1  # my scores above the group are ms[p + 1:]
-            for gi in range(g):
-                sc = grp_score[gi]
-                c = grp_count[gi]
-                while p >= 0 and ms[p] > sc:
-                    p -= 1
-                tie_mine = 0
-                while p - tie_mine >= 0 and ms[p - tie_mine] == sc:
-                    tie_mine += 1
-                better = above + (m - 1 - p)
-                if better >= n_places:
-                    break  # every later group is below the paid places
-                tied = c + tie_mine
-                hi = min(better + tied, n_places)
-                total += c * ((cum[hi] - cum[better]) / tied)
-                above += c
-            out[s] = total
+        else:
+            order = np.argsort(fs)
+            b = u - 1
+            while b >= 0:
+                sc = fs[order[b]]
+                c = np.int64(0)
+                while b >= 0 and fs[order[b]] == sc:
+                    c += cnt[order[b]]
+                    b -= 1
+                grp_score[g] = sc
+                grp_count[g] = c
+                g += 1
+        total = 0.0
+        above = np.int64(0)  # field entries strictly above the current group
+        p = m - 1  # my scores above the group are ms[p + 1:]
+        for gi in range(g):
+            sc = grp_score[gi]
+            c = grp_count[gi]
+            while p >= 0 and ms[p] > sc:
+                p -= 1
+            tie_mine = 0
+            while p - tie_mine >= 0 and ms[p - tie_mine] == sc:
+                tie_mine += 1
+            better = above + (m - 1 - p)
+            if better >= n_places:
+                break  # every later group is below the paid places
+            tied = c + tie_mine
+            hi = min(better + tied, n_places)
+            total += c * ((cum[hi] - cum[better]) / tied)
+            above += c
+        out[s] = total
+
+
+def run_threads(kernel, P, outputs, *args):
+    """``kernel(P[part], *args, *(o[part] for o in outputs))`` over parts of the scenarios, in threads.
+
+    ``outputs`` are arrays with one row (or element) per scenario; every part writes its own rows.
+    """
+    import numba
+
+    S = P.shape[0]
+    n_threads = max(1, min(numba.get_num_threads(), S))
+    if n_threads == 1:
+        kernel(P, *args, *outputs)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    n_parts = min(S, n_threads * _PARTS_PER_THREAD)
+    bounds = np.linspace(0, S, n_parts + 1).astype(np.int64)
+    with ThreadPoolExecutor(n_threads) as pool:
+        futures = [pool.submit(kernel, P[a:b], *args, *(o[a:b] for o in outputs))
+                   for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        for f in futures:
+            f.result()  # re-raises a kernel's exception
 
 
 def distinct_lineups(F: np.ndarray, n_players: int):
@@ -361,100 +386,74 @@ def distinct_lineups(F: np.ndarray, n_players: int):
     return np.ascontiguousarray(U), counts.astype(np.int64)
 
 
-_STAT_BLOCK = 256  # rows per partial sum: the summation order is fixed, whatever the thread count
-
-
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def lineup_stats(pay, rank, entry_fee, top_k, roi):
     """One pass over the results: ROI samples and each lineup's and the portfolio's per-row statistics.
 
     Writes ``roi = pay / entry_fee - 1``. Returns per lineup (columns): ROI mean, ROI variance
     (ddof=1, two-pass), counts of cashes (pay > 0), wins (rank 1) and top-``top_k`` finishes,
     best / worst rank, best payout; per row: the portfolio's total pay, best rank, and whether any
-    lineup cashed. Partial sums run over fixed blocks of rows and are added in block order, so
-    the floats do not depend on the thread count.
+    lineup cashed. Serial, plain loops (~10 ms for 10,000 x 150; quick to compile).
     """
     n, m = pay.shape
-    nb = (n + _STAT_BLOCK - 1) // _STAT_BLOCK
-    part = np.zeros((nb, m))
-    cnt = np.zeros((nb, 3, m), np.int64)
-    rmin = np.empty((nb, m), np.int64)
-    rmax = np.empty((nb, m), np.int64)
-    pmax = np.empty((nb, m))
+    s_ = np.zeros(m)
+    c_cash = np.zeros(m, np.int64)
+    c_win = np.zeros(m, np.int64)
+    c_top = np.zeros(m, np.int64)
+    lo = np.empty(m, np.int64)
+    hi = np.empty(m, np.int64)
+    pm = np.empty(m)
+    for i in range(m):
+        lo[i] = rank[0, i] if n else 0
+        hi[i] = lo[i]
+        pm[i] = pay[0, i] if n else 0.0
     tot = np.empty(n)
     best = np.empty(n, np.int64)
     anyc = np.empty(n, np.bool_)
-    for b in prange(nb):
-        s_ = np.zeros(m)
-        c_cash = np.zeros(m, np.int64)
-        c_win = np.zeros(m, np.int64)
-        c_top = np.zeros(m, np.int64)
-        lo = np.full(m, np.iinfo(np.int64).max)
-        hi = np.full(m, np.iinfo(np.int64).min)
-        pm = np.full(m, -np.inf)
-        for r in range(b * _STAT_BLOCK, min(n, (b + 1) * _STAT_BLOCK)):
-            prow = pay[r]
-            krow = rank[r]
-            orow = roi[r]
-            for i in range(m):  # branch-free: vectorizes over lineups
-                p = prow[i]
-                k = krow[i]
-                x = p / entry_fee - 1.0
-                orow[i] = x
-                s_[i] += x
-                c_cash[i] += p > 0
-                c_win[i] += k == 1
-                c_top[i] += k <= top_k
-                lo[i] = min(lo[i], k)
-                hi[i] = max(hi[i], k)
-                pm[i] = max(pm[i], p)
-            t = 0.0
-            bst = np.iinfo(np.int64).max
-            ac = False
-            for i in range(m):
-                t += prow[i]
-            for i in range(m):
-                bst = min(bst, krow[i])
-                ac = ac or prow[i] > 0
-            tot[r] = t
-            best[r] = bst
-            anyc[r] = ac
-        part[b] = s_
-        cnt[b, 0] = c_cash
-        cnt[b, 1] = c_win
-        cnt[b, 2] = c_top
-        rmin[b] = lo
-        rmax[b] = hi
-        pmax[b] = pm
-    mean = np.zeros(m)
-    for b in range(nb):
-        mean += part[b]
-    mean /= n
-    sq = np.zeros((nb, m))
-    for b in prange(nb):
-        q = np.zeros(m)
-        for r in range(b * _STAT_BLOCK, min(n, (b + 1) * _STAT_BLOCK)):
-            orow = roi[r]
-            for i in range(m):
-                d = orow[i] - mean[i]
-                q[i] += d * d
-        sq[b] = q
-    var = np.zeros(m)
-    for b in range(nb):
-        var += sq[b]
-    var = var / (n - 1) if n > 1 else var * 0.0
-    c = cnt.sum(axis=0)
-    out_rmin = np.empty(m, np.int64)
-    out_rmax = np.empty(m, np.int64)
-    out_pmax = np.empty(m)
+    for r in range(n):
+        prow = pay[r]
+        krow = rank[r]
+        orow = roi[r]
+        for i in range(m):  # branch-free: vectorizes over lineups
+            p = prow[i]
+            k = krow[i]
+            x = p / entry_fee - 1.0
+            orow[i] = x
+            s_[i] += x
+            c_cash[i] += p > 0
+            c_win[i] += k == 1
+            c_top[i] += k <= top_k
+            lo[i] = min(lo[i], k)
+            hi[i] = max(hi[i], k)
+            pm[i] = max(pm[i], p)
+        t = 0.0
+        for i in range(m):
+            t += prow[i]
+        bst = krow[0]
+        ac = False
+        for i in range(m):
+            bst = min(bst, krow[i])
+            ac = ac or prow[i] > 0
+        tot[r] = t
+        best[r] = bst
+        anyc[r] = ac
+    mean = np.empty(m)
     for i in range(m):
-        out_rmin[i] = rmin[:, i].min()
-        out_rmax[i] = rmax[:, i].max()
-        out_pmax[i] = pmax[:, i].max()
-    return mean, var, c[0], c[1], c[2], out_rmin, out_rmax, out_pmax, tot, best, anyc
+        mean[i] = s_[i] / n
+    q = np.zeros(m)
+    for r in range(n):
+        orow = roi[r]
+        for i in range(m):
+            d = orow[i] - mean[i]
+            q[i] += d * d
+    var = np.zeros(m)
+    if n > 1:
+        for i in range(m):
+            var[i] = q[i] / (n - 1)
+    return mean, var, c_cash, c_win, c_top, lo, hi, pm, tot, best, anyc
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _select(a, lo, hi, k):
     """Reorder ``a[lo:hi]`` in place so that ``a[k]`` is its (k - lo)-th smallest, smaller ones before it.
 
@@ -488,13 +487,13 @@ def _select(a, lo, hi, k):
             return
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def column_percentiles(x, q_lo, q_hi):
     """Linear-interpolation percentiles of every column, numpy's default method with its arithmetic.
 
     Bit-identical to ``np.percentile(x, [100 q_lo, 100 q_hi], axis=0)`` (q_lo <= q_hi): the order
     statistics around the virtual index ``(n - 1) q`` and numpy's two-sided lerp. Columns are copied
-    eight at a time (one pass over the rows per group) and selected in place, in parallel.
+    eight at a time (one pass over the rows per group) and selected in place.
     """
     n, m = x.shape
     out = np.empty((2, m))
@@ -505,7 +504,7 @@ def column_percentiles(x, q_lo, q_hi):
         kk[w] = int(np.floor(vi))
         g[w] = vi - kk[w]
     n_groups = (m + 7) // 8
-    for grp in prange(n_groups):
+    for grp in range(n_groups):
         c0 = grp * 8
         c1 = min(m, c0 + 8)
         buf = np.empty((c1 - c0, n))

@@ -151,8 +151,8 @@ class ContestSimulator:
     :func:`~dfslab.contest.rank_and_pay` gives on the whole contest: rank =
     1 + entries ahead (field and my own lineups: a portfolio competes with
     itself); field duplicates of my lineup tie with it and split the prizes.
-    Scenarios run in parallel (numba threads; ``NUMBA_NUM_THREADS`` limits
-    them); results do not depend on the thread count. The first simulation
+    Scenarios run in parallel threads (``numba.get_num_threads()``: the cores, or
+    ``NUMBA_NUM_THREADS``); results do not depend on the thread count. The first simulation
     in a fresh install compiles the kernel (cached on disk afterwards).
 
     When a slate is known (``slate=`` or the sampler's), every field draw is
@@ -323,9 +323,10 @@ class ContestSimulator:
             for s0 in range(0, S, chunk):
                 s1 = min(S, s0 + chunk)
                 r0, r1 = d * S + s0, d * S + s1
-                _kernels.score_contest(P[s0:s1], M64, terms, cnt, use_pairs, cum, pay[r0:r1], rank[r0:r1])
+                args = (M64, terms, cnt, use_pairs, cum)
+                _kernels.run_threads(_kernels.score_contest, P[s0:s1], (pay[r0:r1], rank[r0:r1]), *args)
                 if track_field:
-                    _kernels.field_paid(P[s0:s1], M64, terms, cnt, use_pairs, cum, field_paid[r0:r1])
+                    _kernels.run_threads(_kernels.field_paid, P[s0:s1], (field_paid[r0:r1],), *args)
                 if bar is not None:
                     bar.update(s1 - s0)
         if bar is not None:
