@@ -111,15 +111,23 @@ class _Tables:
         self.lowcnt = np.concatenate([np.cumsum(self.low[::-1])[::-1], [0]]).astype(np.int64)
 
     def slice(self, forced_pos: int, upper: float, target: int):
+        """Legal lineups with objective in [tau, upper), best first, and tau (-inf: nothing left below)."""
         from . import _walk
 
         if self.k < 0:
             return np.zeros(0, np.uint64), np.zeros(0), -np.inf
-        return _walk.enumerate_slice(
+        if self.k == 0:  # every driver locked: one lineup, if it is legal and below upper
+            ok = (self.sal_hi >= 0 >= self.sal_lo and self.base_own <= self.own_max + 1e-9 and self.low_room <= 0
+                  and self.base_score < upper and forced_pos < 0)
+            return (np.array([self.base_mask] if ok else [], np.uint64), np.array([self.base_score] if ok else []),
+                    -np.inf)
+        m, o, rev, tau = _walk.enumerate_slice(
             self.sc, self.sal, self.own, self.low, self.bits, self.orig, self.score_orig, self.own_orig, self.k,
             self.base_mask, self.base_score, self.base_own, self.base_low, self.sal_hi, self.sal_lo, self.need_own,
             self.own_max, self.need_low, self.low_room, forced_pos, upper, target, self.best, self.cheap, self.dear,
             self.minown, self.lowcnt)
+        order = np.lexsort((~rev, -o))  # best first; exact ties: lexicographic (bit-reversed mask descending)
+        return m[order], o[order], tau
 
 
 class _Overlap:

@@ -9,8 +9,9 @@ compiled on first use and cached on disk (``cache=True``). Lineups are 64-bit dr
   starts at -inf and is raised (to the ``target``-th best objective found so far) whenever
   the buffer holds ``2 * target`` lineups, so memory is bounded whatever the pool size and
   the search prunes harder as it goes. The result is exactly the set of legal lineups with
-  objective in ``[tau_final, upper)``, sorted best first, exact ties in lexicographic order
-  of their sorted driver indices (the order ``itertools.combinations`` lists them).
+  objective in ``[tau_final, upper)``; the caller sorts it best first, exact ties in
+  lexicographic order of their sorted driver indices (the order ``itertools.combinations``
+  lists them), with the keys returned.
 * :func:`walk` -- the next lineup of a sequential portfolio from a pool and a slice.
 * an open-addressing hash set of the ``(max_overlap + 1)``-driver subsets of the picked
   lineups: a candidate shares more than ``max_overlap`` drivers with some pick exactly when
@@ -162,10 +163,41 @@ def walk(pm, po, pn, cm, co, pos, blocked, deficit_total, deficit_mask, room, ne
 
 
 @njit(cache=True)
+def _kth_largest(x, k):
+    """The k-th largest value of x (k >= 1), by quickselect on a copy (three-way partition: ties are common)."""
+    a = x.copy()
+    lo, hi, want = 0, a.shape[0] - 1, a.shape[0] - k
+    while hi > lo:
+        p, q, r = a[lo], a[(lo + hi) >> 1], a[hi]
+        pivot = max(min(p, q), min(max(p, q), r))
+        lt, i, gt = lo, lo, hi
+        while i <= gt:
+            v = a[i]
+            if v < pivot:
+                a[i] = a[lt]
+                a[lt] = v
+                lt += 1
+                i += 1
+            elif v > pivot:
+                a[i] = a[gt]
+                a[gt] = v
+                gt -= 1
+            else:
+                i += 1
+        if want < lt:
+            hi = lt - 1
+        elif want > gt:
+            lo = gt + 1
+        else:
+            return pivot
+    return a[want]
+
+
+@njit(cache=True)
 def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base_mask, base_score, base_own, base_low,
                     sal_room_hi, sal_room_lo, need_own, own_max, need_low, low_room, forced_pos, upper, target,
                     best, cheap, dear, minown, lowcnt):
-    """Legal lineups with objective in [tau, upper), best first (ties: lexicographic); returns (masks, obj, tau).
+    """Legal lineups with objective in [tau, upper); returns (masks, objectives, tie-break keys, tau).
 
     Drivers (the usable, unlocked ones) come in objective order: ``sc`` descending, with their
     salary, ownership, low-owned flag, bit and original index. ``best[j, r]`` / ``cheap[j, r]`` /
@@ -185,12 +217,8 @@ def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base
     out_o = np.empty(cap, np.float64)
     n_out = 0
     tau = -np.inf
-    if k == 0:
-        if base_score < upper:
-            out_m[0] = base_mask
-            out_o[0] = base_score
-            return out_m[:1], out_o[:1], tau
-        return out_m[:0], out_o[:0], tau
+    if k == 0:  # (the caller handles an all-locked lineup)
+        return out_m[:0], out_o[:0], np.empty(0, np.uint64), tau
     cur = np.full(k + 1, -1, np.int64)
     p_sc = np.zeros(k + 1)
     p_sc[0] = base_score  # the bound compares whole-lineup objectives with tau
@@ -262,7 +290,7 @@ def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base
         n_out += 1
         if n_out == cap:
             # raise tau to the target-th best objective so far and keep what reaches it
-            thr = -np.partition(-out_o[:n_out], target - 1)[target - 1]
+            thr = _kth_largest(out_o[:n_out], target)
             if thr > tau:
                 tau = thr
             w = 0
@@ -281,8 +309,9 @@ def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base
                 out_m, out_o = nm, no
     out_m = out_m[:n_out]
     out_o = out_o[:n_out]
-    # best first; exact ties in lexicographic order of the sorted driver indices = the bit-reversed
-    # mask descending (the smallest index in which two lineups differ belongs to the earlier one)
+    # the tie-break key, sorted by the caller: exact ties in lexicographic order of the sorted driver
+    # indices = the bit-reversed mask descending (the smallest index in which two lineups differ
+    # belongs to the earlier one)
     rev = np.empty(n_out, np.uint64)
     for r in range(n_out):
         x = out_m[r]
@@ -291,12 +320,5 @@ def enumerate_slice(sc, sal, own, low, bits, orig, score_orig, own_orig, k, base
         x = ((x >> np.uint64(4)) & _M4) | ((x & _M4) << np.uint64(4))
         x = ((x >> np.uint64(8)) & _M8) | ((x & _M8) << np.uint64(8))
         x = ((x >> np.uint64(16)) & _M16) | ((x & _M16) << np.uint64(16))
-        x = (x >> np.uint64(32)) | (x << np.uint64(32))
-        rev[r] = ~x
-    o1 = np.argsort(rev, kind="mergesort")
-    neg = np.empty(n_out)
-    for r in range(n_out):
-        neg[r] = -out_o[o1[r]]
-    o2 = np.argsort(neg, kind="mergesort")
-    order = o1[o2]
-    return out_m[order], out_o[order], tau
+        rev[r] = (x >> np.uint64(32)) | (x << np.uint64(32))
+    return out_m, out_o, rev, tau
