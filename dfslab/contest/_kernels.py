@@ -487,16 +487,13 @@ def _select(a, lo, hi, k):
             return
 
 
-@njit(cache=True)
-def column_percentiles(x, q_lo, q_hi):
-    """Linear-interpolation percentiles of every column, numpy's default method with its arithmetic.
+@njit(cache=True, nogil=True)
+def _column_percentiles(x, q_lo, q_hi, lo_out, hi_out):
+    """Percentiles of the columns of x into lo_out / hi_out (see :func:`column_percentiles`).
 
-    Bit-identical to ``np.percentile(x, [100 q_lo, 100 q_hi], axis=0)`` (q_lo <= q_hi): the order
-    statistics around the virtual index ``(n - 1) q`` and numpy's two-sided lerp. Columns are copied
-    eight at a time (one pass over the rows per group) and selected in place.
+    Columns are copied eight at a time (one pass over the rows per group) and selected in place.
     """
     n, m = x.shape
-    out = np.empty((2, m))
     kk = np.empty(2, np.int64)
     g = np.empty(2)
     for w in range(2):
@@ -527,6 +524,42 @@ def column_percentiles(x, q_lo, q_hi):
                 val = a + d * g[w]
                 if g[w] >= 0.5:
                     val = b - d * (1 - g[w])
-                out[w, c0 + c] = val
+                if w == 0:
+                    lo_out[c0 + c] = val
+                else:
+                    hi_out[c0 + c] = val
                 start = k  # the next (larger) order statistic lies at or after k
-    return out[0], out[1]
+
+
+def column_percentiles(x, q_lo, q_hi):
+    """Linear-interpolation percentiles of every column, numpy's default method with its arithmetic.
+
+    Bit-identical to ``np.percentile(x, [100 q_lo, 100 q_hi], axis=0)`` (q_lo <= q_hi): the order
+    statistics around the virtual index ``(n - 1) q`` and numpy's two-sided lerp, by in-place
+    quickselect on column copies; groups of columns run in threads.
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(0).gamma(1.0, 1.0, (501, 20))
+    >>> lo, hi = column_percentiles(x, 5 / 100, 95 / 100)
+    >>> bool((lo == np.percentile(x, 5, axis=0)).all() and (hi == np.percentile(x, 95, axis=0)).all())
+    True
+    """
+    import numba
+
+    n, m = x.shape
+    lo, hi = np.empty(m), np.empty(m)
+    n_threads = max(1, min(numba.get_num_threads(), m // 8))
+    if n_threads == 1:
+        _column_percentiles(x, q_lo, q_hi, lo, hi)
+        return lo, hi
+    from concurrent.futures import ThreadPoolExecutor
+
+    cuts = np.linspace(0, m // 8, n_threads + 1).astype(np.int64) * 8
+    cuts[-1] = m
+    with ThreadPoolExecutor(n_threads) as pool:
+        futures = [pool.submit(_column_percentiles, x[:, a:b], q_lo, q_hi, lo[a:b], hi[a:b])
+                   for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
+        for f in futures:
+            f.result()
+    return lo, hi
