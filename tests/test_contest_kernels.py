@@ -185,3 +185,13 @@ def test_summary_kernels_match_numpy(seed, n, m, zero_share):
     lo, hi = _kernels.column_percentiles(ref, 5 / 100, 95 / 100)
     p5, p95 = np.percentile(ref, [5, 95], axis=0)
     assert np.array_equal(lo, p5) and np.array_equal(hi, p95)  # bit-identical to numpy
+
+
+def test_too_many_of_my_lineups_refused():
+    from dfslab.contest._simulator import MAX_MY_LINEUPS
+
+    rng = np.random.default_rng(0)
+    M = _lineups(rng, MAX_MY_LINEUPS + 1, 40, 6)
+    cs = ContestSimulator(PayoutTable.from_rows([(1, 1, 10.0)]), field_size=5, entry_fee=1.0, progress=False)
+    with pytest.raises(InputError, match="my_lineups: 32,768 lineups; the simulator takes at most 32,767"):
+        cs.simulate(M, np.ones((2, 40)), M[:5])
