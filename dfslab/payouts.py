@@ -168,10 +168,9 @@ class PayoutTable:
         n = int(self.place_hi[-1]) if n_places is None else check_number("n_places", n_places, lo=0, integer=True)
         check_memory(8.0 * n, what=f"{self.source}: prizes", param="n_places", value=n)
         out = np.zeros(n, dtype=np.float64)
-        for lo, hi, p in zip(self.place_lo, self.place_hi, self.payout):
-            if lo > n:
-                break
-            out[lo - 1:min(hi, n)] = p
+        # places are contiguous from 1 (checked on construction): one repeat, no loop over rows
+        full = np.repeat(np.asarray(self.payout, dtype=np.float64), np.asarray(self.place_hi) - self.place_lo + 1)
+        out[:min(n, len(full))] = full[:n]
         return out
 
     def rake(self, entries: int, entry_fee: float) -> float:

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,45 @@ def test_total_paid_equals_table_pool(standings):
         assert pay.sum() == pytest.approx(t.pool, rel=1e-12), r.contest_dir
         n_checked += 1
     assert n_checked >= 30
+
+
+def test_simulator_kernel_reproduces_every_real_contest(standings):
+    """All 55 real contests through ContestSimulator: ranks and prizes equal rank_and_pay on the whole contest.
+
+    Scenario 0 is what happened (DK's own points), 3 more are perturbed; "my" lineups are every
+    k-th real entry (spread over the standings, real duplicates and ties included), the field the rest.
+    """
+    fitter = dfslab.PayoutCurveFitter().load()
+    rng = np.random.default_rng(1)
+    n_checked = 0
+    for r in INDEX.itertuples():
+        cs = standings[r.contest_dir]
+        L = cs.lineups[cs.lineups[:, 0] >= 0]  # blank lineups rank last at DK: not part of a simulated field
+        if len(L) < 4:
+            continue
+        fee = float(r.entry_fee) if float(r.entry_fee) > 0 else 1.0
+        t = _payout(r.contest_dir) or fitter.generate(entries=len(L), entry_fee=fee)
+        f = cs.players["fpts"].to_numpy()
+        P = np.vstack([f, np.round(f + rng.normal(0, 3, (3, len(f))), 2)])
+        step = max(2, len(L) // 150)
+        sel = np.zeros(len(L), bool)
+        sel[::step] = True
+        mine, field = L[sel][:150], L[~sel]
+        field = np.vstack([field, L[sel][150:]])
+        sim = ContestSimulator(t, field_size=len(field), entry_fee=fee, random_state=0, progress=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # small contests with guaranteed pools are overlays: legal
+            res = sim.simulate(mine, P, field, track_field=True)
+        rank, pay = rank_and_pay(P[:, np.vstack([mine, field])].sum(-1), t)
+        assert (res.ranks == rank[:, :len(mine)]).all(), r.contest_dir
+        assert np.array_equal(res.roi_samples, pay[:, :len(mine)] / fee - 1.0), r.contest_dir  # bit-identical
+        np.testing.assert_allclose(res.field_paid, pay[:, len(mine):].sum(1), rtol=1e-12, err_msg=r.contest_dir)
+        # scenario 0 is the real contest: my entries' ranks are DK's (among the non-blank entries)
+        real = cs.entries["rank"].to_numpy()[cs.lineups[:, 0] >= 0]
+        real_mine = real[sel][:150]
+        assert (res.ranks[0] == real_mine).mean() >= 0.99, r.contest_dir
+        n_checked += 1
+    assert n_checked == 55
 
 
 def test_roi_identity_on_real_contest(standings):

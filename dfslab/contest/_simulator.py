@@ -12,7 +12,10 @@ import pandas as pd
 from .._errors import InputError
 from ..payouts import PayoutTable
 from ..slate import check_lineups
-from ._ranking import count_better_tied, prize_cumsum, split_prizes
+from ._ranking import prize_cumsum
+
+#: Most of my lineups one simulation takes (slots of the ranking kernel are uint16).
+MAX_MY_LINEUPS = 32_767
 
 METRICS = ["roi_mean", "roi_se", "roi_std", "roi_p5", "roi_p95", "cash_pct", "cash_se", "win_pct", "win_se",
            "top1_pct", "top1_se", "best_rank", "worst_rank", "best_payout"]
@@ -58,19 +61,20 @@ class ContestResult:
         return self.n_scenarios * self.n_field_draws
 
 
-def _mc_se(x: np.ndarray, n_draws: int, n_scen: int) -> np.ndarray:
+def _mc_se(x: np.ndarray, n_draws: int, n_scen: int, std: np.ndarray | None = None) -> np.ndarray:
     """Monte Carlo SE of the mean of x (n_sims, k) laid out (draw, scenario).
 
     Simulations sharing a scenario or a field are correlated (crossed design),
     so with >= 2 field draws SE^2 = Var(scenario means)/S + Var(draw means)/D
-    (conservative); with one draw the SE is conditional on that field.
+    (conservative); with one draw the SE is conditional on that field
+    (``std``: the column standard deviations when already known).
     """
     k = x.shape[1]
-    x = x.reshape(n_draws, n_scen, k)
     if n_scen < 2 and n_draws < 2:
         return np.full(k, np.nan)
     if n_draws == 1:
-        return x[0].std(axis=0, ddof=1) / np.sqrt(n_scen)
+        return (x.std(axis=0, ddof=1) if std is None else std) / np.sqrt(n_scen)
+    x = x.reshape(n_draws, n_scen, k)
     v = np.zeros(k)
     if n_scen >= 2:
         v += x.mean(axis=0).var(axis=0, ddof=1) / n_scen
@@ -78,18 +82,33 @@ def _mc_se(x: np.ndarray, n_draws: int, n_scen: int) -> np.ndarray:
     return np.sqrt(v)
 
 
-def _summary(pay: np.ndarray, rank: np.ndarray, fee_units: np.ndarray, cash: np.ndarray, win: np.ndarray,
-             top1: np.ndarray, n_draws: int, n_scen: int, entry_fee: float) -> dict:
-    roi = pay / (fee_units * entry_fee) - 1.0
-    out = {
-        "roi_mean": roi.mean(0), "roi_se": _mc_se(roi, n_draws, n_scen), "roi_std": roi.std(0, ddof=1) if len(roi) > 1
-        else np.zeros(roi.shape[1]),
-        "roi_p5": np.percentile(roi, 5, axis=0), "roi_p95": np.percentile(roi, 95, axis=0),
-    }
+def _rate_from_count(count: np.ndarray, indicator, n_draws: int, n_scen: int):
+    """Mean and Monte Carlo SE (percent) of a 0/1 indicator from its count per column.
+
+    With one field draw the SE follows from the count (sum (x - p)^2 = c - c^2 / n); the crossed
+    design (several draws) needs the indicator itself (``indicator()`` builds it).
+    """
+    n = n_draws * n_scen
+    c = np.asarray(count, dtype=np.float64)
+    if n_draws == 1 and n_scen >= 2:
+        std = np.sqrt(np.maximum(c - c * c / n, 0.0) / (n - 1))
+        return 100.0 * c / n, 100.0 * std / np.sqrt(n_scen)
+    return 100.0 * c / n, 100.0 * _mc_se(indicator().astype(np.float64), n_draws, n_scen)
+
+
+def _rate(ind: np.ndarray, n_draws: int, n_scen: int):
+    """Mean and Monte Carlo SE of a 0/1 indicator (n_sims, k), both in percent."""
+    return _rate_from_count(np.count_nonzero(ind, axis=0), lambda: ind, n_draws, n_scen)
+
+
+def _summary(roi: np.ndarray, pay: np.ndarray, rank: np.ndarray, cash: np.ndarray, win: np.ndarray,
+             top1: np.ndarray, n_draws: int, n_scen: int) -> dict:
+    std = roi.std(0, ddof=1) if len(roi) > 1 else np.zeros(roi.shape[1])
+    p5, p95 = np.percentile(roi, [5, 95], axis=0)
+    out = {"roi_mean": roi.mean(0), "roi_se": _mc_se(roi, n_draws, n_scen, std), "roi_std": std,
+           "roi_p5": p5, "roi_p95": p95}
     for name, ind in (("cash", cash), ("win", win), ("top1", top1)):
-        f = ind.astype(np.float64)
-        out[f"{name}_pct"] = 100.0 * f.mean(0)
-        out[f"{name}_se"] = 100.0 * _mc_se(f, n_draws, n_scen)
+        out[f"{name}_pct"], out[f"{name}_se"] = _rate(ind, n_draws, n_scen)
     out["best_rank"] = rank.min(0)
     out["worst_rank"] = rank.max(0)
     out["best_payout"] = pay.max(0)
@@ -112,8 +131,10 @@ class ContestSimulator:
         Fields sampled per run; each faces every scenario, so
         ``n_simulations = n_scenarios x n_field_draws``.
     chunk_size : int, optional
-        Scenarios scored at once; default keeps a chunk near 5e5 field scores
-        (a few MB of work arrays, cache-friendly) so memory stays bounded for any field size.
+        Scenarios per kernel call (the progress bar's step); default ~5e7 field
+        scorings per call. Work memory does not depend on it: the kernel holds
+        O(my lineups + distinct field lineups) per thread, whatever the field
+        size or scenario count.
     random_state : int or Generator, optional
         Seed of the field draws.
     progress : bool, optional
@@ -122,12 +143,21 @@ class ContestSimulator:
     Notes
     -----
     Points are rounded to 0.01 per player and summed as integers (centipoints),
-    so equal lineups tie exactly; DK shows points to 0.01. Each scenario's
-    field scores are sorted once; my lineups' places come from ``searchsorted``
-    (:func:`~dfslab.contest.count_better_tied`), the same code
-    :func:`~dfslab.contest.rank_and_pay` uses, plus the count of my own
-    lineups ahead/level (a portfolio competes with itself). Field duplicates
-    of my lineup tie with it and split the prizes.
+    so equal lineups tie exactly; DK shows points to 0.01. The field is
+    reduced to its distinct lineups with their entry counts; in every scenario
+    each distinct lineup is scored once and counted into the gaps between my
+    lineups' scores (a compiled kernel, :mod:`dfslab.contest._kernels`; no
+    field sort). Ranks and tie-split prizes are the same as
+    :func:`~dfslab.contest.rank_and_pay` gives on the whole contest: rank =
+    1 + entries ahead (field and my own lineups: a portfolio competes with
+    itself); field duplicates of my lineup tie with it and split the prizes.
+    Scenarios run in parallel threads (``numba.get_num_threads()``: the cores, or
+    ``NUMBA_NUM_THREADS``); results do not depend on the thread count. The first simulation
+    in a fresh install compiles the kernel (cached on disk afterwards).
+
+    When a slate is known (``slate=`` or the sampler's), every field draw is
+    checked (known players, no player twice, slots, salary cap); an illegal
+    field raises :class:`~dfslab.InputError` naming the draw and lineup.
 
     Examples
     --------
@@ -186,13 +216,35 @@ class ContestSimulator:
         if hasattr(field_sampler, "sample"):
             slate = getattr(field_sampler, "slate", None)
             return slate, (lambda n, rng: field_sampler.draw_field(n, rng) if hasattr(field_sampler, "draw_field")
-                           else field_sampler.sample(n, random_state=rng))
+                           else field_sampler.sample(n, random_state=rng)), False
         F = np.asarray(field_sampler)
         if F.ndim != 2 or not np.issubdtype(F.dtype, np.integer):
             raise InputError("field_sampler: expected a FieldLineupSampler or a fixed (field_size, roster) int array")
         if len(F) != self.field_size:
             raise InputError(f"field_sampler: a fixed field has {len(F)} lineups but field_size={self.field_size}")
-        return None, (lambda n, rng: F)
+        return None, (lambda n, rng: F), True
+
+    def _check_field(self, F, d: int, R: int, n_players: int, slate) -> None:
+        """A field draw is the right shape, names known players and, with a slate, is legal (vectorized)."""
+        F = np.asarray(F)
+        where = f"field draw {d}" if self.n_field_draws > 1 else "field"
+        if F.shape != (self.field_size, R):
+            raise InputError(f"{where}: expected shape ({self.field_size}, {R}), got {F.shape}")
+        if not np.issubdtype(F.dtype, np.integer):
+            raise InputError(f"{where}: expected integer player indices, got dtype {F.dtype}")
+        if slate is not None:
+            check_lineups(F, slate, name=where)  # unknown index, a player twice, slots, salary cap / minimum
+            return
+        bad = (F < 0) | (F >= n_players)
+        if bad.any():
+            i = int(np.flatnonzero(bad.any(1))[0])
+            raise InputError(f"{where}: lineup {i} names unknown player index {F[i].tolist()} "
+                             f"(scenarios have {n_players} players)")
+        srt = np.sort(F, axis=1)
+        dup = (srt[:, 1:] == srt[:, :-1]).any(1)
+        if dup.any():
+            i = int(np.flatnonzero(dup)[0])
+            raise InputError(f"{where}: lineup {i} uses a player twice: {F[i].tolist()}")
 
     def simulate(self, my_lineups, points, field_sampler, slate=None, track_field: bool = False) -> ContestResult:
         """Simulate the contest.
@@ -206,11 +258,11 @@ class ContestSimulator:
         field_sampler : FieldLineupSampler or int array (field_size, roster_size)
             Draws the opponents (a fixed array = the same field every draw).
         slate : Slate, optional
-            Used to check lineups; defaults to ``field_sampler.slate``.
+            Used to check my lineups and every field draw; defaults to ``field_sampler.slate``.
         track_field : bool
-            Also pay every field entry (``ContestResult.field_paid``); doubles the work.
+            Also pay every field entry (``ContestResult.field_paid``); a second, slower pass.
         """
-        fs_slate, draw = self._field_source(field_sampler)
+        fs_slate, draw, fixed = self._field_source(field_sampler)
         slate = slate if slate is not None else fs_slate
         n_players = slate.n_players if slate is not None else None
         P = self._points_keys(points, n_players)
@@ -229,6 +281,9 @@ class ContestSimulator:
                 raise InputError(f"my_lineups: lineup {int(np.flatnonzero((srt[:, 1:] == srt[:, :-1]).any(1))[0])} "
                                  "uses a player twice")
         m, R = M.shape
+        if m > MAX_MY_LINEUPS:
+            raise InputError(f"my_lineups: {m:,} lineups; the simulator takes at most {MAX_MY_LINEUPS:,} at once "
+                             "(DK allows 150 entries per user)")
         S = P.shape[0]
         D = self.n_field_draws
         N = self.field_size + m
@@ -243,61 +298,59 @@ class ContestSimulator:
             notes.append(f"the table pays {self.payouts.n_paid:,} places but the contest has {N:,} entries: "
                          "places beyond the contest are not paid")
         cum = prize_cumsum(self.payouts, N)
-        # ~5e5 field scores per chunk keeps the work arrays in cache (measured fastest) and memory bounded
-        chunk = self.chunk_size or max(1, min(S, int(5e5 // self.field_size)))
+        from . import _kernels  # numba: loaded (and compiled / read from its cache) on the first simulation
+
+        # kernel calls of ~5e7 field scorings: progress-bar granularity only (work memory does not depend on it)
+        chunk = self.chunk_size or max(1, min(S, int(5e7 // self.field_size)))
         rng = np.random.default_rng(self.random_state)
         pay = np.empty((D * S, m))
         rank = np.empty((D * S, m), dtype=np.int64)
         field_paid = np.empty(D * S) if track_field else None
-        starts = list(range(0, S, chunk))
         show = self.progress if self.progress is not None else sys.stderr.isatty()
         bar = None
         if show:
             from tqdm.auto import tqdm
             bar = tqdm(total=D * S, unit="scen", desc="contest sim")
+        M64 = np.ascontiguousarray(M, dtype=np.int64)
+        prev = None
         for d in range(D):
-            F = np.asarray(draw(self.field_size, rng))
-            if F.shape != (self.field_size, R):
-                raise InputError(f"field: expected shape ({self.field_size}, {R}), got {F.shape}")
-            if F.min() < 0 or F.max() >= n_players:
-                raise InputError(f"field: unknown player index (scenarios have {n_players} players)")
-            for s0 in starts:
+            F = draw(self.field_size, rng)
+            if prev is None or not fixed:  # a fixed field: the same distinct lineups every draw
+                self._check_field(F, d, R, n_players, slate)
+                U, cnt = _kernels.distinct_lineups(F, n_players)
+                prev = _kernels.field_terms(U, n_players) + (cnt,)
+            terms, use_pairs, cnt = prev
+            for s0 in range(0, S, chunk):
                 s1 = min(S, s0 + chunk)
-                Pc = P[s0:s1]
-                fsc = Pc[:, F[:, 0]].copy()
-                for j in range(1, R):
-                    fsc += Pc[:, F[:, j]]
-                fsc.sort(axis=1)
-                ms = Pc[:, M[:, 0]].copy()
-                for j in range(1, R):
-                    ms += Pc[:, M[:, j]]
-                ms_sorted = np.sort(ms, axis=1)
-                b1, t1 = count_better_tied(fsc, ms)
-                b2, t2 = count_better_tied(ms_sorted, ms)
-                better, tied = b1 + b2, t1 + t2
-                rows = slice(d * S + s0, d * S + s1)
-                pay[rows] = split_prizes(better, tied, cum)
-                rank[rows] = better + 1
+                r0, r1 = d * S + s0, d * S + s1
+                args = (M64, terms, cnt, use_pairs, cum)
+                _kernels.run_threads(_kernels.score_contest, P[s0:s1], (pay[r0:r1], rank[r0:r1]), *args)
                 if track_field:
-                    fb1, ft1 = count_better_tied(fsc, fsc)
-                    fb2, ft2 = count_better_tied(ms_sorted, fsc)
-                    field_paid[rows] = split_prizes(fb1 + fb2, ft1 + ft2, cum).sum(1)
+                    _kernels.run_threads(_kernels.field_paid, P[s0:s1], (field_paid[r0:r1],), *args)
                 if bar is not None:
                     bar.update(s1 - s0)
         if bar is not None:
             bar.close()
         top_k = max(1, int(np.ceil(0.01 * N)))
-        per = _summary(pay, rank, np.ones(m), pay > 0, rank == 1, rank <= top_k, D, S, self.entry_fee)
+        # one compiled pass: ROI samples, per-lineup moments, counts and extremes, per-row portfolio totals
+        roi = np.empty_like(pay)
+        mean, var, n_cash, n_win, n_top, rmin, rmax, pmax, tot, best, anyc = _kernels.lineup_stats(
+            pay, rank, self.entry_fee, top_k, roi)
+        std = np.sqrt(var)
+        p5, p95 = _kernels.column_percentiles(roi, 5 / 100, 95 / 100)  # numpy's default (linear) percentiles
+        per = {"roi_mean": mean, "roi_se": _mc_se(roi, D, S, std), "roi_std": std, "roi_p5": p5, "roi_p95": p95,
+               "best_rank": rmin, "worst_rank": rmax, "best_payout": pmax}
+        for name, c, ind in (("cash", n_cash, lambda: pay > 0), ("win", n_win, lambda: rank == 1),
+                             ("top1", n_top, lambda: rank <= top_k)):
+            per[f"{name}_pct"], per[f"{name}_se"] = _rate_from_count(c, ind, D, S)
         per_lineup = pd.DataFrame({k: per[k] for k in METRICS})
-        best = rank.min(1, keepdims=True)
-        tot = pay.sum(1, keepdims=True)
-        port = _summary(tot, best, np.array([m]), (pay > 0).any(1, keepdims=True), best == 1, best <= top_k,
-                        D, S, self.entry_fee)
+        best = best[:, None]
+        tot = tot[:, None]
+        port = _summary(tot / (m * self.entry_fee) - 1.0, tot, best, anyc[:, None], best == 1, best <= top_k, D, S)
         portfolio = {k: (float(v[0]) if k not in ("best_rank", "worst_rank") else int(v[0])) for k, v in port.items()}
         portfolio["best_rank"] = int(rank.min())
         portfolio["n_simulations"] = int(D * S)
         portfolio["n_lineups"] = int(m)
-        roi = pay / self.entry_fee - 1.0
         return ContestResult(per_lineup=per_lineup, portfolio=portfolio, roi_samples=roi, ranks=rank,
                              n_scenarios=S, n_field_draws=D, contest_size=N, entry_fee=self.entry_fee,
                              field_paid=field_paid, notes=notes)

@@ -1,40 +1,44 @@
-"""Exact sequential optimization by enumerating the legal lineup space.
+"""Exact sequential optimization by walking the legal lineup space in objective order.
 
-A 6-of-40 slate has C(40, 6) = 3.8 million lineups: numpy builds every one
-of them (as a 64-bit driver bitmask with its salary, objective and ownership
-totals), keeps the statically legal ones (salary cap / minimum, locks,
-excludes, ownership rules), orders them by objective and then walks down the
-ordered list. The walk picks the first lineup that also satisfies the rules
-that depend on the lineups already picked (maximum overlap, exposure caps,
-minimum-exposure look-ahead). Because every one of those rules only gets
-stricter as lineups are added (see :mod:`dfslab.optimize._leverage`), a
-lineup rejected once stays rejected, so the first feasible lineup from the
-walk position onward is exactly the best remaining lineup: the result is the
-same sequence as re-solving the MIP after every pick.
+The walk needs the legal lineups best first, but only as far down as the picks
+reach: lineups are produced in slices by a bounded depth-first search
+(:func:`dfslab.optimize._walk.enumerate_slice`): the first slice holds every
+statically legal lineup (salary cap / minimum, locks, excludes, ownership rules)
+from the best down to a threshold chosen so the slice holds ~16 thousand lineups;
+the next slice continues below that threshold with four times the size, and so
+on. Memory is bounded by the slice size whatever the pool (60 drivers hold
+C(60, 6) = 50 million combinations, never materialised), and the search visits
+only the part of the space above the threshold.
 
-Only the top of the order is sorted (a threshold from ``np.partition``); the
-sorted prefix is extended (x8) if the walk runs past it, and a total order
-(objective, then generation order for exact ties) keeps every prefix
-consistent. If the whole legal space is walked without a feasible lineup,
-no lineup exists (proved by exhaustion) and the caller explains why.
+The walk picks the first lineup that also satisfies the rules that depend on the
+lineups already picked (maximum overlap, exposure caps, minimum-exposure
+look-ahead). Every one of those rules only gets stricter as lineups are added (see
+:mod:`dfslab.optimize._leverage`), so a lineup rejected once stays rejected and the
+first feasible lineup from the walk position onward is exactly the best remaining
+lineup: the same sequence as re-solving the MIP after every pick. The overlap rule
+is checked against a hash set of the picks' ``(max_overlap + 1)``-driver subsets
+(C(6, max_overlap + 1) look-ups per candidate, whatever the number of picks). Exact
+objective ties go to the lexicographically smallest sorted driver-index tuple (the
+order ``itertools.combinations`` lists lineups). If every slice is walked without a
+feasible lineup, no lineup exists (proved by exhaustion) and the caller explains why.
 """
 
 from __future__ import annotations
 
 from math import comb
+from itertools import combinations
 
 import numpy as np
 
-#: Above this many combinations the enumeration is not attempted (memory).
-MAX_COMBINATIONS = 12_000_000
+#: Pools larger than this do not fit a 64-bit driver mask: the MIP is used.
+MAX_DRIVERS = 64
 
-_CHUNK = 32_768
-_BLOCK = 4_096
-_FIRST_K = 40_000
+_FIRST_SLICE = 16_384
+_GROWTH = 4
 
 
 def n_combinations(spec) -> int:
-    """Number of combinations the enumeration would build for ``spec``."""
+    """Number of combinations of the usable drivers (what a full enumeration would list)."""
     free = int((spec.allowed & ~spec.locked).sum())
     k = spec.roster_size - int(spec.locked.sum())
     if k < 0:
@@ -43,78 +47,8 @@ def n_combinations(spec) -> int:
 
 
 def can_enumerate(spec) -> bool:
-    """True when the slate fits a 64-bit mask and the combination count is moderate."""
-    return spec.n_players <= 64 and n_combinations(spec) <= MAX_COMBINATIONS
-
-
-def legal_lineups(spec, score: np.ndarray):
-    """Every statically legal lineup as (bitmask uint64, objective float64).
-
-    Static rules: roster size, salary cap and minimum, locks, excludes and
-    per-driver ownership cap (through ``spec.allowed``), minimum low-owned
-    drivers, maximum summed ownership.
-    """
-    n = spec.n_players
-    bits = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
-    locked = np.flatnonzero(spec.locked)
-    free = np.flatnonzero(spec.allowed & ~spec.locked)
-    k = spec.roster_size - len(locked)
-    sal = spec.salary.astype(np.int32)  # a 6-driver total stays far below 2**31
-    base_mask = np.uint64(np.bitwise_or.reduce(bits[locked])) if len(locked) else np.uint64(0)
-    base_sal = int(sal[locked].sum())
-    base_score = float(score[locked].sum())
-    need_own = spec.max_total_ownership is not None
-    need_low = spec.min_low_owned > 0
-    base_own = float(spec.ownership[locked].sum())
-    base_low = int(spec.low[locked].sum())
-    if k == 0:
-        mask = np.array([base_mask], dtype=np.uint64)
-        keep = np.array([spec.min_salary <= base_sal <= spec.salary_cap])
-        if need_own:
-            keep &= base_own <= spec.max_total_ownership + 1e-9
-        if need_low:
-            keep &= base_low >= spec.min_low_owned
-        return mask[keep], np.array([base_score])[keep]
-    if len(free) < k:
-        return np.zeros(0, np.uint64), np.zeros(0)
-    fsal, fsc, fbits = sal[free], score[free].astype(np.float64), bits[free]
-    fown, flow = spec.ownership[free], spec.low[free].astype(np.int8)
-    m = len(free)
-    cheapest = np.sort(fsal)
-    room = spec.salary_cap - base_sal
-    # level 1: every single free driver
-    last = np.arange(m, dtype=np.int16)
-    s_sal = fsal.copy()
-    s_sc = fsc.copy()
-    s_mask = fbits.copy()
-    s_own = fown.copy() if need_own else None
-    s_low = flow.copy() if need_low else None
-    for level in range(2, k + 1):
-        # combinations can only grow with a later index; leave room for the rest
-        counts = np.maximum(m - 1 - last.astype(np.int64) - (k - level), 0)
-        # prune partial lineups that cannot fit the cap even with the cheapest drivers left
-        counts[s_sal + cheapest[: k - level + 1].sum() > room] = 0
-        tot = int(counts.sum())
-        parent = np.repeat(np.arange(len(last), dtype=np.int32), counts)
-        # child j of a parent takes index last + 1 + (j - first child position): one gather
-        offset = (np.cumsum(counts) - counts - last.astype(np.int64) - 1).astype(np.int32)
-        new = np.arange(tot, dtype=np.int32) - offset[parent]
-        last = new.astype(np.int16)
-        s_sal = s_sal[parent] + fsal[new]
-        s_sc = s_sc[parent] + fsc[new]
-        s_mask = s_mask[parent] | fbits[new]
-        if need_own:
-            s_own = s_own[parent] + fown[new]
-        if need_low:
-            s_low = s_low[parent] + flow[new]
-        del parent, new
-    tot_sal = s_sal + base_sal
-    keep = (tot_sal <= spec.salary_cap) & (tot_sal >= spec.min_salary)
-    if need_own:
-        keep &= s_own + base_own <= spec.max_total_ownership + 1e-9
-    if need_low:
-        keep &= s_low.astype(np.int64) + base_low >= spec.min_low_owned
-    return s_mask[keep] | base_mask, s_sc[keep] + base_score
+    """True when the slate fits a 64-bit driver mask (any pool up to 64 drivers)."""
+    return spec.n_players <= MAX_DRIVERS
 
 
 def mask_to_indices(mask, n: int) -> np.ndarray:
@@ -122,84 +56,153 @@ def mask_to_indices(mask, n: int) -> np.ndarray:
     return np.flatnonzero((np.uint64(mask) >> np.arange(n, dtype=np.uint64)) & np.uint64(1))
 
 
-class _Order:
-    """Lazily sorted view of legal lineups: best objective first, exact ties by generation order."""
+class _Tables:
+    """The search's inputs for one objective: usable drivers in objective order and completion bounds."""
 
-    def __init__(self, scores: np.ndarray):
-        self.scores = scores
-        self.order = np.zeros(0, dtype=np.int64)
-        self.complete = False
-        self._k = _FIRST_K
+    def __init__(self, spec, score: np.ndarray):
+        n = spec.n_players
+        bits = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
+        locked = np.flatnonzero(spec.locked)
+        free = np.flatnonzero(spec.allowed & ~spec.locked)
+        # objective order (ties by index) makes "the best completion" a prefix sum and lets the search stop early
+        free = free[np.lexsort((free, -score[free]))]
+        self.k = spec.roster_size - len(locked)
+        k = max(self.k, 0)
+        m = len(free)
+        self.pos = np.full(n, -1, dtype=np.int64)
+        self.pos[free] = np.arange(m)
+        self.sc = score[free].astype(np.float64)
+        self.sal = spec.salary[free].astype(np.int64)
+        self.own = spec.ownership[free].astype(np.float64)
+        self.low = spec.low[free].astype(np.int64)
+        self.bits = bits[free]
+        self.orig = free.astype(np.int64)
+        self.score_orig = np.ascontiguousarray(score, dtype=np.float64)
+        self.own_orig = np.ascontiguousarray(spec.ownership, dtype=np.float64)
+        self.base_mask = np.uint64(np.bitwise_or.reduce(bits[locked])) if len(locked) else np.uint64(0)
+        self.base_score = float(score[locked].sum())
+        self.base_own = float(spec.ownership[locked].sum())
+        self.base_low = int(spec.low[locked].sum())
+        base_sal = int(spec.salary[locked].sum())
+        self.sal_hi = int(spec.salary_cap) - base_sal
+        self.sal_lo = int(spec.min_salary) - base_sal
+        self.need_own = spec.max_total_ownership is not None
+        self.own_max = float(spec.max_total_ownership) if self.need_own else np.inf
+        self.need_low = spec.min_low_owned > 0
+        self.low_room = int(spec.min_low_owned) - self.base_low
+        big = np.iinfo(np.int64).max // 4
+        self.best = np.full((m + 1, k + 1), -np.inf)
+        self.cheap = np.full((m + 1, k + 1), big, dtype=np.int64)
+        self.dear = np.full((m + 1, k + 1), -big, dtype=np.int64)
+        self.minown = np.full((m + 1, k + 1), np.inf)
+        self.best[:, 0] = 0.0
+        self.cheap[:, 0] = 0
+        self.dear[:, 0] = 0
+        self.minown[:, 0] = 0.0
+        for j in range(m):
+            rest = slice(j, m)
+            r = min(k, m - j)
+            if r == 0:
+                continue
+            self.best[j, 1: r + 1] = np.cumsum(self.sc[rest][:r])  # objective order: the next r are the best
+            self.cheap[j, 1: r + 1] = np.cumsum(np.sort(self.sal[rest])[:r])
+            self.dear[j, 1: r + 1] = np.cumsum(np.sort(self.sal[rest])[::-1][:r])
+            self.minown[j, 1: r + 1] = np.cumsum(np.sort(self.own[rest])[:r])
+        self.lowcnt = np.concatenate([np.cumsum(self.low[::-1])[::-1], [0]]).astype(np.int64)
 
-    def extend(self) -> bool:
-        """Grow the sorted prefix; False when every legal lineup is already in it."""
-        if self.complete:
-            return False
-        M = len(self.scores)
-        if self._k >= M:
-            idx = np.arange(M)
-            self.complete = True
-        else:
-            # everything at or above the k-th best objective: a prefix of the total order
-            thr = np.partition(self.scores, M - self._k)[M - self._k]
-            idx = np.flatnonzero(self.scores >= thr)
-            self._k *= 8
-        self.order = idx[np.argsort(-self.scores[idx], kind="stable")]
-        return True
+    def slice(self, forced_pos: int, upper: float, target: int):
+        """Legal lineups with objective in [tau, upper), best first, and tau (-inf: nothing left below)."""
+        from . import _walk
+
+        if self.k < 0:
+            return np.zeros(0, np.uint64), np.zeros(0), -np.inf
+        if self.k == 0:  # every driver locked: one lineup, if it is legal and below upper
+            ok = (self.sal_hi >= 0 >= self.sal_lo and self.base_own <= self.own_max + 1e-9 and self.low_room <= 0
+                  and self.base_score < upper and forced_pos < 0)
+            return (np.array([self.base_mask] if ok else [], np.uint64), np.array([self.base_score] if ok else []),
+                    -np.inf)
+        m, o, rev, tau = _walk.enumerate_slice(
+            self.sc, self.sal, self.own, self.low, self.bits, self.orig, self.score_orig, self.own_orig, self.k,
+            self.base_mask, self.base_score, self.base_own, self.base_low, self.sal_hi, self.sal_lo, self.need_own,
+            self.own_max, self.need_low, self.low_room, forced_pos, upper, target, self.best, self.cheap, self.dear,
+            self.minown, self.lowcnt)
+        order = np.lexsort((~rev, -o))  # best first; exact ties: lexicographic (bit-reversed mask descending)
+        return m[order], o[order], tau
+
+
+class _Overlap:
+    """Hash set of the picks' (max_overlap + 1)-driver subsets (grows to stay at most half full)."""
+
+    def __init__(self, roster_size: int, max_overlap: int, n_lineups: int):
+        s = max_overlap + 1
+        self.combos = np.array(list(combinations(range(roster_size), s)), dtype=np.int64).reshape(-1, s)
+        need = 2 * max(1, n_lineups) * len(self.combos)
+        self.hb = max(8, int(need - 1).bit_length())
+        self.table = np.zeros(1 << self.hb, dtype=np.uint64)
+        self.n = 0
+        self.picks: list[np.uint64] = []
+
+    def add(self, mask):
+        from . import _walk
+
+        self.picks.append(np.uint64(mask))
+        if 2 * (self.n + len(self.combos)) > len(self.table):
+            self.hb += 1
+            self.table = np.zeros(1 << self.hb, dtype=np.uint64)
+            self.n = 0
+            for p in self.picks[:-1]:
+                self.n += _walk.add_subsets(self.table, self.hb, p, self.combos)
+        self.n += _walk.add_subsets(self.table, self.hb, np.uint64(mask), self.combos)
 
 
 class _Stream:
-    """A walk over (a subset of) the legal lineups in objective order.
+    """The walk over the legal lineups (or those holding one driver) in objective order, slice by slice.
 
-    The pool holds scanned lineups (mask, objective) that passed the monotone
-    rules, in walk order, each with the number of picks it was last checked
-    against. A lineup that fails a monotone rule is dropped for good; the
-    must-use rule is checked at every pick. The pool is re-checked lazily from
-    the front, block by block, only as far as the first feasible lineup.
+    The pool holds scanned lineups that passed the monotone rules but lacked a must-use driver,
+    in walk order; they are re-checked first at every pick.
     """
 
-    def __init__(self, masks, scores):
-        self.masks = masks
-        self.scores = scores
-        self.od = _Order(scores)
+    def __init__(self, tables: _Tables, forced_pos: int = -1):
+        self.t = tables
+        self.forced = forced_pos
+        self.upper = np.inf
+        self.done = False
+        self.target = _FIRST_SLICE
+        self.cm = np.zeros(0, np.uint64)
+        self.co = np.zeros(0)
         self.pos = 0
-        self.pm = np.zeros(0, dtype=np.uint64)
-        self.ps = np.zeros(0, dtype=np.float64)
-        self.pc = np.zeros(0, dtype=np.int64)
+        self.pm = np.zeros(256, np.uint64)
+        self.po = np.zeros(256)
+        self.pn = 0
 
-    def take_best(self, state, o_max, R, on_stuck, score):
-        P = len(state.masks)
-        start = 0
+    def _next_slice(self) -> bool:
+        if self.done:
+            return False
+        self.cm, self.co, tau = self.t.slice(self.forced, self.upper, self.target)
+        self.pos = 0
+        self.done = not np.isfinite(tau)
+        self.upper = tau
+        self.target *= _GROWTH
+        return True
+
+    def take_best(self, state, overlap: _Overlap, R: int, on_stuck, score):
+        from . import _walk
+
         while True:
-            while start < len(self.pm):
-                end = min(start + _BLOCK, len(self.pm))
-                ok = _monotone(self.pm[start:end], state, o_max, R, self.pc[start:end])
-                if not ok.all():
-                    keep = np.concatenate([np.arange(start), start + np.flatnonzero(ok),
-                                           np.arange(end, len(self.pm))])
-                    self.pm, self.ps, self.pc = self.pm[keep], self.ps[keep], self.pc[keep]
-                    end = start + int(ok.sum())
-                self.pc[start:end] = P
-                j = _first_must(self.pm[start:end], state)
-                if j >= 0:
-                    j += start
-                    out = self.pm[j], float(self.ps[j])
-                    self.pm, self.ps, self.pc = (np.delete(self.pm, j), np.delete(self.ps, j),
-                                                 np.delete(self.pc, j))
-                    return out
-                start = end
-            # pool exhausted: scan the next chunk of the order
-            if self.pos >= len(self.od.order):
-                if not self.od.extend():
-                    on_stuck(state, score)  # raises: every legal lineup was tried
-                continue
-            rows = self.od.order[self.pos: self.pos + _CHUNK]
-            self.pos += len(rows)
-            cm = self.masks[rows]
-            ok = _monotone(cm, state, o_max, R, 0)
-            self.pm = np.concatenate([self.pm, cm[ok]])
-            self.ps = np.concatenate([self.ps, self.scores[rows[ok]]])
-            self.pc = np.concatenate([self.pc, np.full(int(ok.sum()), P, dtype=np.int64)])
+            need = self.pn + len(self.cm) - self.pos
+            if need > len(self.pm):
+                cap = max(need, 2 * len(self.pm))
+                self.pm = np.concatenate([self.pm[: self.pn], np.zeros(cap - self.pn, np.uint64)])
+                self.po = np.concatenate([self.po[: self.pn], np.zeros(cap - self.pn)])
+            found, m, v, self.pn, self.pos = _walk.walk(
+                self.pm, self.po, self.pn, self.cm, self.co, self.pos, np.uint64(state.blocked_mask),
+                int(state.deficit_total), np.uint64(state.deficit_mask), int(R * (state.remaining - 1)),
+                np.uint64(state.next_mask), int(state.due_excess), np.uint64(state.must_mask), overlap.table,
+                overlap.hb, overlap.combos)
+            if found:
+                return np.uint64(m), float(v)
+            if not self._next_slice():
+                on_stuck(state, score)  # raises: every legal lineup was tried
 
 
 def sequential_enumerate(spec, groups, state, on_stuck):
@@ -211,65 +214,30 @@ def sequential_enumerate(spec, groups, state, on_stuck):
     Without must-use drivers the next lineup comes from one walk over all legal
     lineups. When the minimum-exposure pacing requires drivers, every feasible
     lineup contains them, so the walk runs over the lineups that contain one of
-    them (the rarest), a separate lazily sorted stream per driver: far shorter
-    than walking the global order down to the first lineup with that driver.
-    Each stream is exact on its own, so the pick is the sequential optimum.
+    them (the one with the lowest objective: its lineups are the fewest near the
+    top), a separate stream per driver: far shorter than walking the global order
+    down to the first lineup with that driver. Each stream is exact on its own,
+    so the pick is the sequential optimum.
     """
     R = spec.roster_size
-    o_max = spec.max_overlap
     n = spec.n_players
-    bits = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
+    overlap = _Overlap(R, spec.max_overlap, spec.n_lineups)
+    for m in state.masks:
+        overlap.add(m)
     for score, count, label in groups:
-        masks, scores = legal_lineups(spec, score)
-        main = _Stream(masks, scores)
-        streams, sizes = {}, {}
+        tables = _Tables(spec, score)
+        main = _Stream(tables)
+        streams = {}
         for _ in range(count):
             must = np.flatnonzero(state.must & ~spec.locked)
             if len(must):
-                for d in must:
-                    if d not in sizes:
-                        sel = np.flatnonzero(masks & bits[d])
-                        sizes[d] = len(sel)
-                        streams[d] = _Stream(masks[sel], scores[sel])
-                st = streams[min(must, key=lambda d: (sizes[d], d))]
+                d = int(min(must, key=lambda i: (score[i], i)))
+                if d not in streams:
+                    streams[d] = _Stream(tables, int(tables.pos[d]))
+                st = streams[d]
             else:
                 st = main
-            m, v = st.take_best(state, o_max, R, on_stuck, score)
+            m, v = st.take_best(state, overlap, R, on_stuck, score)
             state.add(mask_to_indices(m, n), label, v, int(m))
+            overlap.add(m)
     return state
-
-
-def _first_must(cm: np.ndarray, state) -> int:
-    """Index of the first candidate holding every must-use driver, -1 if none."""
-    if not len(cm):
-        return -1
-    if not state.must_mask:
-        return 0
-    ok = (cm & state.must_mask) == state.must_mask
-    j = int(ok.argmax())
-    return j if ok[j] else -1
-
-
-def _monotone(cm: np.ndarray, state, o_max: int, R: int, picks_from) -> np.ndarray:
-    """Rules that only get stricter as lineups are added, for candidate masks.
-
-    The overlap is checked against picks ``picks_from`` onward (an int, or one
-    int per candidate: the candidates were checked against earlier picks).
-    """
-    ok = (cm & state.blocked_mask) == 0
-    if state.deficit_total:
-        hit = np.bitwise_count(cm & state.deficit_mask).astype(np.int64)
-        ok &= state.deficit_total - hit <= R * (state.remaining - 1)
-    if state.due_excess:
-        ok &= np.bitwise_count(cm & state.next_mask).astype(np.int64) >= state.due_excess
-    P = len(state.masks)
-    c0 = int(np.min(picks_from)) if np.ndim(picks_from) and len(cm) else int(np.max(picks_from, initial=0))
-    if P > c0:
-        picks = np.asarray(state.masks[c0:], dtype=np.uint64)
-        idx = np.flatnonzero(ok)
-        if len(idx):
-            bad = np.bitwise_count(cm[idx][:, None] & picks[None, :]) > o_max
-            if np.ndim(picks_from):  # ignore picks a candidate was already checked against
-                bad &= np.arange(c0, P)[None, :] >= np.asarray(picks_from)[idx][:, None]
-            ok[idx[bad.any(axis=1)]] = False
-    return ok

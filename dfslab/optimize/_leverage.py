@@ -42,6 +42,7 @@ pool at every pick. Together this gives exactly the sequential optimum.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,13 +50,19 @@ import numpy as np
 from .._errors import InfeasibleError, InputError
 from ..slate import Slate, check_ownership
 from . import _enumerate, _mip
-from ._portfolio import Portfolio, build_portfolio
+from ._portfolio import Portfolio, build_portfolio, max_pair_overlap
 
 #: Ownership vectors may deviate this much (percentage points) from 100 x roster
 #: size: published projected ownership of real DK slates sums to 593-614.
 OWNERSHIP_SUM_TOL = 18.0
 
 _METHODS = ("auto", "enumerate", "mip")
+
+#: Default ceiling on ``n_lineups`` (``lineup_limit=None`` or a larger number overrides it).
+LINEUP_LIMIT = 10_000
+# rough costs on this project's 2-core machine, for the guard's estimate (benchmarks/bench_optimizer.py)
+_SEC_PER_LINEUP = {"enumerate": 2e-4, "mip": 0.3}
+_BYTES_PER_LINEUP = 2_000  # picks, per-lineup table, overlap hash entries
 
 
 @dataclass
@@ -100,17 +107,21 @@ class _State:
         self.objectives: list[float] = []
         self.counts = np.zeros(spec.n_players, dtype=np.int64)
         self._bits = np.left_shift(np.uint64(1), np.arange(min(spec.n_players, 64), dtype=np.uint64))
+        # without minimum exposures the look-ahead state never changes: computed once, not per pick
+        self._has_min = bool((spec.min_count > 0).any())
+        self.blocked_mask = self._mask(self.counts >= spec.cap_count)
         self._refresh()
 
     def _mask(self, sel: np.ndarray) -> np.uint64:
         if self.spec.n_players > 64:
             return np.uint64(0)
-        idx = np.flatnonzero(sel)
-        return np.uint64(np.bitwise_or.reduce(self._bits[idx])) if len(idx) else np.uint64(0)
+        return np.uint64(int.from_bytes(np.packbits(sel, bitorder="little").tobytes(), "little"))
 
     def _refresh(self):
         sp = self.spec
         self.remaining = sp.n_lineups - len(self.lineups)
+        if not self._has_min and len(self.lineups):
+            return  # deficit 0, no must-use drivers: nothing below changes
         self.deficit = np.maximum(sp.min_count - self.counts, 0)
         self.deficit_total = int(self.deficit.sum())
         k = len(self.lineups)
@@ -130,7 +141,6 @@ class _State:
         self.due_excess = 0
         if self.remaining - 1 >= 2:
             self.due_excess = max(0, self.n_deadline + self.n_next + int(sp.locked.sum()) - sp.max_overlap)
-        self.blocked_mask = self._mask(self.counts >= sp.cap_count)
         self.must_mask = self._mask(self.must)
         self.deficit_mask = self._mask(self.deficit > 0)
         self.next_mask = self._mask(self.next_due)
@@ -142,7 +152,18 @@ class _State:
         self.labels.append(label)
         self.objectives.append(objective)
         self.counts[L] += 1
+        capped = L[self.counts[L] >= self.spec.cap_count[L]]
+        if len(capped) and self.spec.n_players <= 64:
+            self.blocked_mask = np.uint64(self.blocked_mask | np.bitwise_or.reduce(self._bits[capped]))
         self._refresh()
+
+
+def _human_seconds(secs: float) -> str:
+    if secs < 120:
+        return f"{secs:.0f} s"
+    if secs < 7200:
+        return f"{secs / 60:.0f} min"
+    return f"{secs / 3600:.1f} h"
 
 
 def _frac(value, name):
@@ -186,14 +207,19 @@ class LeverageAwareOptimizer:
     solver : {"CBC", "HiGHS"}
         python-mip solver for the MIP path and the infeasibility diagnosis.
     method : {"auto", "enumerate", "mip"}
-        "enumerate" walks the enumerated legal lineup space (exact, fast for
-        NASCAR-size slates); "mip" re-solves python-mip after every pick;
-        "auto" enumerates when the slate allows it (<= 64 drivers and <= 12M
-        combinations), else uses the MIP. Both give the same lineups.
+        "enumerate" walks the legal lineup space in objective order (exact;
+        any pool up to 64 drivers); "mip" re-solves python-mip after every
+        pick; "auto" enumerates when the pool has <= 64 drivers, else uses
+        the MIP and says so (a UserWarning and ``pf.settings["notes"]``).
+        Both give the same lineups (exact objective ties aside).
     random_state : None, int or Generator
         Accepted for API uniformity; both methods are deterministic (exact
         ties go to the lexicographically smallest driver bitmask in the
         enumeration) and do not draw random numbers.
+    lineup_limit : int or None
+        Resource guard: ``n_lineups`` above it is refused up front with an
+        estimate of the time and memory it would take (default
+        :data:`LINEUP_LIMIT` = 10,000; None = no limit).
 
     Examples
     --------
@@ -211,7 +237,7 @@ class LeverageAwareOptimizer:
     def __init__(self, n_lineups=20, leverage_penalty=0.5, max_overlap=4, max_ownership_per_driver=None,
                  min_low_owned=0, low_owned_threshold=10.0, max_total_ownership=None, min_exposure=None,
                  max_exposure=None, locks=(), excludes=(), min_salary=None, solver="CBC", method="auto",
-                 random_state=None):
+                 random_state=None, lineup_limit=LINEUP_LIMIT):
         self.n_lineups = n_lineups
         self.leverage_penalty = leverage_penalty
         self.max_overlap = max_overlap
@@ -227,6 +253,7 @@ class LeverageAwareOptimizer:
         self.solver = solver
         self.method = method
         self.random_state = random_state
+        self.lineup_limit = lineup_limit
         self._check_params()
 
     # ------------------------------------------------------------------ validation
@@ -234,6 +261,18 @@ class LeverageAwareOptimizer:
         n = self.n_lineups
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise InputError(f"n_lineups: must be an integer >= 1, got {n!r}")
+        lim = self.lineup_limit
+        if lim is not None and (isinstance(lim, bool) or not isinstance(lim, (int, np.integer)) or lim < 1):
+            raise InputError(f"lineup_limit: must be an integer >= 1 or None, got {lim!r}")
+        if lim is not None and n > lim:
+            eng = "mip" if str(self.method) == "mip" else "enumerate"
+            secs = n * _SEC_PER_LINEUP[eng]
+            raise InputError(
+                f"n_lineups={n:,} exceeds lineup_limit={lim:,}: a sequential portfolio that size would take roughly "
+                f"{_human_seconds(secs)} with the {eng} engine (a lower bound: each pick costs more as the portfolio "
+                f"grows) and "
+                f"~{n * _BYTES_PER_LINEUP / 2**20:,.0f} MB; DK allows 150 entries per user. Pass lineup_limit=None "
+                f"(or a larger number) to run it anyway")
         lp = self.leverage_penalty
         if not isinstance(lp, (int, float, np.number)) or not np.isfinite(lp) or not 0.0 <= lp <= 1.0:
             raise InputError(f"leverage_penalty: must be in [0, 1], got {lp!r}")
@@ -443,11 +482,19 @@ class LeverageAwareOptimizer:
             scored.append((obj, count, label))
             scales.append(scale)
         method = self.method
+        notes = []
         if method == "auto":
             method = "enumerate" if _enumerate.can_enumerate(spec) else "mip"
+            if method == "mip":
+                msg = (f"method='auto': the pool has {spec.n_players} drivers, more than the enumeration's "
+                       f"{_enumerate.MAX_DRIVERS} (64-bit driver masks); using the sequential MIP "
+                       f"(python-mip {self.solver}), about 0.1-0.5 s per lineup")
+                notes.append(msg)
+                warnings.warn(msg, UserWarning, stacklevel=3)
         elif method == "enumerate" and not _enumerate.can_enumerate(spec):
-            raise InputError(f"method='enumerate': {_enumerate.n_combinations(spec):,} combinations or "
-                             f"{spec.n_players} drivers is too many; use method='mip' or 'auto'")
+            raise InputError(f"method='enumerate': the pool has {spec.n_players} drivers, more than the "
+                             f"enumeration's {_enumerate.MAX_DRIVERS} (64-bit driver masks); use method='mip' or "
+                             "'auto'")
         solver = _mip.check_solver(self.solver)
         state = _State(spec)
         stuck = _Diagnoser(spec, solver)
@@ -474,6 +521,7 @@ class LeverageAwareOptimizer:
         settings["ownership_scale"] = scales[0] if len(scales) == 1 else dict(zip([g[2] for g in groups], scales))
         settings["penalty_term"] = "ownership" if rate is None else "ownership - 100*optimal_rate"
         settings["leverage_reference"] = "projection share" if rate is None else "optimal rate"
+        settings["notes"] = notes
         return build_portfolio(slate, spec, state, proj_by, lev_rate, settings, method, solver, secs)
 
 
@@ -579,13 +627,9 @@ def verify(spec: _Spec, state: _State):
         problems.append("min_low_owned")
     if spec.max_total_ownership is not None and (spec.ownership[L].sum(1) > spec.max_total_ownership + 1e-6).any():
         problems.append("max_total_ownership")
-    oh = np.zeros((N, spec.n_players), np.int32)
-    oh[np.arange(len(L))[:, None], L] = 1
-    ov = oh @ oh.T
-    np.fill_diagonal(ov, 0)
-    if N > 1 and ov.max() > spec.max_overlap:
+    if N > 1 and max_pair_overlap(L, spec.n_players) > spec.max_overlap:
         problems.append("max_overlap")
-    c = oh.sum(0)
+    c = np.bincount(L.ravel(), minlength=spec.n_players)
     if (c > spec.cap_count).any() or (c < spec.min_count).any():
         problems.append("exposure")
     if problems:

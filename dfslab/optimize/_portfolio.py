@@ -55,6 +55,37 @@ class Portfolio:
                 f"avg lineup ownership {m['avg_lineup_ownership']:.1f}%, method={m['method']})")
 
 
+def max_pair_overlap(lineups: np.ndarray, n_players: int) -> int:
+    """Most drivers any two lineups share, without an n x n matrix.
+
+    Two lineups share s drivers exactly when some s-driver subset occurs in both, so for
+    s = R, R-1, ... the s-subsets of every lineup are encoded as integers and checked for
+    duplicates (a lineup's own subsets are distinct): memory and time grow with n, not n^2.
+
+    Examples
+    --------
+    >>> max_pair_overlap(np.array([[0, 1, 2], [0, 1, 3], [4, 5, 6]]), 7)
+    2
+    """
+    from itertools import combinations
+
+    L = np.sort(np.asarray(lineups, dtype=np.int64), axis=1)
+    n, R = L.shape
+    if n < 2:
+        return 0
+    for size in range(R, 0, -1):
+        cols = np.array(list(combinations(range(R), size)), dtype=np.int64)
+        sub = L[:, cols].reshape(-1, size)  # every size-subset of every lineup
+        if float(n_players) ** size < 2.0 ** 62:
+            keys = (sub * (n_players ** np.arange(size, dtype=np.int64))).sum(1)
+            dup = len(np.unique(keys)) < len(keys)
+        else:
+            dup = len(np.unique(sub, axis=0)) < len(sub)
+        if dup:
+            return size
+    return 0
+
+
 def build_portfolio(slate, spec, state, proj_by_lineup, lev_rate, settings, method, solver, seconds) -> Portfolio:
     """Assemble the Portfolio from the optimizer state."""
     L = np.asarray(state.lineups, dtype=np.int64).reshape(-1, spec.roster_size)
@@ -88,14 +119,7 @@ def build_portfolio(slate, spec, state, proj_by_lineup, lev_rate, settings, meth
         "min_exposure": spec.min_frac,
         "max_exposure": spec.max_frac,
     }).sort_values(["count", "ownership"], ascending=[False, False], kind="stable").reset_index(drop=True)
-    if n > 1:
-        onehot = np.zeros((n, spec.n_players), dtype=np.int32)
-        onehot[np.arange(n)[:, None], L] = 1
-        ov = onehot @ onehot.T
-        np.fill_diagonal(ov, 0)
-        max_ov = int(ov.max())
-    else:
-        max_ov = 0
+    max_ov = max_pair_overlap(L, spec.n_players)
     tot = table["total_own"].to_numpy()
     metrics = {
         "n_lineups": n,
