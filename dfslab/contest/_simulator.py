@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._display import Metrics
 from .._errors import InputError
 from ..payouts import PayoutTable
 from ..slate import check_lineups
@@ -58,7 +59,19 @@ class ContestResult:
 
     @property
     def n_simulations(self) -> int:
+        """Simulated contests: scenarios x field draws."""
         return self.n_scenarios * self.n_field_draws
+
+    def _repr_html_(self) -> str:
+        from .._display import contest_html
+
+        return contest_html(self)
+
+    def plot_roi(self, ax=None):
+        """Histogram of the portfolio's simulated ROI (percent); returns the matplotlib Axes."""
+        from ..plots import roi_distribution
+
+        return roi_distribution(self.roi_samples.mean(1), ax=ax)
 
 
 def _mc_se(x: np.ndarray, n_draws: int, n_scen: int, std: np.ndarray | None = None) -> np.ndarray:
@@ -347,7 +360,8 @@ class ContestSimulator:
         best = best[:, None]
         tot = tot[:, None]
         port = _summary(tot / (m * self.entry_fee) - 1.0, tot, best, anyc[:, None], best == 1, best <= top_k, D, S)
-        portfolio = {k: (float(v[0]) if k not in ("best_rank", "worst_rank") else int(v[0])) for k, v in port.items()}
+        portfolio = Metrics({k: (float(v[0]) if k not in ("best_rank", "worst_rank") else int(v[0]))
+                             for k, v in port.items()})
         portfolio["best_rank"] = int(rank.min())
         portfolio["n_simulations"] = int(D * S)
         portfolio["n_lineups"] = int(m)

@@ -49,6 +49,17 @@ class Portfolio:
     def __len__(self) -> int:
         return len(self.lineups)
 
+    def _repr_html_(self) -> str:
+        from .._display import portfolio_html
+
+        return portfolio_html(self)
+
+    def plot_exposure(self, ax=None):
+        """My exposure per driver next to projected field ownership; returns the matplotlib Axes."""
+        from ..plots import exposure_bars
+
+        return exposure_bars(self.exposure, ax=ax)
+
     def __repr__(self) -> str:
         m = self.metrics
         return (f"Portfolio({len(self)} lineups, mean projection {m['mean_projection']:.2f}, "
