@@ -103,6 +103,11 @@ def test_rich_display_and_plot_methods(analysis):
     h = analysis._repr_html_()
     assert "SlateAnalysis" in h and "my portfolio" in h and "<table" in h
     assert "<b>Slate</b>" in analysis.slate._repr_html_()
+    assert "ContestResult" in analysis.contest._repr_html_() and "± " in analysis.contest._repr_html_()
+    assert "Portfolio" in analysis.portfolio._repr_html_()
+    assert "ROI (%)" in analysis.contest.portfolio._repr_html_() and analysis.contest.portfolio["roi_mean"] > -1
+    assert isinstance(analysis.contest.plot_roi(), matplotlib.axes.Axes)
+    assert isinstance(analysis.portfolio.plot_exposure(), matplotlib.axes.Axes)
     for m in ("plot_salaries", "plot_regimes", "plot_points", "plot_ownership", "plot_leverage", "plot_exposure",
               "plot_roi"):
         ax = getattr(analysis, m)()
