@@ -32,7 +32,7 @@ from .ownership import (
     load_contest_training_data,
     pretrained_nascar_estimator,
 )
-from .racesim import DriverRatingModel, RaceScenarios, RaceSimulator
+from .racesim import DriverRatingModel, RaceScenarios, RaceSimulator, load_history
 from .payouts import PayoutTable, load_real_payout_tables, read_payout_table, read_payout_tables
 from .rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
 from .scoring import dk_components, dk_points, finish_points
@@ -48,5 +48,5 @@ __all__ = [
     "check_lineups", "check_ownership", "data_dir", "demo_slate", "dk_components", "dk_points", "finish_points",
     "get_rules", "list_nascar_slates", "load_real_payout_tables", "load_slates_with_results",
     "read_contest_standings", "read_dk_salaries", "read_dk_upload", "read_nascar_slate", "read_payout_table",
-    "read_payout_tables", "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload",
+    "read_payout_tables", "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload", "load_history",
 ]
