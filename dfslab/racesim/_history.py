@@ -217,8 +217,7 @@ def history_line(history: pd.DataFrame, before) -> str:
         x = h[h["source"] == src] if "source" in h.columns else (h if src == "race_logs" else h.iloc[:0])
         if len(x):
             parts.append(f"{src} {x['race_id'].nunique()}")
-    last = pd.Timestamp(h["race_date"].max()).date() if len(h) else None
-    return f"{h['race_id'].nunique()} races through {last} ({', '.join(parts)})"
+    return f"{h['race_id'].nunique()} races: {', '.join(parts)}"
 
 
 def infer_series(names, history: pd.DataFrame, before, window_days: int = 365) -> tuple[str | None, str]:
