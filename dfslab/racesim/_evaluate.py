@@ -92,6 +92,22 @@ def score_race(res, actual_points, finish=None, laps_led=None, dnf=None) -> tupl
     return d, race
 
 
+def slope_intervals(drivers: pd.DataFrame, n_scenarios: int | None = None, n_boot: int = 200, seed: int = 0) -> dict:
+    """Race-bootstrap 95 % intervals of the calibration slopes (races resampled with replacement)."""
+    rng = np.random.default_rng(seed)
+    groups = [g for _, g in drivers.groupby("race_id", sort=False)]
+    out = {ev: [] for ev in PROB_EVENTS if f"y_{ev}" in drivers}
+    for _ in range(n_boot):
+        d = pd.concat([groups[i] for i in rng.integers(0, len(groups), len(groups))])
+        for ev in out:
+            try:
+                out[ev].append(calibration_slope(d[f"p_{ev}"], d[f"y_{ev}"], n_scenarios))
+            except Exception:  # noqa: BLE001 - a resample without any event: skip it
+                pass
+    return {f"slope_{ev}_ci95": [float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))]
+            for ev, v in out.items() if v}
+
+
 def figures(drivers: pd.DataFrame, races: pd.DataFrame, n_scenarios: int | None = None) -> dict:
     """The calibration figures of scored races (see :func:`score_race`).
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._errors import InputError
 from ._calibration import clean_race_ids, prerace_strengths, race_features
-from ._evaluate import evaluate_logged_races, figures, score_race
+from ._evaluate import evaluate_logged_races, figures, score_race, slope_intervals
 
 CUTOFF = pd.Timestamp("2025-01-01")
 PUBLISHED = {"pearson_r": 0.36, "mae": 17.7, "inside_band": 0.78}  # stated in the issue for the 7 slates
@@ -177,7 +177,7 @@ def _clean(f: dict) -> dict:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in f.items()}
 
 
-def check_2026(params, n_scenarios: int = 4000, seed: int = 0, root=None) -> tuple[dict, pd.DataFrame]:
+def check_2026(params, n_scenarios: int = 4000, seed: int = 0, root=None, n_boot: int = 0) -> tuple[dict, pd.DataFrame]:
     """The held-out figures on the 2026 DK races (``dk_2026`` official results).
 
     Every starter is simulated from pre-race information only (start, history
@@ -211,7 +211,10 @@ def check_2026(params, n_scenarios: int = 4000, seed: int = 0, root=None) -> tup
         drivers.append(d)
         races.append({"race_id": race.name, "archetype": slate.archetype, "unmatched": m.unknown_, **r})
     d, r = pd.concat(drivers, ignore_index=True), pd.DataFrame(races)
-    return _clean(figures(d, r, n_scenarios)), d
+    f = figures(d, r, n_scenarios)
+    if n_boot:
+        f.update(slope_intervals(d, n_scenarios, n_boot=n_boot, seed=seed))
+    return _clean(f), d
 
 
 def real_slate_check(params, n_scenarios: int = 2000, seed: int = 0, quick: bool = False) -> tuple[dict, pd.DataFrame]:
@@ -318,13 +321,16 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
     if quick:
         ho_ids = pd.Index(np.sort(np.random.default_rng(seed).choice(ho_ids, QUICK_RACES, replace=False)))
     d, r, sims = evaluate_logged_races(params, logs, strengths, list(ho_ids), n_scen, seed + 20_000)
-    fig = _clean(figures(d, r, n_scen))
+    fig = figures(d, r, n_scen)
+    if not quick:  # how much the slopes of 95 races can move: race bootstrap
+        fig.update(slope_intervals(d, n_scen, n_boot=200, seed=seed))
+    fig = _clean(fig)
     metrics = pd.DataFrame({"overall": _metrics(d), **{a: _metrics(g) for a, g in d.groupby("archetype")}}).T
     metrics[["n", "races"]] = metrics[["n", "races"]].astype(int)
     pit_hist = np.histogram(d["pit"], bins=10, range=(0, 1))[0] / len(d)
     real = feat_all.loc[ho_ids].rename(columns=_REAL_RENAME)
     say(f"held-out 2025 ({len(ho_ids)} races): {time.perf_counter() - t0:.1f} s")
-    c26, c26_d = check_2026(params, n_scenarios=n_scen, seed=seed + 25_000)
+    c26, c26_d = check_2026(params, n_scenarios=n_scen, seed=seed + 25_000, n_boot=0 if quick else 200)
     say(f"2026 DK races: {time.perf_counter() - t0:.1f} s")
     rs, rs_d = real_slate_check(params, n_scenarios=500 if quick else 2000, seed=seed + 30_000, quick=quick)
     say(f"real slates: {time.perf_counter() - t0:.1f} s")
