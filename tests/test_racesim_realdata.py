@@ -112,7 +112,7 @@ def test_real_slate_simulation_uses_history_and_blends_the_published_projection(
     res = RaceSimulator(2000, random_state=0).simulate(slate)  # history found by itself
     assert res.strength_source == "history rating model blended mean"
     assert {"mean_projection", "mean_history", "mean_salary", "mean_blend", "mean_sim"} <= set(res.means)
-    assert "published projection" in res.provenance
+    assert "projection column (published or user)" in res.provenance
     sm = res.summary()
     # pricier drivers are projected higher on average
     assert np.corrcoef(sm["salary"], sm["mean"])[0, 1] > 0.5

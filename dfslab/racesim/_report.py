@@ -120,8 +120,8 @@ class CalibrationReport:
                 "holdout_per_archetype": {a: _rec(m.loc[a]) for a in m.index if a != "overall"},
                 "pit_histogram": np.round(self.pit_histogram, 4).tolist(),
                 "race_distributions": self.race_distributions.round(3).to_dict("records"),
-                "real_slates": {"n_slates": int(self.real_slate_drivers["slate"].nunique()),
-                                "n_drivers": int(len(self.real_slate_drivers)),
+                "real_slates": {"n_slates": int(self.real_slate_figures.get("n_slates", 0)),
+                                "n_drivers": int(self.real_slate_figures.get("n_drivers", 0)),
                                 "table": {k: {c: v for c, v in r.items() if pd.notna(v)}
                                           for k, r in self.real_slates.round(4).to_dict("index").items()},
                                 "per_slate": self.real_slates_per_slate.round(3).to_dict("records")},
@@ -143,8 +143,8 @@ class CalibrationReport:
                  "PIT histogram (10 bins, ideal 0.10 each): " + " ".join(f"{x:.3f}" for x in self.pit_histogram),
                  "", "== race-level distributions, held-out 2025, real vs simulated ==",
                  self.race_distributions.round(3).to_string(index=False),
-                 "", f"== {self.real_slate_drivers['slate'].nunique()} real DK slates with results "
-                     f"({len(self.real_slate_drivers)} drivers) ==",
+                 "", f"== {self.real_slate_figures.get('n_slates', 0)} real DK slates with results "
+                     f"({self.real_slate_figures.get('n_drivers', 0)} drivers) ==",
                  self.real_slates.round(3).to_string(), self.real_slates_per_slate.round(3).to_string(index=False),
                  "", f"total {self.seconds} s"]
         return "\n".join(lines)

@@ -431,7 +431,7 @@ class RaceSimulator:
             proj_label = "projections argument"
         elif auto is not None and "projection" in slate.players and slate.players["projection"].notna().all():
             proj = self._check_projections(slate.players["projection"].to_numpy(float), slate, "slate column 'projection'")
-            proj_label = slate.meta.get("projection_source", "slate projection column")
+            proj_label = slate.meta.get("projection_source", "the slate's projection column (published or user)")
         means = None
         single = auto is not None and proj is None and set(auto) == {"salary"}
         if single:  # one source: its own simulated mean, nothing to blend
@@ -501,12 +501,14 @@ class RaceSimulator:
                      "leave-one-slate-out on the real slates)")
         return s, means, notes, prov
 
-    def _match_projections(self, arch, s, start, laps, proj, seed, T, slate, n_pilot=N_PILOT, iters=30,
+    def _match_projections(self, arch, s, start, laps, proj, seed, T, slate, n_pilot=N_PILOT, iters=40,
                            what="projections"):
         proj = np.asarray(proj, dtype=float)
         s = s.copy()
         slope = np.full(len(s), 12.0)  # DK points per unit strength; refined per driver (secant)
         prev = None
+        best = (np.inf, s.copy(), None, None)
+        damp = 0.8
         for it in range(iters):
             _, finish, ll, fl, _ = self._run(arch, s, start, laps, n_pilot, seed, T)
             m = dk_points(start[None, :], finish, ll, fl).mean(0)
@@ -517,10 +519,16 @@ class RaceSimulator:
                 slope = np.where(ok & (est > 0), np.clip(est, 2.0, 400.0), slope)
             target = proj - proj.mean() + m.mean()  # keep the race's points total
             gap = target - m
-            if np.abs(gap).max() < 0.25:
+            g = np.abs(gap).max()
+            if g < best[0]:
+                best = (g, s.copy(), m, gap)
+            elif it > 5:
+                damp = max(0.2, damp * 0.7)  # not improving: smaller steps (drivers interact through shared laps)
+            if g < 0.25:
                 break
             prev = (s.copy(), m)
-            s = s + np.clip(0.8 * gap / slope, -0.5, 0.5)  # damped: drivers interact through shared laps
+            s = s + np.clip(damp * gap / slope, -0.5, 0.5)
+        _, s, m, gap = best  # the best pilot match seen
         shift = "" if what == "blended mean" else \
             f"shifted by {m.mean() - proj.mean():+.2f} pts per driver to the race total; "
         notes = [f"{what} matched after {it + 1} pilot iterations: {shift}max |gap| {np.abs(gap).max():.2f} pts "
