@@ -4,49 +4,64 @@ Conventions: lineups are integer index arrays into ``Slate.players`` (n_lineups
 x roster size); ownership is percent of entries (0-100 per player, summing to
 100 x roster size = 600 for NASCAR); every stochastic object takes
 ``random_state``.
+
+The whole pipeline is :class:`SlateAnalysis`. Heavy dependencies (scikit-learn,
+statsmodels, scipy.stats, numba, matplotlib) load on first use of the name that
+needs them, so ``import dfslab`` stays fast.
 """
 
+from __future__ import annotations
+
+import importlib
+
 from ._config import data_dir
-from ._errors import DataFileError, DataNotFoundError, DfslabError, InfeasibleError, InputError
-from .demo import demo_slate
-from .io import (
-    ContestStandings,
-    list_nascar_slates,
-    load_slates_with_results,
-    read_contest_standings,
-    read_dk_salaries,
-    read_dk_upload,
-    read_nascar_slate,
-    read_race_logs,
-    read_results_db,
-    track_archetype,
-    write_dk_upload,
-)
-from .backtest import BacktestResult, backtest_real_slates
-from .contest import ContestResult, ContestSimulator, FieldLineupSampler, PayoutCurveFitter, rank_and_pay
-from .optimize import LeverageAwareOptimizer, Portfolio, best_lineups, optimal_rates
-from .ownership import (
-    HybridOwnershipEstimator,
-    build_features,
-    estimate_ownership,
-    load_contest_training_data,
-    pretrained_nascar_estimator,
-)
-from .racesim import DriverRatingModel, RaceScenarios, RaceSimulator, load_history
-from .payouts import PayoutTable, load_real_payout_tables, read_payout_table, read_payout_tables
+from ._errors import DataFileError, DataNotFoundError, DfslabError, DfslabWarning, InfeasibleError, InputError, ResourceLimitError
+from ._validation import set_memory_limit
 from .rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
 from .scoring import dk_components, dk_points, finish_points
 from .slate import ARCHETYPES, Slate, check_lineups, check_ownership
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = [
-    "ARCHETYPES", "BacktestResult", "backtest_real_slates", "LeverageAwareOptimizer", "Portfolio", "best_lineups", "optimal_rates", "ContestResult", "ContestSimulator", "ContestStandings", "FieldLineupSampler", "PayoutCurveFitter",
-    "rank_and_pay", "HybridOwnershipEstimator", "build_features", "estimate_ownership",
-    "load_contest_training_data", "pretrained_nascar_estimator", "DriverRatingModel", "RaceScenarios", "RaceSimulator", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError",
-    "InputError", "MLB_CLASSIC", "NASCAR_CLASSIC", "NFL_CLASSIC", "PayoutTable", "RosterRules", "Slate",
-    "check_lineups", "check_ownership", "data_dir", "demo_slate", "dk_components", "dk_points", "finish_points",
-    "get_rules", "list_nascar_slates", "load_real_payout_tables", "load_slates_with_results",
-    "read_contest_standings", "read_dk_salaries", "read_dk_upload", "read_nascar_slate", "read_payout_table",
-    "read_payout_tables", "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload", "load_history",
-]
+# public name -> submodule that defines it (imported on first access)
+_LAZY = {
+    "demo_slate": ".demo",
+    "SlateAnalysis": ".pipeline",
+    "ContestStandings": ".io", "list_nascar_slates": ".io", "load_slates_with_results": ".io",
+    "read_contest_standings": ".io", "read_dk_salaries": ".io", "read_dk_upload": ".io", "read_nascar_slate": ".io",
+    "read_race_logs": ".io", "read_results_db": ".io", "track_archetype": ".io", "write_dk_upload": ".io",
+    "RealRace": ".io", "load_real_races": ".io", "read_race_folder": ".io", "list_race_folders": ".io",
+    "match_names": ".names", "name_key": ".names",
+    "BacktestResult": ".backtest", "backtest_real_slates": ".backtest",
+    "ContestResult": ".contest", "ContestSimulator": ".contest", "FieldLineupSampler": ".contest",
+    "PayoutCurveFitter": ".contest", "rank_and_pay": ".contest",
+    "LeverageAwareOptimizer": ".optimize", "Portfolio": ".optimize", "best_lineups": ".optimize",
+    "optimal_rates": ".optimize",
+    "HybridOwnershipEstimator": ".ownership", "build_features": ".ownership", "estimate_ownership": ".ownership",
+    "load_contest_training_data": ".ownership", "pretrained_nascar_estimator": ".ownership",
+    "OwnershipCalibration": ".ownership", "nascar_ownership_figures": ".ownership",
+    "DriverRatingModel": ".racesim", "RaceScenarios": ".racesim", "RaceSimulator": ".racesim", "load_history": ".racesim",
+    "PayoutTable": ".payouts", "load_real_payout_tables": ".payouts", "read_payout_table": ".payouts",
+    "read_payout_tables": ".payouts",
+}
+
+
+def __getattr__(name: str):
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'dfslab' has no attribute {name!r}")
+    value = getattr(importlib.import_module(mod, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = sorted([
+    "ARCHETYPES", "DataFileError", "DataNotFoundError", "DfslabError", "InfeasibleError", "InputError",
+    "MLB_CLASSIC", "NASCAR_CLASSIC", "NFL_CLASSIC", "RosterRules", "Slate", "check_lineups", "check_ownership",
+    "data_dir", "dk_components", "dk_points", "finish_points", "get_rules", *_LAZY,
+    "DfslabWarning", "ResourceLimitError", "set_memory_limit",
+])

@@ -26,6 +26,16 @@ class DataFileError(InputError):
         self.problem = problem
 
 
+class ResourceLimitError(InputError):
+    """A call would need more memory (or work) than the configured limit; the message names the
+    parameter, the estimate and the limit (see :func:`dfslab.set_memory_limit`)."""
+
+
+class DfslabWarning(UserWarning):
+    """Input was kept as given but looks wrong (e.g. ownership summing to 100 instead of 600); also in the
+    object's ``notes``."""
+
+
 class InfeasibleError(DfslabError):
     """An optimization has no solution; the message says which constraint binds."""
 

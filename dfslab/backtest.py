@@ -1,19 +1,26 @@
-"""Hindsight backtest of the whole pipeline on the real DK NASCAR slates that have results.
+"""Backtest of the whole pipeline on every real NASCAR race with results, judged on what it can resolve.
 
-For each real slate the report's pipeline is run on PRE-RACE information only
-(simulator history before the slate date, an ownership model refitted without
-the slate, the payout curve of the contest size) to build portfolios, which are
-then scored twice:
+For each real race (the 2025 slate snapshots and every race folder in the
+``dk_2026`` layout) the pipeline (:class:`~dfslab.SlateAnalysis`) runs on PRE-LOCK
+information only -- race history before the race date, an ownership model that
+never saw the race, the real contest's size, fee and prize pool where known -- and
+builds a portfolio per strategy. Each portfolio is then judged twice on the same
+footing:
 
-* **predicted** -- in the model's own world, exactly as the slate report does
-  (independent simulated races, a field sampled from the model's ownership);
-* **realised** -- on the ACTUAL DK points of the one real race, against many
-  opponent fields sampled from the slate's PUBLISHED projected ownership (the
-  best available proxy for the real field; no NASCAR contest standings exist).
+* **predicted** -- in the honest simulated world the report shows (scenario means
+  drawn around the blended projection with a fitted error, lineups scored on races
+  that did not build them, a field sampled from the estimated ownership);
+* **realised** -- on the ACTUAL DK points of the race, against many opponent fields
+  sampled from the best available picture of the real field: actual %Drafted where
+  the source wrote it down, the vendor's projected ownership for the other drivers.
 
-The gap between the two is the point: a simulated edge that assumes the race
-model is right versus what the same lineups would have earned. Seven races are a
-tiny sample; pooled figures carry a standard error across races.
+Primary judges (DOMAIN.md, "Judging a strategy"): the **lineup-points edge** (mean
+actual points of the portfolio's lineups minus the field's median lineup, pooled
+over races with a standard error, paired between strategies) and **calibration**
+(the PIT: the percentile of each race's realised edge and ROI in that race's
+predicted distribution, which should average 0.5). ROI, cash and top-1% rates are
+reported too, as the noisy figures they are: one race's 20-lineup ROI has an SD
+of ~4.
 """
 
 from __future__ import annotations
@@ -27,26 +34,25 @@ import pandas as pd
 
 from ._errors import InputError
 
-PORTFOLIOS = ("ours", "pure_projection", "published", "field_like")
-PORTFOLIO_LABELS = {
-    "ours": "ours: regime-aware, leverage_penalty 0.5",
-    "pure_projection": "same optimizer, leverage_penalty 0",
-    "published": "optimizer on the PUBLISHED projection, leverage_penalty 0",
-    "field_like": "typical field entries (FieldLineupSampler.typical_entries)",
+#: strategy name -> SlateAnalysis settings changed from the defaults ("field_like" is the yardstick)
+STRATEGIES = {
+    "ours": {},
+    "leverage_0.5": {"leverage_penalty": 0.5},
+    "vendor_projection": {"optimize_on": "vendor"},
+    "roi_selection": {"selection": "roi"},
+    "field_like": None,
 }
-# Slates used by quick mode: a Cup short track (one driver without a DK id, one result
-# recovered by name alias) and an Xfinity intermediate (one alias) -- both code paths.
-QUICK_SLATES = ("cup_2025-09-13_8227c09", "xfinity_2025-09-06_ff5a788")
-# Spellings that differ between the DK slate and NASCAR's loop data beyond case,
-# punctuation, suffixes and middle initials (found on the 8 slates).
-NAME_ALIASES = {"nicholas sanchez": "nick sanchez"}
-
-
-def _norm_name(name: str) -> str:
-    s = re.sub(r"[^a-z ]", " ", str(name).lower())
-    toks = [t for t in s.split() if t not in ("jr", "sr", "ii", "iii") and len(t) > 1]
-    s = " ".join(toks)
-    return NAME_ALIASES.get(s, s)
+STRATEGY_LABELS = {
+    "ours": "ours: blended mean, regime-aware, leverage_penalty 0 (the defaults)",
+    "leverage_0.5": "same, leverage_penalty 0.5 (the old default)",
+    "vendor_projection": "optimizer on the vendor's projection (published / DailyFan), leverage 0",
+    "roi_selection": "candidate pool, portfolio chosen by simulated ROI",
+    "field_like": "lineups drawn like the field itself (the yardstick)",
+}
+#: the races quick mode runs: a 2025 Cup short track and a 2026 intermediate with real contests
+QUICK_RACES = ("cup_2025-09-13_8227c09", "2026-07-05_chicagoland")
+DEFAULT_FIELD_SIZE = 5000
+DEFAULT_FEE = 20.0
 
 
 @dataclass
@@ -55,336 +61,466 @@ class BacktestResult:
 
     Attributes
     ----------
-    per_slate : DataFrame
-        One row per (slate, portfolio): ``pred_roi`` / ``pred_roi_se`` / ``pred_cash_pct`` (model world),
-        ``real_roi`` (mean over field draws) / ``real_roi_se`` (s.e. over field draws, the race fixed),
-        ``real_cash_pct`` (draws in which any lineup cashes), ``real_lineup_cash_pct``,
-        ``real_best_rank_pct`` (mean over draws of the best rank as a percent of entries; small is good),
-        ``gap`` = real_roi - pred_roi, lineup points on the actual race. ROI is a fraction.
+    per_race : DataFrame
+        One row per (race, strategy): predicted and realised lineup-points edge (points),
+        their PIT, predicted / realised ROI (fractions) and ROI PIT, cash and top-1% rates
+        (percent), the contest used.
     pooled : DataFrame
-        One row per portfolio: means over slates, ``real_roi_se_races`` = SD across races / sqrt(n races).
-    contrasts : DataFrame
-        Paired per-race differences of realised ROI (ours minus each other portfolio), mean and s.e. across races.
-    slates : DataFrame
-        One row per slate: model / published projection Pearson r with actual points, actual-point matching
-        notes, the ROI identity check (realised ROI over ALL entries vs pool / fees - 1).
-    ranks : DataFrame
-        Long table (slate, portfolio, draw, lineup, rank_pct) of realised ranks, percent of entries.
-    actuals : DataFrame
-        Actual points per slate driver and where they came from.
-    lineups : dict
-        (slate, portfolio) -> int lineup array.
-    notes : list of str
+        One row per strategy: ``edge_mean`` (realised, points) and ``edge_se`` (s.e. across
+        races), ``edge_pred_mean``, ``edge_ratio`` (realised / predicted), ``edge_pit_mean``,
+        ``roi_pit_mean``, ``roi_mean`` / ``roi_se`` (realised), ``roi_pred_mean``, cash and top-1%
+        rates, ``n_races``.
+    paired : DataFrame
+        Per strategy minus "ours", race by race: edge and ROI differences, mean and s.e.
+    races : DataFrame
+        One row per race: contest used, projections' correlation with actual points, notes.
     settings : dict
+    notes : list of str
     """
 
-    per_slate: pd.DataFrame
+    per_race: pd.DataFrame
     pooled: pd.DataFrame
-    contrasts: pd.DataFrame
-    slates: pd.DataFrame
-    ranks: pd.DataFrame
-    actuals: pd.DataFrame
-    lineups: dict
-    notes: list = field(default_factory=list)
+    paired: pd.DataFrame
+    races: pd.DataFrame
     settings: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The figures as plain JSON types (what ``scripts/backtest_real_slates.py --json`` prints)."""
+        def clean(v):
+            if isinstance(v, (np.floating, float)):
+                return None if not np.isfinite(v) else round(float(v), 6)
+            if isinstance(v, (np.integer,)):
+                return int(v)
+            return v
+
+        strategies = {r["strategy"]: {k: clean(v) for k, v in r.items() if k != "strategy"}
+                      for r in self.pooled.to_dict("records")}
+        paired = {r["strategy"]: {k: clean(v) for k, v in r.items() if k != "strategy"}
+                  for r in self.paired.to_dict("records")}
+        return {"strategies": strategies, "paired_vs_ours": paired,
+                "races": [{k: clean(v) for k, v in r.items()} for r in self.races.to_dict("records")],
+                "settings": {k: clean(v) for k, v in self.settings.items()}, "notes": list(self.notes)}
+
+    def _repr_html_(self) -> str:
+        cols = ["strategy", "n_races", "edge_mean", "edge_se", "edge_pred_mean", "edge_ratio", "edge_pit_mean",
+                "roi_pit_mean", "roi_mean", "roi_se", "roi_pred_mean"]
+        return (f"<b>BacktestResult</b>: {self.races.shape[0]} real races, strategies "
+                f"{', '.join(self.pooled['strategy'])}" + self.pooled[cols].to_html(index=False, float_format=lambda v: f"{v:,.3f}"))
+
+    def plot_edges(self, ax=None):
+        """Realised lineup-points edge per race and strategy (points); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
+        w = self.per_race.pivot(index="race", columns="strategy", values="edge_real")
+        w.plot.bar(ax=ax, width=0.8)
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_ylabel("actual points: my lineups - field median lineup")
+        ax.set_title("Realised lineup-points edge per race")
+        ax.tick_params(axis="x", rotation=45, labelsize=7)
+        return ax
 
 
-def actual_points(slate, results: pd.DataFrame, race_logs: pd.DataFrame | None = None):
-    """Actual DK points of every slate driver, in slate order, and where each came from.
+def mid_pit(samples: np.ndarray, x: float) -> float:
+    """Mid-rank PIT of ``x`` in ``samples``: P(S < x) + P(S = x) / 2 (atoms, such as ROI = -100%, split).
 
-    ``dk_actual_loopFL`` of ``slates_with_results.csv`` matched on snapshot == slate
-    name and Driver == name. Drivers it misses (spelling differences such as
-    "Ricky Stenhouse Jr" / "Ricky Stenhouse Jr.", "Nicholas Sanchez" / "Nick Sanchez")
-    are looked up in the loop data of the same series on the race's loop date by
-    normalized name (case, punctuation, Jr/Sr, middle initials, :data:`NAME_ALIASES`).
-    A driver found in neither gets 0 points (did not start: DK scores 0) and is named.
-
-    Returns
-    -------
-    points : ndarray (n_players,)
-    table : DataFrame [name, actual, source]
+    Examples
+    --------
+    >>> mid_pit(np.array([-1.0, -1.0, 0.5, 2.0]), -1.0)
+    0.25
     """
-    snap = results[results["snapshot"] == slate.name]
-    if snap.empty:
-        raise InputError(f"{slate.name}: no rows in slates_with_results.csv for this snapshot")
-    by_name = snap.drop_duplicates("Driver").set_index("Driver")["dk_actual_loopFL"]
-    names = slate.players["name"].astype(str).tolist()
-    pts = np.array([by_name.get(n, np.nan) for n in names], dtype=np.float64)
-    src = np.where(np.isfinite(pts), "dk_actual_loopFL", "")
-    src = src.astype(object)
-    miss = ~np.isfinite(pts)
-    if miss.any() and race_logs is not None:
-        loop_date = pd.to_datetime(snap["race_date_loop"].dropna().mode().iloc[0]) \
-            if "race_date_loop" in snap and snap["race_date_loop"].notna().any() else slate.date
-        series = str(snap["series"].iloc[0]).lower()
-        rl = race_logs[(race_logs["race_date"] == loop_date) & (race_logs["series"].str.lower() == series)]
-        lookup = dict(zip(rl["driver_name"].map(_norm_name), rl["dk_points"]))
-        for i in np.flatnonzero(miss):
-            v = lookup.get(_norm_name(names[i]))
-            if v is not None and np.isfinite(v):
-                pts[i] = float(v)
-                src[i] = "race_logs by normalized name"
-    still = ~np.isfinite(pts)
-    pts[still] = 0.0
-    src[still] = "not found: 0 points (did not start)"
-    return pts, pd.DataFrame({"name": names, "actual": pts, "source": src})
+    s = np.asarray(samples, dtype=float)
+    return float((s < x).mean() + 0.5 * (s == x).mean())
 
 
-def _score_fixed_race(keys: np.ndarray, fields: np.ndarray, M: np.ndarray, cum: np.ndarray):
-    """Rank and pay portfolio ``M`` and every field entry on one real race, for each field draw.
+def contest_of(race, default_field_size: int = DEFAULT_FIELD_SIZE, default_fee: float = DEFAULT_FEE):
+    """The contest a race is backtested in: its largest real DK contest, or a default one.
 
-    keys : (n_players,) int64 centipoints; fields : (D, n_opp, R); M : (m, R).
-    Returns (pay (D, m), rank (D, m), field_paid (D,)).
+    Returns ``(entries, entry_fee, payouts, note)``: with a known prize pool the payout
+    table is the fitted curve scaled to that pool (first prize from the contest's name,
+    "$20K to 1st", when it says); without one the fitted curve at the median real rake is
+    used, and the note says so.
+    """
+    from .pipeline import _payout_fitter
+
+    c = race.contests
+    if c is None or len(c) == 0 or c["entries"].isna().all():
+        return default_field_size, default_fee, None, (f"no real contest known: {default_field_size:,} entries at "
+                                                       f"${default_fee:g}, fitted payout curve")
+    row = c.loc[c["entries"].idxmax()]
+    n = int(row["entries"])
+    fee = float(row["entry_fee"]) if pd.notna(row.get("entry_fee")) else default_fee
+    pool = float(row["prize_pool"]) if pd.notna(row.get("prize_pool")) else None
+    name = str(row["contest"]) if pd.notna(row.get("contest")) and str(row.get("contest")).strip() else \
+        f"#{row['contest_id']}"
+    if pool is None:
+        note = (f"contest {name} ({n:,} entries): entry fee {'known' if pd.notna(row.get('entry_fee')) else 'unknown (assumed $%g)' % fee}, "
+                "prize pool unknown: the fitted payout curve was used")
+        return n, fee, None, note
+    kw = {}
+    m = re.search(r"\$(\d+(?:\.\d+)?)\s*([kKmM]?)\s*to\s*1st", name)
+    if m:
+        first = float(m.group(1)) * {"": 1, "k": 1e3, "m": 1e6}[m.group(2).lower()]
+        kw["top_share"] = min(first / pool, 1.0)
+    rake = 1.0 - pool / (n * fee)
+    t = _payout_fitter().generate(entries=n, entry_fee=fee, rake=rake, **kw)
+    note = (f"contest {name}: {n:,} entries at ${fee:g}, real prize pool ${pool:,.0f} (rake {rake:+.1%}); "
+            f"payout shape from the fitted curve{', 1st prize from the contest name' if kw else ''}")
+    return n, fee, t, note
+
+
+def realised_ownership(race) -> tuple[np.ndarray, str]:
+    """The best picture of the real field's ownership: actual %Drafted where known (the race's largest
+    contest), the vendor's projection for the other drivers, rescaled so the total is 600."""
+    from .ownership import capped_normalize
+
+    p = race.slate.players
+    own = p["ownership"].to_numpy(dtype=float) if "ownership" in p else np.full(len(p), 600.0 / len(p))
+    if not np.isfinite(own).all():
+        raise InputError(f"race {race.name}: vendor projected ownership missing for "
+                         f"{p.loc[~np.isfinite(own), 'name'].tolist()}")
+    ao = race.actual_ownership
+    src = "vendor projected ownership rescaled to 600"
+    if len(ao) and len(race.contests):
+        cid = str(race.contests.loc[race.contests["entries"].idxmax(), "contest_id"])
+        rows = ao[(ao["contest_id"] == cid) & (ao["player"] >= 0)]
+        if len(rows):
+            known = np.zeros(len(p), bool)
+            known[rows["player"].to_numpy()] = True
+            fixed = own.copy()
+            fixed[rows["player"].to_numpy()] = rows["actual_own"].to_numpy(dtype=float)
+            rest = 600.0 - fixed[known].sum()
+            if rest > 0 and own[~known].sum() > 0:
+                fixed[~known] = capped_normalize(own[~known], rest)
+                src = (f"actual %Drafted for {int(known.sum())} drivers (contest {cid}), vendor projection "
+                       "rescaled for the rest")
+                return fixed, src
+    return capped_normalize(own, 600.0), src
+
+
+def _score_fixed(actual_keys, fields, M, cum, track_field: bool = False):
+    """Pay lineups ``M`` on one real race against each sampled field (my lineups compete with each other).
+
+    Returns (pay (D, m), rank (D, m)) and, with ``track_field``, the prize paid to the field per draw.
     """
     from .contest import count_better_tied, split_prizes
 
-    fs = keys[fields].sum(-1)                                  # (D, n_opp)
+    fs = actual_keys[fields].sum(-1)                             # (D, n_opp)
     fs_sorted = np.sort(fs, axis=1)
-    ms = keys[M].sum(1)                                        # (m,) same race every draw
-    D, m = len(fs), len(ms)
+    ms = actual_keys[M].sum(1)                                   # (m,)
+    D, m = len(fs_sorted), len(ms)
     Q = np.broadcast_to(ms, (D, m))
     own_sorted = np.broadcast_to(np.sort(ms), (D, m))
     b1, t1 = count_better_tied(fs_sorted, Q)
-    b2, t2 = count_better_tied(own_sorted, Q)                  # my lineups compete with each other
-    better, tied = b1 + b2, t1 + t2
-    pay = split_prizes(better, tied, cum)
-    fb1, ft1 = count_better_tied(fs_sorted, fs)
-    fb2, ft2 = count_better_tied(own_sorted, fs)
-    field_paid = split_prizes(fb1 + fb2, ft1 + ft2, cum).sum(1)
-    return pay, better + 1, field_paid
+    b2, t2 = count_better_tied(own_sorted, Q)
+    out = (split_prizes(b1 + b2, t1 + t2, cum), b1 + b2 + 1)
+    if track_field:
+        fb1, ft1 = count_better_tied(fs_sorted, fs)
+        fb2, ft2 = count_better_tied(own_sorted, fs)
+        out += (split_prizes(fb1 + fb2, ft1 + ft2, cum).sum(1),)
+    return out
 
 
-def _optimizer(n_lineups, lev, max_overlap, max_exposure, excludes, seed):
-    from .optimize import LeverageAwareOptimizer
-    return LeverageAwareOptimizer(n_lineups=n_lineups, leverage_penalty=lev, max_overlap=max_overlap,
-                                  max_exposure=max_exposure, excludes=excludes, random_state=seed)
+def _race_settings(cfg, race):
+    n, fee, payouts, note = contest_of(race, cfg["field_size"], cfg["entry_fee"])
+    if cfg["max_field_size"]:
+        if n > cfg["max_field_size"] and payouts is not None:
+            # quick mode: a smaller contest with the same rake
+            rake = payouts.rake(n, fee)
+            from .pipeline import _payout_fitter
+            payouts = _payout_fitter().generate(entries=cfg["max_field_size"], entry_fee=fee, rake=rake)
+            note += f"; quick mode: shrunk to {cfg['max_field_size']:,} entries at the same rake"
+        n = min(n, cfg["max_field_size"])
+    return n, fee, payouts, note
 
 
-def _backtest_slate(folder, idx, results, logs, slates_all, payouts, cfg):
-    from .contest import ContestSimulator, FieldLineupSampler
-    from .contest._ranking import prize_cumsum
-    from .ownership import estimate_ownership
-    from .ownership._estimator import capped_normalize
-    from .ownership._pretrained import fit_pretrained_nascar
-    from .report import load_report_slate, make_simulator, unrosterable, with_projection
-    from .slate import check_lineups
+def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
+    """Backtest one real race (a pure function of its inputs: the unit a Dask task runs).
 
-    seeds = np.random.default_rng([cfg["random_state"], idx]).integers(0, 2 ** 31 - 1, size=8)
-    sl = load_report_slate(str(folder))
-    n, N, fee = cfg["n_lineups"], cfg["field_size"], cfg["entry_fee"]
-    notes = list(sl.meta.get("notes", []))
-    actual, act_table = actual_points(sl, results, logs)
-    act_table.insert(0, "slate", sl.name)
+    Returns a dict with ``rows`` (per strategy) and ``race`` (one summary row).
+    """
+    from .pipeline import SlateAnalysis
 
-    # --- pre-race: the report's pipeline -------------------------------------------------
-    scen = make_simulator(sl, cfg["n_scenarios"], random_state=int(seeds[0])).simulate(sl)
-    if cfg["loso_ownership"]:
-        # the shipped ownership model was fitted on these very slates: refit without this one
-        est = fit_pretrained_nascar([s for s in slates_all if s.name != sl.name])
-    else:
-        est = None
-    own = estimate_ownership(with_projection(sl, scen), estimator=est)["ownership"].to_numpy()
-    excl = unrosterable(sl)
-    pub_proj = sl.column("projection").astype(float)
-    kw = dict(n_lineups=n, max_overlap=cfg["max_overlap"], max_exposure=cfg["max_exposure"], excludes=excl)
-    pfs = {
-        "ours": _optimizer(lev=cfg["leverage_penalty"], seed=int(seeds[1]), **kw).optimize_regime_aware(sl, scen, own),
-        "pure_projection": _optimizer(lev=0.0, seed=int(seeds[1]), **kw).optimize_regime_aware(sl, scen, own),
-        "published": _optimizer(lev=0.0, seed=int(seeds[1]), **kw).optimize(sl, pub_proj, own),
-    }
-    lineups = {k: v.lineups for k, v in pfs.items()}
-
-    # the real-field proxy: published projected ownership (rescaled to 600) + the fitted field model
-    pub_own = capped_normalize(sl.column("ownership").astype(float), sl.rules.ownership_total)
-    fkw = dict(projections=pub_proj, n_calibration=cfg["n_calibration"])
-    real_field = FieldLineupSampler(sl, pub_own, random_state=int(seeds[2]), **fkw).fit()
-    lineups["field_like"] = real_field.typical_entries(n, N - n, random_state=int(seeds[3]))
-    for k, L in lineups.items():
-        check_lineups(L, sl, name=f"{sl.name} {k}")
-        if excl and np.isin(L, np.flatnonzero(sl.players["name"].isin(excl).to_numpy())).any() and k != "field_like":
-            raise InputError(f"{sl.name} {k}: a lineup uses an unrosterable driver {excl}")
-
-    # model world (as the report): a field from the model's ownership, races the optimizer never saw
-    model_field = FieldLineupSampler(sl, own, random_state=int(seeds[4]), **fkw).fit()
-    scen_eval = make_simulator(sl, cfg["n_scenarios"], random_state=int(seeds[5])).simulate(sl)
-    pred = {}
-    for k, L in lineups.items():
-        cs = ContestSimulator(payouts=payouts, field_size=N - n, entry_fee=fee, n_field_draws=1,
-                              random_state=int(seeds[6]), progress=False)
-        r = cs.simulate(L, scen_eval.points, model_field)
-        pred[k] = {"pred_roi": r.portfolio["roi_mean"], "pred_roi_se": r.portfolio["roi_se"],
-                   "pred_cash_pct": r.portfolio["cash_pct"], "pred_win_pct": r.portfolio["win_pct"],
-                   "pred_best_rank_pct": 100.0 * float(r.ranks.min(1).mean()) / N}
-
-    # --- realised: the actual race against many published-ownership fields -------------------
-    rng = np.random.default_rng(int(seeds[7]))
-    fields = np.stack([real_field.sample(N - n, random_state=rng) for _ in range(cfg["n_fields"])])
+    race.require_complete()
+    t0 = time.perf_counter()
+    n_entries, fee, payouts, contest_note = _race_settings(cfg, race)
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    s_model, s_real = ss.spawn(2)
+    base = SlateAnalysis(race.slate, n_scenarios=cfg["n_scenarios"], n_lineups=cfg["n_lineups"],
+                         field_size=n_entries, entry_fee=fee, payouts=payouts, n_field_draws=cfg["n_field_draws"],
+                         estimator=estimator, random_state=s_model, progress=False)
+    for step in ("scenarios", "eval_scenarios", "ownership", "payouts", "field", "field_median_points"):
+        getattr(base, step)  # computed once, shared by every strategy (with_params keeps them)
+    analyses = {}
+    for name, ch in cfg["strategies"].items():
+        if ch is None:
+            continue
+        if name == "vendor_projection" and "projection" not in race.slate.players:
+            continue
+        analyses[name] = base.with_params(**ch) if ch else base
+    # the realised world: the actual race, fields sampled from the best picture of the real field
+    own_real, own_src = realised_ownership(race)
+    real = base.with_params(ownership=own_real, ownership_uncertainty=False)
+    rng = np.random.default_rng(s_real)
+    fields = np.stack([real.field.sample(base.n_opponents, random_state=rng) for _ in range(cfg["n_fields"])])
+    actual = np.asarray(race.actual, dtype=float)
     keys = np.rint(actual * 100.0).astype(np.int64)
-    cum = prize_cumsum(payouts, N)
-    ident = -payouts.rake(N, fee) if payouts.n_paid <= N else np.nan
-    rows, rank_rows, id_err, field_only = [], [], 0.0, []
-    for k, L in lineups.items():
-        pay, rank, fpaid = _score_fixed_race(keys, fields, L, cum)
-        roi_draw = pay.sum(1) / (n * fee) - 1.0
-        all_roi = (pay.sum(1) + fpaid) / (N * fee) - 1.0      # every entry of the contest
-        id_err = max(id_err, float(np.abs(all_roi - ident).max()))
-        field_only.append(fpaid / ((N - n) * fee) - 1.0)
-        lp = actual[L].sum(1)
-        rows.append({"slate": sl.name, "portfolio": k, **pred[k],
-                     "real_roi": float(roi_draw.mean()),
-                     "real_roi_se": float(roi_draw.std(ddof=1) / np.sqrt(len(roi_draw))) if len(roi_draw) > 1 else np.nan,
-                     "real_cash_pct": 100.0 * float((pay > 0).any(1).mean()),
-                     "real_lineup_cash_pct": 100.0 * float((pay > 0).mean()),
-                     "real_win_pct": 100.0 * float((rank == 1).any(1).mean()),
-                     "real_best_rank_pct": 100.0 * float(rank.min(1).mean()) / N,
-                     "real_profit": float((pay.sum(1) - n * fee).mean()),
-                     "lineup_points_mean": float(lp.mean()), "lineup_points_best": float(lp.max())})
-        rp = 100.0 * rank / N
-        D = rp.shape[0]
-        rank_rows.append(pd.DataFrame({"slate": sl.name, "portfolio": k, "draw": np.repeat(np.arange(D), n),
-                                       "lineup": np.tile(np.arange(n), D), "rank_pct": rp.ravel()}))
-    fsc = actual[fields[0]].sum(1)
-    best = _optimizer(1, 0.0, 5, None, excl, 0).optimize(sl, actual, own).lineups[0]
-    r_of = lambda a: float(np.corrcoef(a[np.isfinite(a)], actual[np.isfinite(a)])[0, 1])  # noqa: E731
-    srow = {"slate": sl.name, "series": sl.series, "archetype": sl.archetype, "n_drivers": sl.n_players,
-            "r_model": r_of(np.asarray(scen.points, float).mean(0)), "r_published": r_of(pub_proj),
-            "actual_filled": "; ".join(f"{a} ({s})" for a, s in zip(act_table["name"], act_table["source"])
-                                       if s != "dk_actual_loopFL"),
-            "excluded_no_dk_id": ", ".join(excl), "field_points_p50": float(np.median(fsc)),
-            "field_points_p99": float(np.percentile(fsc, 99)), "hindsight_optimal_points": float(actual[best].sum()),
-            "rake": float(payouts.rake(N, fee)), "field_roi_all_entries": float(ident),
-            "identity_max_abs_err": id_err, "field_only_roi": float(np.mean(field_only)),
-            "strength_source": scen.strength_source}
-    return rows, rank_rows, srow, act_table, {(sl.name, k): v for k, v in lineups.items()}, notes
+    from .contest._ranking import prize_cumsum
 
-
-def _pooled(per: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    def se(x):
-        x = np.asarray(x, float)
-        return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else np.nan
-
+    cum = prize_cumsum(base.payouts, n_entries)
+    field_median = np.median(actual[fields].sum(-1), axis=1)             # (n_fields,)
     rows = []
-    for k, g in per.groupby("portfolio", sort=False):
-        rows.append({"portfolio": k, "n_races": len(g), "pred_roi": g["pred_roi"].mean(), "pred_roi_se_races": se(g["pred_roi"]),
-                     "real_roi": g["real_roi"].mean(), "real_roi_se_races": se(g["real_roi"]),
-                     "gap": (g["real_roi"] - g["pred_roi"]).mean(), "gap_se_races": se(g["real_roi"] - g["pred_roi"]),
-                     "pred_cash_pct": g["pred_cash_pct"].mean(), "real_cash_pct": g["real_cash_pct"].mean(),
-                     "real_lineup_cash_pct": g["real_lineup_cash_pct"].mean(),
-                     "real_best_rank_pct": g["real_best_rank_pct"].mean(),
-                     "races_with_profit": int((g["real_roi"] > 0).sum()), "total_profit": g["real_profit"].sum()})
+    ident_err = 0.0
+    lineups = {k: a.portfolio.lineups for k, a in analyses.items()}
+    if "field_like" in cfg["strategies"] and cfg["strategies"]["field_like"] is None:
+        lineups["field_like"] = base.yardstick_lineups
+    for name, L in lineups.items():
+        a = analyses.get(name, base)
+        pred = a.contest if name != "field_like" else base.yardstick
+        pred_roi = pred.roi_samples.mean(1)                              # portfolio ROI per simulated contest
+        pred_edge = a.predicted_edge(L)
+        pay, rank, field_paid = _score_fixed(keys, fields, L, cum, track_field=True)
+        # every realised contest pays its whole pool: ROI over ALL entries is exactly pool / fees - 1
+        all_roi = (pay.sum(1) + field_paid) / (n_entries * fee) - 1.0
+        ident_err = max(ident_err, float(np.abs(all_roi - (base.payouts.pool / (n_entries * fee) - 1.0)).max()))
+        roi_d = pay.sum(1) / (len(L) * fee) - 1.0                        # realised ROI per field draw
+        edge_d = actual[L].sum(1).mean() - field_median                  # realised edge per field draw
+        top_k = max(1, int(np.ceil(0.01 * n_entries)))
+        rows.append({
+            "race": race.name, "strategy": name, "entries": n_entries, "entry_fee": fee,
+            "edge_pred_mean": float(pred_edge.mean()), "edge_pred_sd": float(pred_edge.std()),
+            "edge_real": float(edge_d.mean()), "edge_pit": mid_pit(pred_edge, float(edge_d.mean())),
+            "roi_pred_mean": float(pred_roi.mean()), "roi_pred_sd": float(pred_roi.std()),
+            "roi_real": float(roi_d.mean()),
+            "roi_real_se": float(roi_d.std(ddof=1) / np.sqrt(len(roi_d))) if len(roi_d) > 1 else np.nan,
+            "roi_pit": float(np.mean([mid_pit(pred_roi, r) for r in roi_d])),
+            "cash_pred_pct": float(pred.portfolio["cash_pct"]), "cash_real_pct": 100.0 * float((pay > 0).any(1).mean()),
+            "lineup_cash_real_pct": 100.0 * float((pay > 0).mean()),
+            "top1_pred_pct": float(pred.portfolio["top1_pct"]), "top1_real_pct": 100.0 * float((rank <= top_k).any(1).mean()),
+            "lineup_points_mean": float(actual[L].sum(1).mean()), "lineup_points_best": float(actual[L].sum(1).max()),
+        })
+    r_of = lambda a: float(np.corrcoef(a, actual)[0, 1])  # noqa: E731
+    p = race.slate.players
+    summary = {
+        "race": race.name, "date": str(race.info.get("date")), "archetype": race.slate.archetype,
+        "n_drivers": race.slate.n_players, "entries": n_entries, "entry_fee": fee, "contest": contest_note,
+        "field_ownership": own_src, "r_model_mean": r_of(base.mean_points),
+        "r_vendor_projection": r_of(p["projection"].to_numpy(float)) if "projection" in p else np.nan,
+        "field_median_points": float(field_median.mean()), "rake": float(base.payouts.rake(n_entries, fee)),
+        "identity_max_abs_err": ident_err, "strength_source": getattr(base.scenarios, "strength_source", ""),
+        "seconds": time.perf_counter() - t0,
+    }
+    return {"rows": rows, "race": summary}
+
+
+def _se(x) -> float:
+    x = np.asarray(x, float)
+    return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else np.nan
+
+
+def pool_results(per: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pooled figures per strategy and paired differences against "ours" (race by race)."""
+    rows = []
+    for k, g in per.groupby("strategy", sort=False):
+        pred = g["edge_pred_mean"].mean()
+        rows.append({
+            "strategy": k, "n_races": len(g), "edge_mean": g["edge_real"].mean(), "edge_se": _se(g["edge_real"]),
+            "edge_pred_mean": pred, "edge_ratio": g["edge_real"].mean() / pred if abs(pred) > 1e-9 else np.nan,
+            "edge_pit_mean": g["edge_pit"].mean(), "edge_pit_se": _se(g["edge_pit"]),
+            "roi_pit_mean": g["roi_pit"].mean(), "roi_pit_se": _se(g["roi_pit"]),
+            "roi_mean": g["roi_real"].mean(), "roi_se": _se(g["roi_real"]), "roi_pred_mean": g["roi_pred_mean"].mean(),
+            "cash_real_pct": g["cash_real_pct"].mean(), "cash_pred_pct": g["cash_pred_pct"].mean(),
+            "top1_real_pct": g["top1_real_pct"].mean(), "top1_pred_pct": g["top1_pred_pct"].mean(),
+            "races_roi_positive": int((g["roi_real"] > 0).sum()),
+        })
     pooled = pd.DataFrame(rows)
-    wide = per.pivot(index="slate", columns="portfolio", values="real_roi")
-    con = []
-    for k in [c for c in PORTFOLIOS if c != "ours" and c in wide]:
-        d = wide["ours"] - wide[k]
-        con.append({"contrast": f"ours - {k}", "mean_real_roi_diff": float(d.mean()), "se_races": se(d),
-                    "races_ours_better": int((d > 0).sum()), "n_races": len(d)})
-    return pooled, pd.DataFrame(con)
+    paired = []
+    if "ours" in set(per["strategy"]):
+        e = per.pivot(index="race", columns="strategy", values="edge_real")
+        r = per.pivot(index="race", columns="strategy", values="roi_real")
+        for k in [c for c in e.columns if c != "ours"]:
+            de, dr = (e[k] - e["ours"]).dropna(), (r[k] - r["ours"]).dropna()
+            paired.append({"strategy": k, "n_races": len(de), "edge_diff_mean": de.mean(), "edge_diff_se": _se(de),
+                           "races_better_edge": int((de > 0).sum()), "roi_diff_mean": dr.mean(),
+                           "roi_diff_se": _se(dr)})
+    return pooled, pd.DataFrame(paired)
 
 
-def backtest_real_slates(n_lineups: int = 20, n_fields: int = 200, field_size: int = 5000, n_scenarios: int = 3000,
-                         random_state: int = 0, quick: bool = False, *, entry_fee: float = 20.0,
-                         leverage_penalty: float = 0.5, max_overlap: int = 4, max_exposure: float = 0.6,
-                         slates=None, loso_ownership: bool = True, include_prequal: bool = False,
+def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=tuple(STRATEGIES),
+                         n_lineups: int = 20, n_scenarios: int = 3000, n_fields: int = 100, n_field_draws: int = 2,
+                         field_size: int = DEFAULT_FIELD_SIZE, entry_fee: float = DEFAULT_FEE,
+                         random_state: int = 0, quick: bool = False, races=None, client=None,
                          verbose: bool = False) -> BacktestResult:
-    """Hindsight backtest of the report pipeline on the real DK NASCAR slates with results.
+    """Backtest the pipeline on every real race with results (see the module docstring).
 
     Parameters
     ----------
-    n_lineups : int
-        Lineups per portfolio.
+    slates : path-like or list, optional
+        Race folders in the ``dk_2026`` layout (or folders of them); default the
+        project's ``nascar/dk_2026``. New races need no code.
+    include_2025 : bool
+        Also the 7 real 2025 slates with results (no real contest known: a default contest).
+    strategies : sequence of str or dict
+        Names from :data:`STRATEGIES`, or a dict name -> SlateAnalysis settings (None = the
+        field-like yardstick); "ours" (the defaults) is always included as the reference.
+    n_lineups, n_scenarios, n_field_draws : int
+        Portfolio size, simulated races (to build, and as many to score), fields per scoring race.
     n_fields : int
-        Opponent fields sampled per slate for the realised score (the race itself is fixed).
-    field_size : int
-        Entries in the contest, each portfolio's included.
-    n_scenarios : int
-        Simulated races for the optimizer and, independently, for the predicted ROI.
+        Opponent fields sampled per race for the realised score (the race itself is fixed).
+    field_size, entry_fee : int, float
+        The contest when a race has no real one.
     random_state : int
+        Run seed; each race gets a child seed by its position in the sorted race list.
     quick : bool
-        Small run for tests: the 2 slates of :data:`QUICK_SLATES`, at most 20 fields of
-        1,000 entries, 500 scenarios, 2,000-lineup field calibration.
-    entry_fee, leverage_penalty, max_overlap, max_exposure
-        Contest fee and the report's optimizer settings for the "ours" portfolio.
-    slates : list of str, optional
-        Slate folder names to run (default: every slate with start positions).
-    loso_ownership : bool
-        Refit the ownership model without the slate under test (the shipped one was
-        fitted on these slates' published ownership; True avoids that leak).
-    include_prequal : bool
-        Also run slates captured before qualifying (start positions then assumed in
-        salary order, as the report does); default False: such a snapshot lacks what
-        the real field knew at lock.
+        Small run for tests: the races of :data:`QUICK_RACES`, fields of at most 1,000 entries,
+        400 scenarios, 10 fields, 6 lineups.
+    races : list of str, optional
+        Race names to run (default all).
+    client : dask.distributed.Client, optional
+        Run the races as Dask tasks on this client (same results as serial).
 
     Returns
     -------
     BacktestResult
+    """
+    from .io import load_real_races, skipped_races
+
+    if quick:
+        n_lineups, n_scenarios, n_fields, n_field_draws = min(n_lineups, 6), min(n_scenarios, 400), min(n_fields, 10), 1
+        races = list(QUICK_RACES) if races is None else races
+    if isinstance(strategies, dict):
+        strat = dict(strategies)
+    else:
+        bad = [s for s in strategies if s not in STRATEGIES]
+        if bad:
+            raise InputError(f"strategies: unknown {bad}; known {list(STRATEGIES)} (or pass a dict name -> settings)")
+        strat = {s: STRATEGIES[s] for s in strategies}
+    if "ours" not in strat:
+        strat = {"ours": {}, **strat}
+    for name, v, lo in (("n_lineups", n_lineups, 1), ("n_fields", n_fields, 1), ("n_scenarios", n_scenarios, 20),
+                        ("n_field_draws", n_field_draws, 1)):
+        if isinstance(v, bool) or not float(v).is_integer() or int(v) < lo:
+            raise InputError(f"{name}: must be a whole number >= {lo}, got {v!r}")
+    cfg = dict(n_lineups=int(n_lineups), n_scenarios=int(n_scenarios), n_fields=int(n_fields),
+               n_field_draws=int(n_field_draws), field_size=int(field_size), entry_fee=float(entry_fee),
+               strategies=strat, random_state=int(random_state), quick=bool(quick),
+               max_field_size=1000 if quick else 0)
+    t0 = time.perf_counter()
+    all_races = load_real_races(slates, include_2025=include_2025)
+    notes = [f"skipped {s}" for s in skipped_races(slates, include_2025=include_2025)]
+    if races is not None:
+        missing = sorted(set(races) - {r.name for r in all_races})
+        if missing:
+            raise InputError(f"races: {missing} not among the real races with results "
+                             f"({[r.name for r in all_races]})")
+    # a child seed per race, by its place in the full sorted list: a subset reproduces the full run's races
+    seeds = dict(zip([r.name for r in all_races], np.random.SeedSequence(int(random_state)).spawn(len(all_races))))
+    run = [r for r in all_races if races is None or r.name in set(races)]
+    estimators = {r.name: _estimator_without(r, all_races) for r in run}
+    if client is not None:
+        futs = client.map(backtest_race, run, [cfg] * len(run), [seeds[r.name] for r in run],
+                          [estimators[r.name] for r in run], pure=False)
+        outs = client.gather(futs)
+    else:
+        outs = []
+        for r in run:
+            outs.append(backtest_race(r, cfg, seeds[r.name], estimators[r.name]))
+            if verbose:
+                print(f"{r.name}: {outs[-1]['race']['seconds']:.1f} s", flush=True)
+    per = pd.DataFrame([row for o in outs for row in o["rows"]])
+    races_df = pd.DataFrame([o["race"] for o in outs])
+    pooled, paired = pool_results(per)
+    cfg["seconds"] = time.perf_counter() - t0
+    cfg["n_races"] = len(run)
+    return BacktestResult(per_race=per, pooled=pooled, paired=paired, races=races_df, settings=cfg, notes=notes)
+
+
+def _estimator_without(race, all_races):
+    """An ownership model that never saw ``race``: base refitted without it when it is a 2025 slate (the
+    base's training labels), calibration refitted without it when it is a dk_2026 race (the calibration's
+    real %Drafted rows)."""
+    from .io import list_nascar_slates, read_nascar_slate
+    from .ownership._pretrained import fit_pretrained_nascar
+
+    slates = [read_nascar_slate(f) for f in list_nascar_slates() if f.name != race.name]
+    real = [r for r in all_races if len(r.actual_ownership) and r.name != race.name]
+    return fit_pretrained_nascar(slates, races=real)
+
+
+def evidence_text(res: BacktestResult) -> str:
+    """A short paragraph for the slate report: what the backtest measured for the default strategy."""
+    p = res.pooled.set_index("strategy")
+    if "ours" not in p.index:
+        return ""
+    o = p.loc["ours"]
+    txt = (f"On {int(o['n_races'])} real NASCAR races with results (backtest, `docs/backtest.md`) the default "
+           f"portfolio's lineups scored **{o['edge_mean']:+.1f} ± {o['edge_se']:.1f} actual points** against the "
+           f"field's median lineup, where the same simulation predicted {o['edge_pred_mean']:+.1f} "
+           f"(realised / predicted {o['edge_ratio']:.2f}); the realised edge sat at the {o['edge_pit_mean']:.2f} "
+           f"percentile of the predicted distribution on average (0.5 = calibrated) and realised ROI at the "
+           f"{o['roi_pit_mean']:.2f} percentile. Realised ROI {100 * o['roi_mean']:+.0f}% ± {100 * o['roi_se']:.0f} "
+           f"(predicted {100 * o['roi_pred_mean']:+.0f}%): one race's ROI is far too noisy to judge by.")
+    if "field_like" in p.index:
+        f = p.loc["field_like"]
+        txt += (f" Field-like lineups: predicted ROI {100 * f['roi_pred_mean']:+.0f}%, realised "
+                f"{100 * f['roi_mean']:+.0f}% ± {100 * f['roi_se']:.0f}.")
+    return txt
+
+
+def write_evidence(res: BacktestResult, path=None):
+    """Write the backtest's figures to ``dfslab/_data/evidence_backtest.json`` (derived figures only)."""
+    import json
+    from pathlib import Path
+
+    from ._atomic import atomic_write_text
+
+    path = Path(path) if path is not None else Path(__file__).resolve().parent / "_data" / "evidence_backtest.json"
+    d = res.to_dict()
+    d["report_text"] = evidence_text(res)
+    d["command"] = "python scripts/backtest_real_slates.py --write-evidence"
+    return atomic_write_text(path, json.dumps(d, indent=1))
+
+
+def sweep(grid: dict, **backtest_kw) -> BacktestResult:
+    """Backtest every combination of pipeline settings on the real races (paired: same races, same seeds).
+
+    Parameters
+    ----------
+    grid : dict
+        SlateAnalysis setting -> list of values, e.g. ``{"leverage_penalty": [0, 0.25, 0.5],
+        "max_exposure": [0.4, 0.6]}``.
+    **backtest_kw
+        Passed to :func:`backtest_real_slates` (``client=`` runs the races on Dask).
+
+    Returns
+    -------
+    BacktestResult
+        One strategy per combination, named ``"leverage_penalty=0.25, max_exposure=0.4"``;
+        ``"ours"`` (the defaults) is the paired reference.
 
     Examples
     --------
-    >>> import dfslab
-    >>> from dfslab.backtest import backtest_real_slates
-    >>> if dfslab.data_dir(required=False) is not None:  # needs the real data folder
-    ...     res = backtest_real_slates(quick=True, n_fields=2, n_scenarios=200, slates=["xfinity_2025-09-06_ff5a788"])
-    ...     print(sorted(res.per_slate["portfolio"].unique()))
-    ... else:
-    ...     print(['field_like', 'ours', 'published', 'pure_projection'])
-    ['field_like', 'ours', 'published', 'pure_projection']
+    >>> from dfslab.backtest import sweep_strategies
+    >>> list(sweep_strategies({"leverage_penalty": [0, 0.5]}))
+    ['leverage_penalty=0', 'leverage_penalty=0.5']
     """
-    from .contest import PayoutCurveFitter
-    from .io import list_nascar_slates, load_slates_with_results, read_nascar_slate, read_race_logs
+    return backtest_real_slates(strategies=sweep_strategies(grid), **backtest_kw)
 
-    for name, v, lo in (("n_lineups", n_lineups, 1), ("n_fields", n_fields, 1), ("field_size", field_size, 2),
-                        ("n_scenarios", n_scenarios, 10)):
-        if not float(v).is_integer() or int(v) < lo:
-            raise InputError(f"{name} must be a whole number >= {lo}, got {v!r}")
-    if n_lineups >= field_size:
-        raise InputError(f"n_lineups={n_lineups} must be below field_size={field_size}")
-    if quick:
-        n_fields, field_size, n_scenarios = min(n_fields, 20), min(field_size, 1000), min(n_scenarios, 500)
-        slates = list(QUICK_SLATES) if slates is None else slates
-    cfg = dict(n_lineups=int(n_lineups), n_fields=int(n_fields), field_size=int(field_size),
-               n_scenarios=int(n_scenarios), random_state=int(random_state), entry_fee=float(entry_fee),
-               leverage_penalty=float(leverage_penalty), max_overlap=int(max_overlap),
-               max_exposure=float(max_exposure), loso_ownership=bool(loso_ownership),
-               n_calibration=2000 if quick else 10000, quick=bool(quick))
-    t0 = time.perf_counter()
-    folders = list_nascar_slates()
-    slates_all = [read_nascar_slate(f) for f in folders]
-    results = load_slates_with_results()
-    logs = read_race_logs()
-    payouts = PayoutCurveFitter().fit().generate(entries=cfg["field_size"], entry_fee=cfg["entry_fee"])
-    notes = []
-    run = []
-    for i, (f, s) in enumerate(zip(folders, slates_all)):
-        if slates is not None and f.name not in set(slates):
-            continue
-        if s.players["start"].isna().any() and not include_prequal:
-            notes.append(f"{f.name}: skipped, captured before qualifying (no start positions)")
-            continue
-        if not (results["snapshot"] == f.name).any():
-            notes.append(f"{f.name}: skipped, no results")
-            continue
-        run.append((i, f))
-    if not run:
-        raise InputError(f"no slate to backtest (asked for {slates!r})")
-    per, ranks, srows, acts, lineups = [], [], [], [], {}
-    for i, f in run:
-        t = time.perf_counter()
-        rows, rr, srow, act, lu, nts = _backtest_slate(f, i, results, logs, slates_all, payouts, cfg)
-        per += rows
-        ranks += rr
-        srows.append(srow)
-        acts.append(act)
-        lineups.update(lu)
-        notes += [f"{f.name}: {x}" for x in nts]
-        if verbose:
-            print(f"{f.name}: {time.perf_counter() - t:.1f} s", flush=True)
-    per = pd.DataFrame(per)
-    per["gap"] = per["real_roi"] - per["pred_roi"]
-    pooled, contrasts = _pooled(per)
-    cfg["seconds"] = time.perf_counter() - t0
-    cfg["payout_pool"], cfg["payout_n_paid"], cfg["rake"] = payouts.pool, payouts.n_paid, payouts.rake(
-        cfg["field_size"], cfg["entry_fee"])
-    return BacktestResult(per_slate=per, pooled=pooled, contrasts=contrasts, slates=pd.DataFrame(srows),
-                          ranks=pd.concat(ranks, ignore_index=True), actuals=pd.concat(acts, ignore_index=True),
-                          lineups=lineups, notes=notes, settings=cfg)
+
+def sweep_strategies(grid: dict) -> dict:
+    """The strategies of a settings grid: name -> settings, in grid order."""
+    import itertools
+
+    if not isinstance(grid, dict) or not grid:
+        raise InputError("grid: a non-empty dict of setting -> list of values")
+    keys = list(grid)
+    for k in keys:
+        if not isinstance(grid[k], (list, tuple)) or not grid[k]:
+            raise InputError(f"grid[{k!r}]: a non-empty list of values")
+    out = {}
+    for combo in itertools.product(*(grid[k] for k in keys)):
+        out[", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in zip(keys, combo))] = \
+            dict(zip(keys, combo))
+    return out

@@ -11,17 +11,20 @@ Conventions used across dfslab
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._errors import InputError
+from ._errors import DfslabWarning, InputError
 from .rules import NASCAR_CLASSIC, RosterRules, get_rules
 
 ARCHETYPES = ("superspeedway", "intermediate", "short", "road", "dirt")
 SERIES = ("cup", "xfinity", "trucks")
+#: Longest race a slate may declare: NASCAR's longest run 500 laps (Bristol, Martinsville).
+MAX_RACE_LAPS = 1000
 
 PLAYER_COLUMNS = ("player_id", "name", "salary", "position")
 OPTIONAL_COLUMNS = ("dk_id", "team", "start", "projection", "rating", "avg_points", "ownership", "game_info")
@@ -86,15 +89,29 @@ class Slate:
         self.players = validate_players(self.players, self.rules, source=self.name)
         self.archetype = check_archetype(self.archetype)
         if self.series is not None:
-            s = str(self.series).lower()
+            s = str(self.series).strip().lower()
             s = {"o'reilly": "xfinity", "oreilly": "xfinity", "truck": "trucks"}.get(s, s)
+            if s not in SERIES:
+                raise InputError(f"{self.name}: series must be one of {SERIES} (or None), got {self.series!r}")
             self.series = s
         if self.race_laps is not None:
-            if not float(self.race_laps).is_integer() or int(self.race_laps) <= 0:
-                raise InputError(f"{self.name}: race_laps must be a positive whole number, got {self.race_laps}")
-            self.race_laps = int(self.race_laps)
+            from ._validation import check_number
+
+            try:
+                self.race_laps = check_number("race_laps", self.race_laps, lo=1, hi=MAX_RACE_LAPS, integer=True)
+            except InputError as e:
+                raise InputError(f"{self.name}: {e} (a race's scheduled laps; NASCAR's longest run 500)") from None
         if self.date is not None:
-            self.date = pd.Timestamp(self.date)
+            try:
+                self.date = pd.Timestamp(self.date)
+            except (TypeError, ValueError):
+                raise InputError(f"{self.name}: date {self.date!r} is not a date (use 'YYYY-MM-DD')") from None
+        note = ownership_scale_note(self.players, self.rules)
+        if note:
+            notes = self.meta.setdefault("notes", [])
+            if note not in notes:
+                notes.append(note)
+            warnings.warn(f"{self.name}: {note}", DfslabWarning, stacklevel=3)
 
     # --- convenience -------------------------------------------------
     @property
@@ -136,6 +153,27 @@ class Slate:
     def with_players(self, players: pd.DataFrame) -> "Slate":
         return replace(self, players=players)
 
+    def plot_salaries(self, ax=None):
+        """Salary ladder coloured by starting position; returns the matplotlib Axes."""
+        from .plots import salary_ladder
+
+        return salary_ladder(self.players, ax=ax)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        info = self.summary()
+        cols = [c for c in ("name", "salary", "start", "projection", "ownership", "dk_id") if c in self.players]
+        head = (f"<b>Slate</b> {html.escape(str(self.name))}: {info['n_players']} players, "
+                f"{self.rules.name} ({self.rules.roster_size} slots, cap ${self.rules.salary_cap:,}); "
+                f"series {info['series'] or '?'}, track {html.escape(str(info['track'] or '?'))} "
+                f"({info['archetype'] or 'archetype ?'}), {info['race_laps'] or '?'} laps, date {info['date'] or '?'}; "
+                f"salaries ${info['salary_range'][0]:,}-${info['salary_range'][1]:,}")
+        notes = self.meta.get("notes", []) if isinstance(self.meta, dict) else []
+        body = self.players[cols].to_html(index=False, max_rows=60, float_format=lambda v: f"{v:,.2f}")
+        return (head + "".join(f"<br><i>note:</i> {html.escape(str(n))}" for n in notes)
+                + f"<details><summary>players</summary>{body}</details>")
+
     def summary(self) -> dict:
         return {
             "name": self.name,
@@ -149,11 +187,40 @@ class Slate:
         }
 
 
-def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "players") -> pd.DataFrame:
-    """Check and normalise a player pool; raises :class:`InputError` naming the row."""
+def ownership_scale_note(players: pd.DataFrame, rules: RosterRules) -> str | None:
+    """A note when a complete ``ownership`` column sums to ~100 on a multi-player roster (shares, not percent)."""
+    if "ownership" not in players.columns or rules.roster_size < 2:
+        return None
+    o = pd.to_numeric(players["ownership"], errors="coerce").to_numpy(dtype=float)
+    if len(o) == 0 or not np.isfinite(o).all() or abs(o.sum() - 100.0) > 5.0:
+        return None
+    total = rules.ownership_total
+    return (f"column 'ownership' sums to {o.sum():.1f}, but dfslab's ownership is percent of entries, which sums to "
+            f"{total:g} (100 x roster size {rules.roster_size}); these look like shares of 100. Kept as given: "
+            f"multiply by {rules.roster_size} if they are shares")
+
+
+def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "players",
+                     row_labels=None) -> pd.DataFrame:
+    """Check and normalise a player pool; raises :class:`InputError` naming the row.
+
+    ``row_labels`` gives the row number to print for each player (a reader passes
+    the rows as its file shows them); default 1, 2, ...
+    """
     if not isinstance(players, pd.DataFrame):
         raise InputError(f"{source}: players must be a pandas DataFrame, got {type(players).__name__}")
     p = players.copy().reset_index(drop=True)
+    labels = list(row_labels) if row_labels is not None else list(range(1, len(p) + 1))
+    if len(labels) != len(p):
+        raise InputError(f"{source}: {len(labels)} row labels for {len(p)} players")
+
+    def where(i):  # "row 5", or the caller's own label ("record 5")
+        return labels[i] if isinstance(labels[i], str) else f"row {labels[i]}"
+
+    def who(i):
+        nm = p["name"].iloc[i] if "name" in p.columns else p["player_id"].iloc[i]
+        return f"{where(i)} ({nm})"
+
     if "position" not in p.columns and rules.is_positionless:
         p["position"] = rules.slots[0]
     if "player_id" not in p.columns and "dk_id" in p.columns:
@@ -163,34 +230,58 @@ def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "p
     missing = [c for c in PLAYER_COLUMNS if c not in p.columns]
     if missing:
         raise InputError(f"{source}: missing required column(s) {missing}; have {list(p.columns)}")
+    name_missing = p["name"].isna() | p["name"].astype(str).str.strip().eq("")
+    if name_missing.any():
+        i = int(np.flatnonzero(name_missing.to_numpy())[0])
+        raise InputError(f"{source}: {where(i)}: empty player name")
     p["player_id"] = p["player_id"].astype(str)
     dup = p["player_id"].duplicated(keep=False)
     if dup.any():
-        rows = (np.flatnonzero(dup) + 1).tolist()
-        raise InputError(f"{source}: duplicate player_id {p.loc[dup, 'player_id'].iloc[0]!r} in rows {rows[:6]}")
+        first = p.loc[dup, "player_id"].iloc[0]
+        rows = [where(i) for i in np.flatnonzero((p["player_id"] == first).to_numpy())]
+        raise InputError(f"{source}: duplicate player_id {first!r} in {', '.join(rows[:6])}")
     sal = pd.to_numeric(p["salary"], errors="coerce")
     bad = sal.isna() | (sal <= 0) | (sal != np.round(sal))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            f"{source}: row {i + 1} ({p.loc[i, 'name']}): salary must be a positive whole number, got {p.loc[i, 'salary']!r}"
-        )
+        raise InputError(f"{source}: {who(i)}: salary must be a positive whole number, got {p.loc[i, 'salary']!r}")
+    over = sal > rules.salary_cap
+    if over.any():  # also keeps 1e30 from overflowing int64
+        i = int(np.flatnonzero(over.to_numpy())[0])
+        raise InputError(f"{source}: {who(i)}: salary {p.loc[i, 'salary']!r} is above the ${rules.salary_cap:,} "
+                         "salary cap: no lineup could hold this player")
     p["salary"] = sal.astype(np.int64)
+    nowhere = ~rules.eligible_matrix(p["position"]).any(1)
+    if nowhere.any():
+        i = int(np.flatnonzero(nowhere)[0])
+        pos = sorted(set(p.loc[nowhere, "position"].astype(str)))
+        raise InputError(f"{source}: {who(i)}: position(s) {pos} fit no slot of the {rules.name} roster "
+                         f"{list(rules.slot_labels)} (wrong rules=?)")
     if len(p) < rules.roster_size:
         raise InputError(f"{source}: {len(p)} players is fewer than a roster of {rules.roster_size}")
     if "start" in p.columns and p["start"].notna().any():
-        st = pd.to_numeric(p["start"], errors="coerce")
-        if (st.dropna() < 1).any() or (st.dropna() != np.round(st.dropna())).any():
-            raise InputError(f"{source}: column 'start' must hold positions 1, 2, ...")
+        st = _numeric(p, "start", source, who)
+        bad = st.notna() & ((st < 1) | (st != np.round(st)))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"{source}: {who(i)}: column 'start' must hold positions 1, 2, ...; got "
+                             f"{p['start'].iloc[i]!r}")
         d = st.dropna().duplicated(keep=False)
         if d.any():
             raise InputError(f"{source}: duplicate start position(s) {sorted(set(st.dropna()[d].astype(int)))}")
         p["start"] = st.astype("Int64")
     for col in ("projection", "rating", "avg_points", "ownership"):
         if col in p.columns:
-            v = pd.to_numeric(p[col], errors="coerce")
+            v = _numeric(p, col, source, who)
             if np.isinf(v.to_numpy(dtype=float)).any():
-                raise InputError(f"{source}: column {col!r} holds infinite values")
+                i = int(np.flatnonzero(np.isinf(v.to_numpy(dtype=float)))[0])
+                raise InputError(f"{source}: {who(i)}: column {col!r} holds an infinite value")
+            if col == "ownership":
+                bad = (v < 0) | (v > 100)
+                if bad.any():
+                    i = int(np.flatnonzero(bad.to_numpy())[0])
+                    raise InputError(f"{source}: {who(i)}: ownership {v.iloc[i]:g} is outside 0-100 (percent of "
+                                     "entries)")
             p[col] = v.astype(np.float64)
     elig = rules.eligible_matrix(p["position"])
     for s in rules.slot_labels:
@@ -198,6 +289,18 @@ def validate_players(players: pd.DataFrame, rules: RosterRules, source: str = "p
         if elig[:, j].sum() < rules.slots.count(s):
             raise InputError(f"{source}: too few players eligible for slot {s!r} ({int(elig[:, j].sum())})")
     return p
+
+
+def _numeric(p: pd.DataFrame, col: str, source: str, who) -> pd.Series:
+    """A numeric player column; missing values (None, NaN, "") stay NaN, text raises naming the row."""
+    raw = p[col]
+    missing = raw.isna() | raw.astype(str).str.strip().eq("")
+    v = pd.to_numeric(raw.where(~missing), errors="coerce")
+    bad = v.isna() & ~missing
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"{source}: {who(i)}: column {col!r} is not a number: {raw.iloc[i]!r}")
+    return v.astype(np.float64)
 
 
 def check_ownership(ownership, rules: RosterRules | int = NASCAR_CLASSIC, n_players: int | None = None,
@@ -221,7 +324,14 @@ def check_ownership(ownership, rules: RosterRules | int = NASCAR_CLASSIC, n_play
     np.float64(600.0)
     """
     size = rules if isinstance(rules, (int, np.integer)) else get_rules(rules).roster_size
-    o = np.asarray(ownership, dtype=np.float64)
+    if ownership is None or isinstance(ownership, (str, bytes)):
+        raise InputError(f"{name}: expected a vector of percentages, got {ownership!r}")
+    try:
+        o = np.asarray(ownership, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise InputError(f"{name}: every value must be a number (percent of entries): {e}") from None
+    if o.size == 0:
+        raise InputError(f"{name}: empty vector")
     if o.ndim != 1:
         raise InputError(f"{name}: must be a 1-d vector, got shape {o.shape}")
     if n_players is not None and len(o) != n_players:
@@ -243,12 +353,16 @@ def check_ownership(ownership, rules: RosterRules | int = NASCAR_CLASSIC, n_play
     return o
 
 
-def check_lineups(lineups, slate: Slate, name: str = "lineups", check_cap: bool = True) -> np.ndarray:
+def check_lineups(lineups, slate: Slate, name: str = "lineups", check_cap: bool = True, labels=None) -> np.ndarray:
     """Validate lineups as an int array (n_lineups x roster size) of row indices.
 
     Checks indices are in range, no player twice, slot eligibility and the
-    salary cap / minimum. Raises :class:`InputError` naming the lineup.
+    salary cap / minimum. Raises :class:`InputError` naming the lineup
+    (``labels[i]``, e.g. a file row, else "lineup i").
     """
+    def lab(i):
+        return labels[i] if labels is not None else f"lineup {i}"
+
     L = np.asarray(lineups)
     if L.ndim == 1:
         L = L[None, :]
@@ -261,19 +375,19 @@ def check_lineups(lineups, slate: Slate, name: str = "lineups", check_cap: bool 
     n = slate.n_players
     if L.size and (L.min() < 0 or L.max() >= n):
         i = int(np.flatnonzero(((L < 0) | (L >= n)).any(1))[0])
-        raise InputError(f"{name}: lineup {i} names unknown player index {L[i].tolist()} (slate has {n} players)")
+        raise InputError(f"{name}: {lab(i)} names unknown player index {L[i].tolist()} (slate has {n} players)")
     srt = np.sort(L, axis=1)
     d = (srt[:, 1:] == srt[:, :-1]).any(1)
     if d.any():
         i = int(np.flatnonzero(d)[0])
-        raise InputError(f"{name}: lineup {i} uses a player twice: {L[i].tolist()}")
+        raise InputError(f"{name}: {lab(i)} uses a player twice: {L[i].tolist()}")
     if not slate.rules.is_positionless:
         elig = slate.rules.eligible_matrix(slate.players["position"])
         ok = elig[L, np.arange(R)[None, :]]
         if not ok.all():
             i, j = map(int, np.argwhere(~ok)[0])
             raise InputError(
-                f"{name}: lineup {i} puts {slate.players['name'].iloc[L[i, j]]} "
+                f"{name}: {lab(i)} puts {slate.players['name'].iloc[L[i, j]]} "
                 f"({slate.players['position'].iloc[L[i, j]]}) in slot {slate.rules.slots[j]}"
             )
     if check_cap:
@@ -281,9 +395,9 @@ def check_lineups(lineups, slate: Slate, name: str = "lineups", check_cap: bool 
         over = sal > slate.rules.salary_cap
         if over.any():
             i = int(np.flatnonzero(over)[0])
-            raise InputError(f"{name}: lineup {i} costs ${sal[i]:,} > cap ${slate.rules.salary_cap:,}")
+            raise InputError(f"{name}: {lab(i)} costs ${sal[i]:,} > cap ${slate.rules.salary_cap:,}")
         under = sal < slate.rules.min_salary
         if under.any():
             i = int(np.flatnonzero(under)[0])
-            raise InputError(f"{name}: lineup {i} costs ${sal[i]:,} < minimum ${slate.rules.min_salary:,}")
+            raise InputError(f"{name}: {lab(i)} costs ${sal[i]:,} < minimum ${slate.rules.min_salary:,}")
     return L

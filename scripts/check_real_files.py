@@ -19,9 +19,11 @@ def contests() -> pd.DataFrame:
         own_diff = np.abs(cs.recomputed_ownership() - cs.players.drafted_pct.to_numpy())
         filled = ~cs.entries.blank.to_numpy()
         pts_ok = np.isclose(np.round(cs.lineup_points(), 2), cs.entries.points, atol=0.011)[filled]
+        rank, _ = dfslab.rank_and_pay(np.round(cs.lineup_points(), 2), [0.0])  # NaN = blank lineup
         rows.append({"contest": f.parent.name[:42], "sport": cs.rules.name, "entries": cs.n_entries,
                      "blank": int((~filled).sum()), "max_own_diff_pp": own_diff.max(),
-                     "points_match": pts_ok.mean(), "collisions": "; ".join(cs.collisions)})
+                     "points_match": pts_ok.mean(), "ranks_equal": (rank == cs.entries["rank"].to_numpy()).mean(),
+                     "collisions": "; ".join(cs.collisions)})
     return pd.DataFrame(rows)
 
 
@@ -48,7 +50,8 @@ if __name__ == "__main__":
     pd.set_option("display.width", 200, "display.max_rows", 100, "display.max_colwidth", 120)
     df = contests()
     print(df.to_string(index=False))
-    print(f"\n{len(df)} contests, {df.entries.sum():,} entries; max ownership diff {df.max_own_diff_pp.max():.3f} pp; "
-          f"min per-contest points match {df.points_match.min():.5f}")
+    print(f"\n{len(df)} contests, {df.entries.sum():,} entries ({df.blank.sum()} blank); max ownership diff "
+          f"{df.max_own_diff_pp.max():.3f} pp; min per-contest points match {df.points_match.min():.5f}; contests with "
+          f"every rank equal to DK's: {int((df.ranks_equal == 1).sum())}")
     for k, v in scoring().items():
         print(f"{k}: {v}")

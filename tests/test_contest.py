@@ -24,6 +24,19 @@ def test_blank_lineup_ranks_below_negative_scores():
     assert r.tolist() == [2, 3, 1]
 
 
+def test_blank_lineups_tie_with_a_submitted_zero():
+    # DK ranked a real MLB contest's 50 blank lineups tied with a submitted lineup that scored 0.00
+    # (issue 15); blanks stay below negative scores (real contests 2017-05-11 and 2017-06-12).
+    t = PayoutTable.from_rows([(1, 1, 10.0), (2, 2, 5.0), (3, 3, 3.0), (4, 4, 2.0), (5, 5, 1.0)])
+    r, p = rank_and_pay([12.0, 0.0, np.nan, np.nan, 5.0], t)
+    assert r.tolist() == [1, 3, 3, 3, 2]
+    assert np.allclose(p, [10.0, 2.0, 2.0, 2.0, 5.0])  # the tied group splits places 3-5
+    r, _ = rank_and_pay([0.0, -0.5, np.nan, 3.0], t)
+    assert r.tolist() == [2, 3, 4, 1]  # a negative score sits between: blanks no longer tie with 0.00
+    r, _ = rank_and_pay(np.array([[0.0, np.nan, 1.0], [np.nan, np.nan, np.nan]]), t)
+    assert r.tolist() == [[2, 2, 1], [1, 1, 1]]  # per contest; an all-blank contest ties everyone
+
+
 def test_rank_rounding_to_cents_makes_float_sums_tie():
     r, p = rank_and_pay([0.1 + 0.2, 0.3], [10.0, 0.0])
     assert r.tolist() == [1, 1] and p.tolist() == [5.0, 5.0]

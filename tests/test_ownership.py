@@ -52,8 +52,9 @@ def fitted():
 
 def test_features_columns_and_finite():
     X = build_features(demo_slate())
-    assert list(X.columns) == ["slate_id", *FEATURE_COLUMNS]
-    assert np.isfinite(X.drop(columns="slate_id").to_numpy(float)).all()
+    assert list(X.columns) == ["slate_id", *FEATURE_COLUMNS, "vendor_own"]
+    assert np.isfinite(X.drop(columns=["slate_id", "vendor_own"]).to_numpy(float)).all()
+    assert X["vendor_own"].isna().all()  # the demo slate has no projected ownership
     assert (X["roster_size"] == 6).all() and X["arch_intermediate"].eq(1).all()
     # demo has no projection: salary stands in, flagged
     assert X["has_points"].eq(0).all() and np.allclose(X["points_rel"], X["salary_rel"])
@@ -226,7 +227,7 @@ def test_bad_input_slates(fitted):
 def test_single_slate_and_plain_array():
     # Without slate_id the whole X is one slate; without roster_size the sum check is skipped.
     X, y = _training(2)
-    one = X[X.slate_id == X.slate_id.iloc[0]]
+    one = X[X.slate_id == X.slate_id.iloc[0]].drop(columns="vendor_own")  # the side column is not a feature
     est = HybridOwnershipEstimator(max_iter=10, cv=3, random_state=0).fit(one.drop(columns="slate_id"), y[one.index])
     assert est.predict(one.drop(columns="slate_id")).sum() == pytest.approx(600)
     est2 = HybridOwnershipEstimator(max_iter=10, cv=3, random_state=0).fit(one.drop(columns=["slate_id", "roster_size"]).to_numpy(), y[one.index].to_numpy())

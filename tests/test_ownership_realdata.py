@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import require_data
@@ -12,7 +13,9 @@ from conftest import require_data
 pytestmark = pytest.mark.realdata
 DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent
 
-from dfslab.ownership import coverage_by_bin, evaluate_mlb, evaluate_nascar_loso, load_contest_training_data  # noqa: E402
+from dfslab import InputError  # noqa: E402
+from dfslab.ownership import (coverage_by_bin, evaluate_mlb, evaluate_nascar_actual, evaluate_nascar_loso,  # noqa: E402
+                              load_contest_training_data, nascar_ownership_figures)
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "evaluate_ownership.py"
 
@@ -25,6 +28,11 @@ def mlb():
 @pytest.fixture(scope="module")
 def nascar():
     return evaluate_nascar_loso(quick=True)
+
+
+@pytest.fixture(scope="module")
+def actual():
+    return evaluate_nascar_actual(quick=True)
 
 
 def test_loader_two_contests_same_date():
@@ -102,16 +110,90 @@ def test_nascar_loso_beats_projection_baseline(nascar):
     assert nascar.predictions.groupby("slate_id")["ownership"].sum().round(6).eq(600.0).all()
 
 
-def test_script_is_a_thin_cli(tmp_path, monkeypatch, mlb, nascar):
+def test_script_is_a_thin_cli(tmp_path, monkeypatch, mlb, nascar, actual):
     """The script only formats the library results (library calls stubbed with the fixtures' results)."""
     spec = importlib.util.spec_from_file_location("evaluate_ownership", SCRIPT)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    seen = {}
     monkeypatch.setattr(mod, "evaluate_mlb", lambda quick: mlb)
     monkeypatch.setattr(mod, "evaluate_nascar_loso", lambda quick: nascar)
+    monkeypatch.setattr(mod, "evaluate_nascar_actual", lambda slates, quick: seen.update(slates=slates) or actual)
     out = tmp_path / "own.json"
-    res = mod.main(["--quick", "--json", str(out)])
+    res = mod.main(["--quick", "--json", str(out), "--slates", str(tmp_path)])
+    assert seen["slates"] == str(tmp_path)  # new races are evaluated by pointing at a folder, no code change
+    assert {"mae_ours", "mae_vendor", "mae_blend", "coverage_80", "n_rows", "n_races"} <= set(res["nascar_actual"])
+    assert res["nascar_actual"]["mae_blend"] == pytest.approx(actual.metrics.loc["blend", "mae_pp"], abs=1e-4)
     assert json.loads(out.read_text()) == json.loads(json.dumps(res))
     assert res["mlb"]["model"]["mae_pp"] == pytest.approx(mlb.metrics.loc["model", "mae_pp"])
     assert res["nascar"]["pretrained_config"]["spearman_rho"] == pytest.approx(
         nascar.metrics.loc["pretrained_config", "spearman_rho"])
+
+
+# ---------------------------------------------------------------- NASCAR, real %Drafted (issue 17)
+def test_actual_reproduces_the_baselines(actual):
+    """The issue author's baselines on the same 102 named rows of 5 races."""
+    m, i = actual.metrics, actual.info
+    assert i["n_rows"] >= 102 and i["n_races"] >= 5
+    if i["n_races"] == 5:  # the dk_2026 folder as measured in the issue
+        assert i["n_rows"] == 102
+        assert m.loc["vendor", "mae_pp"] == pytest.approx(7.59, abs=0.005)
+        assert m.loc["vendor", "bias_pp"] == pytest.approx(-4.19, abs=0.005)
+        assert m.loc["vendor", "pearson_r"] == pytest.approx(0.86, abs=0.005)
+        # the previous default (issue: 10.49 / -5.92 / 0.73; this reader's slates give 10.45 / -5.86)
+        assert m.loc["pretrained_2025", "mae_pp"] == pytest.approx(10.49, abs=0.06)
+        assert m.loc["pretrained_2025", "bias_pp"] == pytest.approx(-5.92, abs=0.08)
+        assert m.loc["pretrained_2025", "pearson_r"] == pytest.approx(0.73, abs=0.005)
+
+
+def test_actual_targets_or_documented_shortfall(actual):
+    """Issue 17's targets where met; the measured shortfall bounds (docs/ownership.md) where not."""
+    m = actual.metrics
+    for f in ("model", "blend"):
+        assert 0.75 <= m.loc[f, "coverage80"] <= 0.85                       # target met
+        # bias on rows forecast > 20%: -3.2 / -3.4 pp on the named rows (target +-2 missed); with the unnamed
+        # drivers of the top-k contests at their upper bound it is -0.6 / -1.5 (within +-2)
+        assert m.loc[f, "bias_gt20_pp"] > -4.0
+        assert abs(m.loc[f, "bias_gt20_bound_lo_pp"]) <= 2.0
+    # with DailyFan as an input: below DailyFan alone (target <= 6.0 missed: 7.25)
+    assert m.loc["blend", "mae_pp"] < m.loc["vendor", "mae_pp"] and m.loc["blend", "mae_pp"] <= 7.35
+    # without a vendor projection: far below the previous default (target <= 7.6 missed: 8.44)
+    assert m.loc["model", "mae_pp"] <= 8.55 and m.loc["model", "mae_pp"] < m.loc["pretrained_2025", "mae_pp"] - 1.5
+    assert m.loc["blend", "bias_pp"] > m.loc["vendor", "bias_pp"]  # less chalk under-prediction than DailyFan
+
+
+def test_actual_same_rows_and_valid_forecasts(actual):
+    p, d = actual.predictions, actual.drivers
+    forecasts = [c for c in ("model", "blend", "vendor", "pretrained_2025", "base") if c in p]
+    assert p[forecasts + ["actual"]].notna().all().all()  # every forecast scored on the same named rows
+    assert len(p) == int(d["named"].sum()) == actual.info["n_rows"]
+    for _, g in d.groupby(["race", "contest_id"]):
+        for f in ("model", "blend"):
+            assert g[f].sum() == pytest.approx(600.0, abs=1e-6)                # percent of entries, 600
+            assert ((g[f] >= 0) & (g[f] <= 100)).all()
+    assert ((p["model_lower"] <= p["model"]) & (p["model"] <= p["model_upper"])).all()
+    # the named actual values are the CSV's, never renormalized
+    raw = pd.concat([pd.read_csv(DATA / "nascar" / "dk_2026" / r / "actual_ownership.csv") for r in actual.info["races"]])
+    assert sorted(p["actual"].round(4)) == sorted(raw["actual_own"].round(4))
+    # leave-one-race-out: every fold's calibration differs from the one fitted on all races
+    th = actual.info["theta_loro"]
+    assert len(th) == actual.info["n_races"]
+    assert all(not np.allclose(t["model"], actual.info["theta_full"]["model"], atol=1e-4) for t in th.values())
+
+
+def test_actual_needs_three_races(tmp_path):
+    root = DATA / "nascar" / "dk_2026"
+    for name in ("2026-07-12_atlanta", "2026-07-19_north-wilkesboro"):
+        (tmp_path / name).symlink_to(root / name)
+    with pytest.raises(InputError, match="at least 3 races"):
+        evaluate_nascar_actual(slates=tmp_path, quick=True)
+
+
+def test_shipped_figures_match_a_fresh_run(actual):
+    """The figures the report quotes are this evaluation's (refresh: scripts/evaluate_ownership.py --write-figures)."""
+    f = nascar_ownership_figures()
+    if actual.info["races"] != f["races"]:
+        pytest.skip("the data folder holds other races than the shipped figures")
+    for k, row in (("mae_ours", "model"), ("mae_blend", "blend"), ("mae_vendor", "vendor")):
+        assert f[k] == pytest.approx(actual.metrics.loc[row, "mae_pp"], abs=1e-3)
+    assert f["coverage_80"] == pytest.approx(actual.metrics.loc["model", "coverage80"], abs=1e-3)

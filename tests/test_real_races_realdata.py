@@ -9,7 +9,7 @@ import pytest
 from dfslab import InputError
 from dfslab.io import list_race_folders, load_real_races, read_nascar_slate, read_race_folder, skipped_races
 from dfslab.names import match_names
-from tests.conftest import require_data
+from conftest import require_data
 
 ROOT = require_data()
 

@@ -15,7 +15,7 @@ NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))
 
 def test_load_report_slate_variants(tmp_path, demo):
     assert load_report_slate("demo").players.equals(demo.players)
-    with pytest.raises(InputError, match="not 'demo'"):
+    with pytest.raises(InputError, match="not found"):
         load_report_slate(str(tmp_path / "nope.csv"))
     p = tmp_path / "DKSalaries.csv"
     pd = pytest.importorskip("pandas")
@@ -71,8 +71,111 @@ def test_report_notebook_documents_every_parameter():
     params = papermill.inspect_notebook(str(NB_DIR / "slate_report.ipynb"))
     expected = {"slate", "starts", "projections", "archetype", "race_laps", "field_size", "entry_fee", "payout_table",
                 "n_scenarios", "n_field_draws", "n_lineups", "leverage_penalty", "max_overlap", "max_exposure",
-                "regime_aware", "random_state", "out_dir", "ownership_uncertainty"}
+                "regime_aware", "random_state", "out_dir", "ownership_uncertainty", "date", "track", "series",
+                "ownership_file", "min_salary", "selection"}
     assert expected <= set(params)
     for name, p in params.items():
         assert p["inferred_type_name"] != "None" and p["help"], name
     assert len(NOTEBOOKS) >= 2
+
+
+# ---------------------------------------------------------------------- the CLI fails fast
+def _write_demo_salaries(path, demo, game_info="x"):
+    import pandas as pd
+
+    pd.DataFrame({"Position": "D", "Name + ID": [f"{n} ({i})" for n, i in zip(demo.players.name, demo.players.dk_id)],
+                  "Name": demo.players.name, "ID": demo.players.dk_id, "Roster Position": "D",
+                  "Salary": demo.players.salary, "Game Info": game_info, "TeamAbbrev": "",
+                  "AvgPointsPerGame": 30.0}).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["-p", "n_lineup=150"], "unknown report parameter 'n_lineup'; did you mean 'n_lineups'"),
+    (["-p", "n_lineups=many"], "n_lineups: expected int, got 'many'"),
+    (["-p", "n_lineups=2.5"], "n_lineups: expected int"),
+    (["-p", "regime_aware=maybe"], "regime_aware: expected bool"),
+    (["-p", "payout_table=/nope/payouts.csv"], "payout_table: /nope/payouts.csv not found"),
+    (["-p", "novalue"], "expected NAME=VALUE"),
+])
+def test_cli_rejects_bad_parameters_before_any_kernel(args, msg, capsys, monkeypatch):
+    import dfslab.cli as cli
+
+    monkeypatch.setattr(cli, "render_report", lambda *a, **k: pytest.fail("a kernel was started"))
+    assert main(["report", "--demo", "-q", *args]) == 2
+    assert msg in capsys.readouterr().err
+
+
+def test_cli_missing_file_says_not_found(tmp_path, capsys):
+    assert main(["report", "--salaries", str(tmp_path / "DKSalaries.csv"), "-q"]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_report_folder_named_after_the_slate_never_overwrites_another(tmp_path, demo, monkeypatch):
+    import dfslab.cli as cli
+    from dfslab.report import load_report_slate
+
+    monkeypatch.setattr(cli, "_REPO", tmp_path)
+    a = load_report_slate("demo")
+    f1 = cli.choose_out_dir(a, None, force=False)
+    assert f1 == tmp_path / "reports" / "cup-demo-speedway-fictional-2026-06-01"
+    f1.mkdir(parents=True)
+    (f1 / cli.MARKER).write_text('{"fingerprint": "someone-else"}')
+    f2 = cli.choose_out_dir(a, None, force=False)
+    assert f2.name == "cup-demo-speedway-fictional-2026-06-01-2"
+    with pytest.raises(cli.UsageError, match="another slate"):
+        cli.choose_out_dir(a, str(f1), force=False)
+    assert cli.choose_out_dir(a, str(f1), force=True) == f1
+    # a DKSalaries.csv in ~/Downloads does not report to reports/downloads/
+    p = _write_demo_salaries(tmp_path / "DKSalaries.csv", demo)
+    s = load_report_slate(str(p), archetype="short", race_laps=500, date="2025-09-13", track="Bristol Motor Speedway",
+                          series="cup")
+    assert cli.choose_out_dir(s, None, force=False).name == "cup-bristol-motor-speedway-2025-09-13"
+
+
+def test_failed_run_leaves_no_stale_outputs(tmp_path):
+    import nbformat
+
+    import dfslab.cli as cli
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x: int = 1  # a parameter"),
+                                         nbformat.v4.new_code_cell("raise ValueError('boom')")])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "fail.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "out"
+    out.mkdir()
+    for f in ("slate_report.html", "dk_upload.csv", "lineups.csv"):
+        (out / f).write_text("from an earlier run")
+    with pytest.raises(Exception):
+        cli.render_report({"x": 2}, out, notebook=path, progress=False)
+    left = sorted(p.name for p in out.iterdir())
+    assert left == ["FAILED.txt", "slate_report.FAILED.ipynb"]
+    assert "boom" in (out / "FAILED.txt").read_text()
+
+
+def test_batch_interrupted_prints_summary(tmp_path, capsys, monkeypatch):
+    import dfslab.cli as cli
+
+    calls = []
+
+    def fake(params, out, **kw):
+        calls.append(out)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return Path(out) / "slate_report.html"
+
+    monkeypatch.setattr(cli, "render_report", fake)
+    batch = tmp_path / "b.yaml"
+    batch.write_text("".join(f"- slate: demo\n  out: {tmp_path / str(i)}\n" for i in range(3)))
+    assert main(["report", "--batch", str(batch), "-q"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted: 1 report(s) written, 0 failed, 2 not run" in err
+
+
+def test_malformed_batch_file_is_named(tmp_path, capsys):
+    b = tmp_path / "b.yaml"
+    b.write_text("- slate: [unclosed\n")
+    assert main(["report", "--batch", str(b)]) == 2
+    assert "b.yaml: cannot read it" in capsys.readouterr().err

@@ -22,9 +22,10 @@ def test_contest_reconciles(folder):
     idx = pd.read_csv(DATA / "dk_contests" / "contests.csv")
     row = idx[idx.contest_dir == f"{folder.parent.name}/{folder.name}"].iloc[0]
     assert cs.n_entries == row.entries
-    # Ownership recomputed over ALL entries (blank lineups included) matches %Drafted within 0.1 pp.
+    # Ownership recomputed over ALL entries (blank lineups included) matches %Drafted (shown to 0.01 pp)
+    # within its rounding, namesakes included.
     diff = np.abs(cs.recomputed_ownership() - cs.players.drafted_pct.to_numpy())
-    assert diff.max() <= 0.1, cs.players.name[np.argmax(diff)]
+    assert diff.max() <= 0.01, cs.players.name[np.argmax(diff)]
     # Points = sum of the lineup's FPTS for >= 99.9% of entries with a lineup.
     ok = np.isclose(np.round(cs.lineup_points(), 2), cs.entries.points, atol=0.011)[~cs.entries.blank.to_numpy()]
     assert ok.mean() >= 0.999, f"{(~ok).sum()} entries differ"
@@ -36,7 +37,7 @@ def test_contest_reconciles(folder):
 def test_name_collisions_are_resolved_and_reported():
     f = DATA / "dk_contests/mlb/2017-06-09__DEVOURpresentsMLB_7KMoonshot__3.00/contest-standings.csv"
     cs = dfslab.read_contest_standings(f)
-    assert any("Daniel Robertson" in c and "resolved by points" in c for c in cs.collisions)
+    assert any("Daniel Robertson" in c and "25 resolved by points" in c for c in cs.collisions)
     rows = np.flatnonzero(cs.players.name == "Daniel Robertson")
     assert len(rows) == 2
     own = cs.recomputed_ownership()[rows]

@@ -5,43 +5,46 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 import uuid
 import warnings
-from collections import OrderedDict
 from types import SimpleNamespace
+from typing import Annotated, Union
 
+import anyio
 import numpy as np
 import pandas as pd
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import Discriminator, Tag
 
 from .. import __version__
 from .._errors import InfeasibleError, InputError
-from ..contest import ContestSimulator, FieldLineupSampler, PayoutCurveFitter
-from ..optimize import LeverageAwareOptimizer
-from ..ownership import estimate_ownership, pretrained_nascar_estimator
+from ..contest import PayoutCurveFitter
+from ..ownership import estimate_ownership
 from ..payouts import PayoutTable
-from ..racesim import RaceSimulator
 from ..slate import Slate
 from . import _models as M
+from . import _seed as S
+from ._ownership import ownership_estimator
 
 log = logging.getLogger("dfslab.api")
 
 # One heavy computation at a time per process: the engines are vectorized and use the cores;
 # parallel requests would only thrash memory. Others wait up to COMPUTE_WAIT seconds, then get 503.
+# Waiting happens on the event loop (no worker thread is held while queued), and /health never
+# touches this semaphore or the thread pool, so it answers while heavy requests run or queue.
 COMPUTE_WAIT = 120.0
 _COMPUTE = threading.BoundedSemaphore(1)
-FIELD_CACHE_SIZE = 8
 
 
 # ---------------------------------------------------------------------------
 # Caches shared by every app instance of the process
 
-@functools.lru_cache(maxsize=1)
-def _ownership_model():
-    """The pretrained NASCAR ownership estimator (one model; track archetype is one of its features)."""
-    return pretrained_nascar_estimator()
+def _ownership_model(method: str = "stacking"):
+    """The pretrained NASCAR ownership estimator (one model; track archetype is one of its features), cached."""
+    return ownership_estimator(method)
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,32 +58,14 @@ def _fitted_payouts(entries: int, entry_fee: float, rake: float | None, tier: st
     return _payout_fitter().generate(entries=entries, entry_fee=entry_fee, rake=rake, tier=tier)
 
 
-_field_cache: OrderedDict = OrderedDict()
-_field_lock = threading.Lock()
-
-
-def _field_sampler(slate: Slate, own: np.ndarray) -> FieldLineupSampler:
-    """A calibrated field sampler per (drivers, salaries, ownership), LRU-cached: calibration is the slow part."""
-    key = (tuple(slate.players.player_id), tuple(slate.salaries.tolist()), tuple(np.round(own, 4).tolist()))
-    with _field_lock:
-        if key in _field_cache:
-            _field_cache.move_to_end(key)
-            return _field_cache[key]
-    fs = FieldLineupSampler(slate, own, random_state=0, n_calibration=5000, max_seconds=5.0).fit()
-    with _field_lock:
-        _field_cache[key] = fs
-        while len(_field_cache) > FIELD_CACHE_SIZE:
-            _field_cache.popitem(last=False)
-    return fs
-
-
 def clear_caches() -> None:
     """Drop every cached model (tests, or after updating shipped parameters)."""
-    _ownership_model.cache_clear()
+    ownership_estimator.cache_clear()
     _payout_fitter.cache_clear()
     _fitted_payouts.cache_clear()
-    with _field_lock:
-        _field_cache.clear()
+    from ..pipeline import clear_caches as _clear_pipeline
+
+    _clear_pipeline()
 
 
 # ---------------------------------------------------------------------------
@@ -92,24 +77,13 @@ def _slate(drivers: list[M.DriverIn], race: M.RaceIn) -> Slate:
         "name": [d.name for d in drivers],
         "salary": [d.salary for d in drivers],
         "position": "D",
-        "start": [d.start for d in drivers],
     })
+    if any(d.start is not None for d in drivers):  # the seed contract may give no starts
+        players["start"] = [d.start for d in drivers]
     if drivers[0].projection is not None:
         players["projection"] = [d.projection for d in drivers]
     return Slate(players, archetype=race.track_archetype, race_laps=race.race_laps, series=race.series,
                  track=race.track, name="api")
-
-
-def _ownership(slate: Slate, given) -> np.ndarray:
-    if given is not None:
-        return np.asarray(given, dtype=float)
-    return estimate_ownership(slate, estimator=_ownership_model())["ownership"].to_numpy(dtype=float)
-
-
-def _simulate(slate: Slate, n_scenarios: int, random_state: int, projections=None):
-    if slate.race_laps is None:
-        raise InputError("race.race_laps is needed to simulate races; give it, or give scenario_driver_scores")
-    return RaceSimulator(n_scenarios=n_scenarios, random_state=random_state).simulate(slate, projections=projections)
 
 
 def _warn_notes(caught) -> list[str]:
@@ -125,40 +99,84 @@ def _fmt(x) -> float:
     return float(x) if np.isfinite(x) else 0.0
 
 
+def _unseen_archetype_note(est, archetype: str | None) -> list[str]:
+    """Say so when the model never saw a slate of this archetype (its feature is constant in training)."""
+    names = list(getattr(est, "feature_names_in_", []))
+    col = f"arch_{archetype}"
+    if archetype is None or col not in names:
+        return []
+    j = names.index(col)
+    if est.x_mean_[j] == 0.0:
+        return [f"the pretrained ownership model saw no {archetype} slates (its training slates are real 2025 DK "
+                f"NASCAR slates of other archetypes): the track archetype does not inform this forecast"]
+    return []
+
+
 # ---------------------------------------------------------------------------
 # Error responses
 
+_TAGS = ("dfslab", "seed")
+
+
 def _validation_detail(errors) -> list[dict]:
-    # No "input" echo: a bad scenario matrix would be sent back whole.
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
+    # No "input" echo: a bad scenario matrix would be sent back whole. The contract tag of the
+    # request-body union ("dfslab" / "seed") is dropped so loc names the client's own field.
+    out = []
+    for e in errors:
+        loc = list(e.get("loc", ()))
+        if len(loc) >= 2 and loc[0] == "body" and loc[1] in _TAGS:
+            del loc[1]
+        out.append({"loc": loc, "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))})
+    return out
 
 
-def _guarded(fn):
-    """Run an endpoint body: serialise heavy work, map library errors to HTTP codes, hide stack traces."""
+def _mapped(run_name: str, req):
+    """Run an endpoint body in a worker thread: either contract, library errors mapped to HTTP codes, no traces.
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if not _COMPUTE.acquire(timeout=COMPUTE_WAIT):
+    ``run_name`` is looked up at call time (tests replace ``_run_ownership``). A seed-plan request is
+    translated onto dfslab's request first; its translation notes lead the response's notes.
+    """
+    run = globals()[run_name]
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if isinstance(req, (S.SeedOwnershipRequest, S.SeedContestSimRequest, S.SeedLeverageOptimizeRequest)):
+                internal, kwargs, notes = req.to_dfslab()
+                out = run(internal, **kwargs)
+                out.notes = notes + list(out.notes)
+            else:
+                out = run(req)
+        if hasattr(out, "notes"):
+            out.notes = list(dict.fromkeys(list(out.notes) + _warn_notes(caught)))
+        return out
+    except InfeasibleError as e:
+        return JSONResponse(status_code=400, content={"detail": f"infeasible: {e}"})
+    except InputError as e:
+        return JSONResponse(status_code=422, content={"detail": [{"loc": ["body"], "msg": str(e), "type": "input_error"}]})
+    except Exception:  # unexpected: log it all, send a short reference
+        ref = uuid.uuid4().hex[:12]
+        log.exception("unhandled error in %s (ref %s)", run_name, ref)
+        return JSONResponse(status_code=500, content={"detail": f"internal server error (ref {ref}); see the server log"})
+
+
+async def _heavy(run_name: str, req):
+    """Serialise heavy work: wait for the process-wide slot on the event loop, then compute in a thread.
+
+    A queued request holds no worker thread (a blocking acquire in the thread pool would, and 40
+    queued requests would starve every other endpoint of threads); after COMPUTE_WAIT seconds: 503.
+    """
+    deadline = time.monotonic() + COMPUTE_WAIT
+    pause = 0.005
+    while not _COMPUTE.acquire(blocking=False):
+        if time.monotonic() >= deadline:
             return JSONResponse(status_code=503, content={"detail": "server busy with another computation; retry later"})
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                out = fn(*args, **kwargs)
-            if hasattr(out, "notes"):
-                out.notes = list(dict.fromkeys(list(out.notes) + _warn_notes(caught)))
-            return out
-        except InfeasibleError as e:
-            return JSONResponse(status_code=400, content={"detail": f"infeasible: {e}"})
-        except InputError as e:
-            return JSONResponse(status_code=422, content={"detail": [{"loc": ["body"], "msg": str(e), "type": "input_error"}]})
-        except Exception:  # unexpected: log it all, send a short reference
-            ref = uuid.uuid4().hex[:12]
-            log.exception("unhandled error in %s (ref %s)", fn.__name__, ref)
-            return JSONResponse(status_code=500, content={"detail": f"internal server error (ref {ref}); see the server log"})
-        finally:
-            _COMPUTE.release()
-
-    return wrapper
+        await anyio.sleep(pause)
+        pause = min(0.05, pause * 2)
+    try:
+        # Not cancellable once started: the slot is released only when the thread has finished.
+        return await anyio.to_thread.run_sync(_mapped, run_name, req)
+    finally:
+        _COMPUTE.release()
 
 
 class BodySizeLimit:
@@ -209,7 +227,8 @@ class BodySizeLimit:
 
 def _run_ownership(req: M.OwnershipRequest) -> M.OwnershipResponse:
     slate = _slate(req.drivers, req.race)
-    df = estimate_ownership(slate, estimator=_ownership_model(), level=req.level,
+    est = _ownership_model(req.ensemble_method)
+    df = estimate_ownership(slate, estimator=est, level=req.level,
                             contest={"type": req.contest.type, "entries": req.contest.entries})
     preds = []
     for d, row in zip(req.drivers, df.itertuples(index=False)):
@@ -219,33 +238,73 @@ def _run_ownership(req: M.OwnershipRequest) -> M.OwnershipResponse:
         preds.append(p)
     return M.OwnershipResponse(ownership_predictions=preds, total_ownership=float(df.ownership.sum()),
                                roster_size=slate.rules.roster_size,
-                               level=req.level if req.include_uncertainty else None,
-                               model="pretrained NASCAR HybridOwnershipEstimator (GLM + Poisson regression, stacked)")
+                               level=req.level if req.include_uncertainty else None, ensemble_method=req.ensemble_method,
+                               model=f"pretrained NASCAR HybridOwnershipEstimator (GLM + Poisson regression, "
+                                     f"{req.ensemble_method}: weights {np.round(est.weights_, 3).tolist()})",
+                               notes=_unseen_archetype_note(est, slate.archetype))
 
 
-def _run_contest(req: M.ContestSimRequest) -> M.ContestSimResponse:
-    slate = _slate(req.drivers, req.race)
-    own = _ownership(slate, req.ownership_estimates)
-    notes: list[str] = []
+FIXED_SCORE_NOTE = (
+    "my_lineup_scores are FIXED: each lineup scores exactly its number in every scenario, so this ignores the "
+    "lineup's own swings from race to race and its correlation with the field (drivers it shares with field "
+    "lineups score together, for better or worse); a real lineup's ROI, cash and win rates differ. Send the "
+    "lineup's drivers instead (dfslab's contract: drivers + my_lineups) to score it in every scenario."
+)
+
+
+def _analysis(req, slate: Slate, own, payouts=None, needs_scenarios: bool = True, **kw):
+    """The request as a :class:`~dfslab.SlateAnalysis` (the one pipeline; this module only translates)."""
+    from ..pipeline import SlateAnalysis
+
+    scen = None
     if req.scenario_driver_scores is not None:
-        points = np.asarray(req.scenario_driver_scores, dtype=float)
-    else:
-        proj = slate.players["projection"].to_numpy(float) if "projection" in slate.players else None
-        sc = _simulate(slate, req.n_scenarios, req.random_state, proj)
-        points = sc.points
-        notes.append(f"{req.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {sc.strength_source})")
-    n_my = len(req.my_lineups)
+        pts = np.asarray(req.scenario_driver_scores, dtype=float)
+        regs = getattr(req, "scenario_regimes", None)
+        names = ("dominator", "chaos", "fuel_mileage")
+        scen = SimpleNamespace(points=pts, regime=None if regs is None else
+                               np.array([names.index(r) for r in regs], np.int8),
+                               regime_names=names if regs is not None else ("all",))
+    elif slate.race_laps is None and needs_scenarios:
+        raise InputError("race.race_laps is needed to simulate races; give it, or give scenario_driver_scores")
+    return SlateAnalysis(slate, n_scenarios=max(int(getattr(req, "n_scenarios", 0) or 0), 10),
+                         field_size=getattr(req, "field_size", 5000), scenarios=scen, given_scenarios="all",
+                         ownership=own, estimator=_ownership_model(), ownership_uncertainty=own is None,
+                         payouts=payouts, random_state=req.random_state, progress=False, min_salary=None,
+                         max_exposure=None, **kw)
+
+
+def _sim_note(a) -> list[str]:
+    if a.scenarios_given is not None:
+        return []
+    sc = a.eval_scenarios
+    return [f"{a.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {sc.strength_source}); each "
+            "scenario's driver means are drawn around the blended projection with an error fitted on real races"]
+
+
+def _run_contest(req: M.ContestSimRequest, fixed_scores=None) -> M.ContestSimResponse:
+    """Contest simulation of driver lineups, or of fixed lineup scores (the seed plan's my_lineup_scores)."""
+    slate = _slate(req.drivers, req.race)
+    n_my = len(req.my_lineups) if fixed_scores is None else len(fixed_scores)
     if req.payout_rows is not None:
         table = PayoutTable.from_rows([(r.place_lo, r.place_hi, r.payout) for r in req.payout_rows])
         tier = None
     else:
         tier = req.contest_size_tier or _payout_fitter().tier_of(req.field_size)
         table = _fitted_payouts(req.field_size, float(req.entry_fee), req.rake, tier)
-    pos = {pid: i for i, pid in enumerate(slate.players.player_id)}
-    mine = np.array([[pos[x] for x in lu] for lu in req.my_lineups], dtype=np.int64)
-    sim = ContestSimulator(table, field_size=req.field_size - n_my, entry_fee=req.entry_fee,
-                           n_field_draws=req.n_contest_sims, random_state=req.random_state, progress=False)
-    res = sim.simulate(mine, points, _field_sampler(slate, own), slate=slate)
+    a = _analysis(req, slate, req.ownership_estimates, payouts=table, entry_fee=req.entry_fee,
+                  n_field_draws=req.n_contest_sims, n_lineups=max(1, min(n_my, req.field_size - 1)))
+    notes = _sim_note(a)
+    if fixed_scores is None:
+        pos = {pid: i for i, pid in enumerate(slate.players.player_id)}
+        mine = np.array([[pos[x] for x in lu] for lu in req.my_lineups], dtype=np.int64)
+        res = a.contest_for(mine)
+        labels = [dict(lineup=list(lu)) for lu in req.my_lineups]
+    else:
+        res = a.contest_for(fixed_scores=fixed_scores)
+        labels = [dict(lineup=None, fixed_score=float(x)) for x in fixed_scores]
+        notes.insert(0, FIXED_SCORE_NOTE)
+    own = a.ownership_vector
+    points = a.eval_scenarios.points
     p = res.portfolio
 
     def rates(m) -> dict:
@@ -257,8 +316,7 @@ def _run_contest(req: M.ContestSimRequest) -> M.ContestSimResponse:
                     top1_pct=_fmt(m["top1_pct"]) / 100, best_rank=int(m["best_rank"]),
                     worst_rank=int(m["worst_rank"]), best_payout=_fmt(m["best_payout"]))
 
-    per = [M.LineupContestResult(lineup=list(lu), **rates(row))
-           for lu, row in zip(req.my_lineups, res.per_lineup.to_dict("records"))]
+    per = [M.LineupContestResult(**lab, **rates(row)) for lab, row in zip(labels, res.per_lineup.to_dict("records"))]
     return M.ContestSimResponse(
         **rates(p), n_simulations=int(p["n_simulations"]), n_scenarios=int(points.shape[0]),
         n_contest_sims=req.n_contest_sims, field_size=req.field_size, n_opponents=req.field_size - n_my,
@@ -269,40 +327,34 @@ def _run_contest(req: M.ContestSimRequest) -> M.ContestSimResponse:
 
 def _run_optimize(req: M.LeverageOptimizeRequest) -> M.LeverageOptimizeResponse:
     slate = _slate(req.drivers, req.race)
-    own = _ownership(slate, req.ownership_estimates)
-    notes: list[str] = []
     has_proj = "projection" in slate.players
-    scen = None
-    if req.scenario_driver_scores is not None:
-        pts = np.asarray(req.scenario_driver_scores, dtype=float)
-        if req.scenario_regimes is not None:
-            names = ("dominator", "chaos", "fuel_mileage")
-            scen = SimpleNamespace(points=pts, regime=np.array([names.index(r) for r in req.scenario_regimes], np.int8),
-                                   regime_names=names)
-        else:
-            scen = SimpleNamespace(points=pts)
-    elif req.use_regime_allocation or not has_proj:
-        proj_in = slate.players["projection"].to_numpy(float) if has_proj else None
-        scen = _simulate(slate, req.n_scenarios, req.random_state, proj_in)
-        notes.append(f"{req.n_scenarios} races simulated (dfslab.RaceSimulator, strength: {scen.strength_source})")
-    if has_proj:
-        proj, source = slate.players["projection"].to_numpy(float), "drivers[].projection"
-    elif req.scenario_driver_scores is not None:
-        proj, source = scen.points.mean(axis=0), "mean of scenario_driver_scores"
-    else:
-        proj, source = np.asarray(scen.points, float).mean(axis=0), "mean of simulated races"
-    opt = LeverageAwareOptimizer(
-        n_lineups=req.n_lineups, leverage_penalty=req.leverage_penalty, max_overlap=req.max_overlap,
+    opts = dict(
         # API fractions -> library percent
         max_ownership_per_driver=None if req.max_ownership_per_driver is None else 100.0 * req.max_ownership_per_driver,
         min_low_owned=req.min_low_ownership_drivers, low_owned_threshold=100.0 * req.low_ownership_threshold,
-        max_total_ownership=None if req.max_total_ownership is None else 100.0 * req.max_total_ownership,
-        random_state=req.random_state,
-    )
-    if req.use_regime_allocation:
-        pf = opt.optimize_regime_aware(slate, scen, own)
+        max_total_ownership=None if req.max_total_ownership is None else 100.0 * req.max_total_ownership)
+    a = _analysis(req, slate, req.ownership_estimates, n_lineups=req.n_lineups,
+                  leverage_penalty=req.leverage_penalty, max_overlap=req.max_overlap,
+                  regime_aware=bool(req.use_regime_allocation),
+                  needs_scenarios=bool(req.use_regime_allocation) or not has_proj,
+                  optimize_on="vendor" if has_proj and not req.use_regime_allocation else "model",
+                  optimizer_options=opts)
+    own = a.ownership_vector
+    notes: list[str] = [] if (has_proj and not req.use_regime_allocation) else _sim_note(a)
+    if has_proj and not req.use_regime_allocation:
+        proj, source = slate.players["projection"].to_numpy(float), "drivers[].projection"
+    elif req.scenario_driver_scores is not None:
+        proj, source = a.mean_points, "mean of scenario_driver_scores"
     else:
-        pf = opt.optimize(slate, proj, own)
+        proj, source = a.mean_points, "mean of simulated races"
+    if req.max_ownership_per_driver is not None:
+        over = np.flatnonzero(own > 100.0 * req.max_ownership_per_driver)
+        if len(over):
+            names = ", ".join(f"{slate.players.name[i]} ({own[i]:.1f}%)" for i in over[np.argsort(-own[over])][:8])
+            notes.append(f"max_ownership_per_driver={req.max_ownership_per_driver:g} keeps {len(over)} driver(s) projected "
+                         f"above {100 * req.max_ownership_per_driver:g}% out of every lineup: {names}"
+                         + (" ..." if len(over) > 8 else ""))
+    pf = a.portfolio
     players = slate.players
     lineups = []
     for lu, row in zip(pf.lineups, pf.table.to_dict("records")):
@@ -345,6 +397,14 @@ _LIMITS = {
 _DESCRIPTION = f"""
 REST API over dfslab's NASCAR DraftKings engines (ownership, contest simulation, leverage-aware optimization).
 
+**No login.** Anyone who can reach the port can run computations: keep the default 127.0.0.1, or put an
+authenticating proxy in front before binding another address (e.g. `--host 0.0.0.0`).
+
+**Two request contracts per endpoint.** dfslab's (`drivers`, `race`, `my_lineups`, ...) and the project's original
+plan's (`driver_data`, `race_data`, `ensemble_method`, `my_lineup_scores`, `contest_buyin`, `constraint_spec`, ...):
+a body carrying one of the plan's field names is read as the plan's. Where the plan cannot be served as written
+the 422 says why and which field to send (a driver pool with salaries; ownership x 6).
+
 **Units.** Ownership estimates are PERCENT of entries per driver (0-100), summing to 100 x roster size = 600.
 `leverage_penalty`, `max_ownership_per_driver`, `low_ownership_threshold` and the contest rates
 (`cash_pct`, `win_prob`, `top1_pct`) are FRACTIONS in [0, 1]; `max_total_ownership` is a fraction summed over six
@@ -369,6 +429,26 @@ _ERRS = {400: {"model": M.ErrorResponse, "description": "Infeasible optimization
          503: {"model": M.ErrorResponse, "description": "Busy"}}
 
 
+def _contract(seed_keys: frozenset):
+    """Pick the request model: the seed plan's when the body carries one of its own field names."""
+
+    def pick(body) -> str:
+        if isinstance(body, dict):
+            return "seed" if seed_keys.intersection(body) else "dfslab"
+        return "seed" if type(body).__name__.startswith("Seed") else "dfslab"
+
+    return Discriminator(pick)
+
+
+OwnershipBody = Annotated[Union[Annotated[M.OwnershipRequest, Tag("dfslab")],
+                                Annotated[S.SeedOwnershipRequest, Tag("seed")]], _contract(S.SEED_KEYS["/ownership"])]
+ContestSimBody = Annotated[Union[Annotated[M.ContestSimRequest, Tag("dfslab")],
+                                 Annotated[S.SeedContestSimRequest, Tag("seed")]], _contract(S.SEED_KEYS["/contest-sim"])]
+LeverageOptimizeBody = Annotated[Union[Annotated[M.LeverageOptimizeRequest, Tag("dfslab")],
+                                       Annotated[S.SeedLeverageOptimizeRequest, Tag("seed")]],
+                                 _contract(S.SEED_KEYS["/optimize-with-leverage"])]
+
+
 def create_app() -> FastAPI:
     """Build the FastAPI application (models are cached per process, shared by every app).
 
@@ -391,26 +471,24 @@ def create_app() -> FastAPI:
         log.error("unhandled error (ref %s)", ref, exc_info=exc)
         return JSONResponse(status_code=500, content={"detail": f"internal server error (ref {ref}); see the server log"})
 
+    # async: answered on the event loop, never queued behind the thread pool or the compute slot
     @app.get("/health", response_model=M.HealthResponse, summary="Liveness and the request limits")
-    def health():
+    async def health():
         return M.HealthResponse(status="ok", version=__version__, limits={k: float(v) for k, v in _LIMITS.items()})
 
     @app.post("/ownership", response_model=M.OwnershipResponse, responses=_ERRS,
-              summary="Ownership forecast (percent of entries, sums to 600)")
-    @_guarded
-    def ownership(req: M.OwnershipRequest):
-        return _run_ownership(req)
+              summary="Ownership forecast (percent of entries, sums to 600); dfslab's or the seed plan's contract")
+    async def ownership(req: OwnershipBody):
+        return await _heavy("_run_ownership", req)
 
     @app.post("/contest-sim", response_model=M.ContestSimResponse, responses=_ERRS,
-              summary="Simulate my lineups in a GPP against a sampled field")
-    @_guarded
-    def contest_sim(req: M.ContestSimRequest):
-        return _run_contest(req)
+              summary="Simulate my lineups in a GPP against a sampled field; dfslab's or the seed plan's contract")
+    async def contest_sim(req: ContestSimBody):
+        return await _heavy("_run_contest", req)
 
     @app.post("/optimize-with-leverage", response_model=M.LeverageOptimizeResponse, responses=_ERRS,
-              summary="Leverage-aware lineup portfolio")
-    @_guarded
-    def optimize_with_leverage(req: M.LeverageOptimizeRequest):
-        return _run_optimize(req)
+              summary="Leverage-aware lineup portfolio; dfslab's or the seed plan's contract")
+    async def optimize_with_leverage(req: LeverageOptimizeBody):
+        return await _heavy("_run_optimize", req)
 
     return app

@@ -9,6 +9,8 @@ Units (the dfslab conventions, which differ from the original seed plan):
 * ``max_total_ownership`` is a fraction of entries summed over a lineup's six
   drivers, in [0, 6] (1.5 = the lineup's drivers add up to 150% ownership);
 * lineups are lists of driver ids from the request's ``drivers``.
+
+The seed plan's request models (its field names, accepted beside these) are in ``_seed.py``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ ScenarioRow = Annotated[list[float], Field(max_length=MAX_DRIVERS)]
 LineupIds = Annotated[list[str], Field(max_length=MAX_DRIVERS)]
 REGIME = Literal["dominator", "chaos", "fuel_mileage"]
 TIER = Literal["small", "medium", "large"]
+ENSEMBLE = Literal["stacking", "voting"]
+_ENSEMBLE_DESC = (
+    "Ownership ensemble of the pretrained NASCAR model: 'stacking' (member weights fitted on held-out slates; "
+    "the default) or 'voting' (equal weights). Both have the same two members, fitted on the same 8 real slates; "
+    "each has its own conformal intervals."
+)
 
 _OWN_DESC = (
     "Projected ownership in PERCENT of entries, one value per driver in the order of `drivers`, each in "
@@ -94,30 +102,33 @@ class ContestIn(_Model):
     entries: int = Field(default=1000, ge=2, le=10_000_000)
 
 
-def _check_drivers(drivers: list[DriverIn]) -> list[DriverIn]:
+def check_drivers(drivers: list[DriverIn], projection_field: str = "projection") -> list[DriverIn]:
+    """Unique ids and starts, projections for all or none, and at least one legal lineup under the cap."""
     ids = [d.id for d in drivers]
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         raise ValueError(f"driver ids must be unique; repeated: {dup[:5]}")
-    starts = [d.start for d in drivers]
+    starts = [d.start for d in drivers if d.start is not None]  # None only from the seed contract (driver_data)
     if len(set(starts)) != len(starts):
         dup = sorted({s for s in starts if starts.count(s) > 1})
         raise ValueError(f"start positions must be unique; repeated: {dup[:5]}")
     given = sum(d.projection is not None for d in drivers)
     if 0 < given < len(drivers):
-        raise ValueError(f"projection is given for {given} of {len(drivers)} drivers: give it for every driver or none")
+        raise ValueError(f"{projection_field} is given for {given} of {len(drivers)} drivers: give it for every driver or none")
     cheapest = sum(sorted(d.salary for d in drivers)[:ROSTER_SIZE])
     if len(drivers) >= ROSTER_SIZE and cheapest > SALARY_CAP:
-        raise ValueError(f"the six cheapest drivers cost ${cheapest:,} > the ${SALARY_CAP:,} cap: no legal lineup")
+        raise ValueError(f"the six cheapest drivers cost ${cheapest:,} > the ${SALARY_CAP:,} cap: no legal lineup exists, "
+                         f"so no entry can roster these drivers; send DK salaries under which six drivers fit the "
+                         f"${SALARY_CAP:,} cap (DK NASCAR classic: 6 drivers, ${SALARY_CAP:,})")
     return drivers
 
 
-def _check_ownership(v: list[float] | None, info: ValidationInfo) -> list[float] | None:
+def check_ownership_vector(v: list[float] | None, n: int | None) -> list[float] | None:
+    """Ownership percent per driver: one per driver (when ``n`` is known), summing to 600 (explains ~100)."""
     if v is None:
         return v
-    drivers = info.data.get("drivers")
-    if drivers is not None and len(v) != len(drivers):
-        raise ValueError(f"has {len(v)} values but the slate has {len(drivers)} drivers (one value per driver, same order)")
+    if n is not None and len(v) != n:
+        raise ValueError(f"has {len(v)} values but the slate has {n} drivers (one value per driver, same order)")
     total = float(sum(v))
     target = 100.0 * ROSTER_SIZE
     if abs(total - target) > OWNERSHIP_SUM_TOL:
@@ -132,17 +143,27 @@ def _check_ownership(v: list[float] | None, info: ValidationInfo) -> list[float]
     return v
 
 
-def _check_scenarios(v: list[list[float]] | None, info: ValidationInfo) -> list[list[float]] | None:
+def _check_ownership(v: list[float] | None, info: ValidationInfo) -> list[float] | None:
+    drivers = info.data.get("drivers")
+    return check_ownership_vector(v, None if drivers is None else len(drivers))
+
+
+def check_scenario_rows(v: list[list[float]] | None, n: int | None) -> list[list[float]] | None:
+    """Scenario matrix rows: each one value per driver (``n``, else the first row's width), |points| bounded."""
     if v is None:
         return v
-    drivers = info.data.get("drivers")
-    n = len(drivers) if drivers is not None else len(v[0]) if v else 0
+    n = n if n is not None else len(v[0]) if v else 0
     for i, row in enumerate(v):
         if len(row) != n:
             raise ValueError(f"row {i} has {len(row)} values; every row needs one per driver ({n}, the order of drivers)")
         if row and max(abs(x) for x in row) > MAX_POINTS:
             raise ValueError(f"row {i}: |points| must be <= {MAX_POINTS:g}")
     return v
+
+
+def _check_scenarios(v: list[list[float]] | None, info: ValidationInfo) -> list[list[float]] | None:
+    drivers = info.data.get("drivers")
+    return check_scenario_rows(v, None if drivers is None else len(drivers))
 
 
 # ---------------------------------------------------------------------------
@@ -157,8 +178,9 @@ class OwnershipRequest(_Model):
     contest: ContestIn = Field(default_factory=ContestIn)
     include_uncertainty: bool = Field(default=False, description="Add the conformal interval and std per driver.")
     level: float = Field(default=0.8, ge=0.5, le=0.99, description="Interval level.")
+    ensemble_method: ENSEMBLE = Field(default="stacking", description=_ENSEMBLE_DESC)
 
-    _drivers = field_validator("drivers")(_check_drivers)
+    _drivers = field_validator("drivers")(check_drivers)
 
 
 class OwnershipPrediction(BaseModel):
@@ -176,7 +198,9 @@ class OwnershipResponse(BaseModel):
     total_ownership: float = Field(description="Sum of ownership_percent: 100 x roster size (600).")
     roster_size: int
     level: float | None = None
+    ensemble_method: ENSEMBLE
     model: str
+    notes: list[str] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -223,7 +247,7 @@ class ContestSimRequest(_Model):
                                description="Rake of the fitted curve's pool (default: the real contests' median); negative = overlay.")
     random_state: int = Field(default=0, ge=0, le=2**32 - 1)
 
-    _drivers = field_validator("drivers")(_check_drivers)
+    _drivers = field_validator("drivers")(check_drivers)
     _own = field_validator("ownership_estimates")(_check_ownership)
     _scen = field_validator("scenario_driver_scores")(_check_scenarios)
 
@@ -248,24 +272,30 @@ class ContestSimRequest(_Model):
     def _limits(self):
         if self.payout_rows is not None and self.contest_size_tier is not None:
             raise ValueError("give contest_size_tier or payout_rows, not both")
-        if self.field_size <= len(self.my_lineups):
-            raise ValueError(f"field_size ({self.field_size}) is the TOTAL entries and must exceed the number of my lineups "
-                             f"({len(self.my_lineups)}) so there is at least one opponent")
         s = len(self.scenario_driver_scores) if self.scenario_driver_scores is not None else self.n_scenarios
-        work = s * self.field_size * self.n_contest_sims
-        if work > MAX_CONTEST_WORK:
-            raise ValueError(f"n_scenarios x field_size x n_contest_sims = {work:,} exceeds the limit {MAX_CONTEST_WORK:,}")
-        drawn = self.field_size * self.n_contest_sims
-        if drawn > MAX_FIELD_ENTRIES:
-            raise ValueError(f"field_size x n_contest_sims = {drawn:,} exceeds the limit {MAX_FIELD_ENTRIES:,} (field lineups sampled)")
-        cells = s * self.n_contest_sims * len(self.my_lineups)
-        if cells > MAX_RESULT_CELLS:
-            raise ValueError(f"n_scenarios x n_contest_sims x n_lineups = {cells:,} exceeds the limit {MAX_RESULT_CELLS:,}")
+        check_contest_limits(s, self.field_size, self.n_contest_sims, len(self.my_lineups))
         return self
 
 
+def check_contest_limits(n_scenarios: int, field_size: int, n_contest_sims: int, n_mine: int) -> None:
+    """At least one opponent, and the work / memory limits of one contest simulation."""
+    if field_size <= n_mine:
+        raise ValueError(f"field_size ({field_size}) is the TOTAL entries and must exceed the number of my lineups "
+                         f"({n_mine}) so there is at least one opponent")
+    work = n_scenarios * field_size * n_contest_sims
+    if work > MAX_CONTEST_WORK:
+        raise ValueError(f"n_scenarios x field_size x n_contest_sims = {work:,} exceeds the limit {MAX_CONTEST_WORK:,}")
+    drawn = field_size * n_contest_sims
+    if drawn > MAX_FIELD_ENTRIES:
+        raise ValueError(f"field_size x n_contest_sims = {drawn:,} exceeds the limit {MAX_FIELD_ENTRIES:,} (field lineups sampled)")
+    cells = n_scenarios * n_contest_sims * n_mine
+    if cells > MAX_RESULT_CELLS:
+        raise ValueError(f"n_scenarios x n_contest_sims x n_lineups = {cells:,} exceeds the limit {MAX_RESULT_CELLS:,}")
+
+
 class LineupContestResult(BaseModel):
-    lineup: list[str] = Field(description="Driver ids.")
+    lineup: list[str] | None = Field(description="Driver ids (None for a fixed score of the seed contract).")
+    fixed_score: float | None = Field(default=None, description="The seed contract's my_lineup_scores value.")
     roi: float
     roi_se: float
     roi_std: float
@@ -349,7 +379,7 @@ class LeverageOptimizeRequest(_Model):
                              description="Races simulated when scenarios are needed and not given.")
     random_state: int = Field(default=0, ge=0, le=2**32 - 1)
 
-    _drivers = field_validator("drivers")(_check_drivers)
+    _drivers = field_validator("drivers")(check_drivers)
     _own = field_validator("ownership_estimates")(_check_ownership)
     _scen = field_validator("scenario_driver_scores")(_check_scenarios)
 

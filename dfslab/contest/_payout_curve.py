@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataNotFoundError, InputError
+from .._errors import DataFileError, DataNotFoundError, InputError
+from .._validation import check_memory, check_number
 from ..payouts import PayoutTable
 
 _PARAMS_PATH = Path(__file__).resolve().parent.parent / "_data" / "payout_curves.json"
@@ -40,6 +41,37 @@ def _curve(n_paid: int, a: float) -> np.ndarray:
         return np.ones(1)
     g = (k ** -a - n_paid ** -a) / (1.0 - n_paid ** -a)
     return g
+
+
+_EXACT_SUM = 1_000_000  # up to this many paid places (every real DK table) the curve is summed term by term
+_HEAD = 20_000
+
+
+def _curve_sum(n_paid: int, a: float) -> float:
+    """``_curve(n_paid, a).sum()`` without the array for large tables.
+
+    The first 20,000 terms of sum(k^-a) are added exactly and the tail by
+    Euler-Maclaurin (integral + end corrections; relative error far below 1e-12).
+    """
+    if n_paid <= _EXACT_SUM:
+        return float(_curve(n_paid, a).sum())
+    head = float((np.arange(1, _HEAD + 1, dtype=np.float64) ** -a).sum())
+    k0, n = float(_HEAD + 1), float(n_paid)
+    integral = np.log(n / k0) if abs(a - 1.0) < 1e-12 else (n ** (1 - a) - k0 ** (1 - a)) / (1 - a)
+    tail = integral + 0.5 * (k0 ** -a + n ** -a) + a / 12.0 * (k0 ** (-a - 1) - n ** (-a - 1))
+    return (head + tail - n * n ** -a) / (1.0 - n ** -a)
+
+
+def _check_bounds(tier_bounds) -> tuple[int, int]:
+    try:
+        b = tuple(tier_bounds)
+        ok = len(b) == 2 and all(isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+                                 for x in b) and 0 < b[0] < b[1]
+    except TypeError:
+        ok = False
+    if not ok:
+        raise InputError(f"tier_bounds must be two increasing positive entry counts, got {tier_bounds!r}")
+    return int(b[0]), int(b[1])
 
 
 class PayoutCurveFitter:
@@ -77,15 +109,13 @@ class PayoutCurveFitter:
     """
 
     def __init__(self, tier_bounds=(1000, 10000)):
-        b = tuple(tier_bounds)
-        if len(b) != 2 or not (0 < b[0] < b[1]):
-            raise InputError(f"tier_bounds must be two increasing positive entry counts, got {tier_bounds!r}")
-        self.tier_bounds = (int(b[0]), int(b[1]))
+        self.tier_bounds = _check_bounds(tier_bounds)
         self.params_ = None
         self.rake_ = None
 
     def tier_of(self, entries: float) -> str:
         """'small' (< bounds[0] entries), 'medium' or 'large' (>= bounds[1])."""
+        entries = check_number("entries", entries, lo=0)
         return TIER_NAMES[int(np.searchsorted(self.tier_bounds, entries, side="right"))]
 
     # ------------------------------------------------------------------
@@ -143,8 +173,18 @@ class PayoutCurveFitter:
             except DataNotFoundError:
                 return self.load()
         else:
+            if not (isinstance(X, (tuple, list)) and len(X) == 2 and isinstance(X[0], dict)
+                    and isinstance(X[1], pd.DataFrame)):
+                raise InputError("PayoutCurveFitter.fit: X must be None or a (dict of table_id -> PayoutTable, meta "
+                                 f"DataFrame) pair as load_real_payout_tables() returns; got {type(X).__name__}")
             tables, meta = X
-        rake = DEFAULT_RAKE if rake is None else float(rake)
+            bad = [k for k, t in tables.items() if not isinstance(t, PayoutTable)]
+            if bad:
+                raise InputError(f"PayoutCurveFitter.fit: tables[{bad[0]!r}] is a {type(tables[bad[0]]).__name__}, "
+                                 "not a PayoutTable")
+            if not {"table_id", "entry_fee"} <= set(meta.columns):
+                raise InputError(f"PayoutCurveFitter.fit: meta needs columns table_id, entry_fee; has {list(meta.columns)}")
+        rake = DEFAULT_RAKE if rake is None else check_number("rake", rake, hi=1, hi_open=True)
         df = self.gpp_frame(tables, meta, rake)
         if df.empty:
             raise InputError("PayoutCurveFitter.fit: no GPP tables to fit")
@@ -170,10 +210,37 @@ class PayoutCurveFitter:
         return path
 
     def load(self, path=None) -> "PayoutCurveFitter":
-        """Load the shipped (or given) fitted parameters."""
-        d = json.loads(Path(path or _PARAMS_PATH).read_text())
-        self.tier_bounds = tuple(d["tier_bounds"])
-        self.params_, self.rake_ = d["tiers"], float(d["rake"])
+        """Load the shipped (or given) fitted parameters (a JSON file written by :meth:`save`)."""
+        path = Path(path or _PARAMS_PATH)
+        if not path.is_file():
+            raise DataFileError(path, "file not found" if not path.is_dir() else "is a folder, not a file")
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise DataFileError(path, f"not valid JSON: {e}") from None
+        except OSError as e:
+            raise DataFileError(path, f"cannot read the file: {e.strerror or e}") from None
+        if not isinstance(d, dict):
+            raise DataFileError(path, "expected a JSON object with tier_bounds, rake and tiers")
+        missing = [k for k in ("tier_bounds", "rake", "tiers") if k not in d]
+        if missing:
+            raise DataFileError(path, f"missing key(s) {missing}; a payout-curve file holds tier_bounds, rake, tiers")
+        try:
+            bounds = _check_bounds(d["tier_bounds"])
+            rake = check_number("rake", d["rake"], hi=1, hi_open=True)
+            tiers = d["tiers"]
+            for t in TIER_NAMES:
+                p = tiers[t]
+                check_number(f"tiers.{t}.paid_frac", p["paid_frac"], lo=0, hi=1, lo_open=True)
+                check_number(f"tiers.{t}.top_share", p["top_share"], lo=0, hi=1, lo_open=True)
+                check_number(f"tiers.{t}.min_cash_mult", p["min_cash_mult"], lo=0)
+        except (KeyError, TypeError) as e:
+            raise DataFileError(path, f"tiers must hold {TIER_NAMES}, each with paid_frac, top_share, "
+                                      f"min_cash_mult; missing {e}") from None
+        except InputError as e:
+            raise DataFileError(path, str(e)) from None
+        self.tier_bounds = bounds
+        self.params_, self.rake_ = tiers, rake
         return self
 
     # ------------------------------------------------------------------
@@ -190,35 +257,40 @@ class PayoutCurveFitter:
             Default: the real data's median GPP rake. Negative = overlay (legal).
         tier : str, optional
             Override the size tier; the three shape parameters can be overridden too.
+
+        Raises
+        ------
+        InputError
+            A parameter of the wrong type or out of range, naming it.
+        ResourceLimitError
+            A table so large (``entries`` in the hundreds of millions) that it would
+            exceed the memory limit (:func:`dfslab.set_memory_limit`).
         """
         if self.params_ is None:
             raise InputError("PayoutCurveFitter: call fit() or load() first")
-        if not float(entries).is_integer() or entries < 1:
-            raise InputError(f"entries must be a whole number >= 1, got {entries!r}")
-        if not np.isfinite(entry_fee) or entry_fee <= 0:
-            raise InputError(f"entry_fee must be positive, got {entry_fee!r}")
-        rake = self.rake_ if rake is None else float(rake)
-        if not rake < 1:
-            raise InputError(f"rake must be < 1 (a fraction of the fees), got {rake}")
+        entries = check_number("entries", entries, lo=1, integer=True)
+        entry_fee = check_number("entry_fee", entry_fee, lo=0, lo_open=True)
+        rake = self.rake_ if rake is None else check_number("rake", rake, hi=1, hi_open=True)
         tier = tier or self.tier_of(entries)
         if tier not in self.params_:
             raise InputError(f"tier must be one of {TIER_NAMES}, got {tier!r}")
         p = self.params_[tier]
-        f = p["paid_frac"] if paid_frac is None else paid_frac
-        s = p["top_share"] if top_share is None else top_share
-        mc = p["min_cash_mult"] if min_cash_mult is None else min_cash_mult
-        entries = int(entries)
+        f = check_number("paid_frac", p["paid_frac"] if paid_frac is None else paid_frac, lo=0, hi=1, lo_open=True)
+        s = check_number("top_share", p["top_share"] if top_share is None else top_share, lo=0, hi=1, lo_open=True)
+        mc = check_number("min_cash_mult", p["min_cash_mult"] if min_cash_mult is None else min_cash_mult, lo=0)
         pool = entries * entry_fee * (1.0 - rake)
         m = mc * entry_fee
         n = int(np.clip(round(f * entries), 1, entries))
         n = max(1, min(n, int(pool // m))) if m > 0 else n  # never promise more min-cashes than the pool holds
+        # about seven float arrays of one value per paid place live at once (curve, prizes, the table's columns)
+        check_memory(56.0 * n, what="PayoutCurveFitter.generate", param="entries", value=entries,
+                     detail=f"{n:,} paid places")
         if n == 1:
             return PayoutTable.from_rows([(1, 1, pool)], source=f"generated {tier}")
         top = s * pool
         # decay a so that 1st = top share (bisection; larger a = more top-heavy)
         def first(a):
-            g = _curve(n, a)
-            return m + (pool - n * m) / g.sum()
+            return m + (pool - n * m) / _curve_sum(n, a)
         lo, hi = 1e-3, 20.0
         target = min(max(top, pool / n), pool)
         for _ in range(100):

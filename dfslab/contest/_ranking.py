@@ -23,7 +23,10 @@ def score_keys(scores, decimals: int | None = 2, name: str = "scores") -> np.nda
     Integer keys make ties exact: two lineups with the same players score the
     same key whatever the order their points were summed in.
     """
-    s = np.asarray(scores, dtype=np.float64)
+    try:
+        s = np.asarray(scores, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise InputError(f"{name}: every score must be a number (NaN = blank lineup): {e}") from None
     if np.isinf(s).any():
         bad = np.argwhere(np.isinf(s))[0].tolist()
         raise InputError(f"{name}: infinite score at index {bad}")
@@ -33,9 +36,10 @@ def score_keys(scores, decimals: int | None = 2, name: str = "scores") -> np.nda
         if np.abs(np.where(blank, 0, s)).max(initial=0) >= 2 ** 52:
             raise InputError(f"{name}: scores too large to rank at {decimals} decimals")
     if blank.any():
-        # DK ranks blank lineups (0 points) below every entered lineup, even negative ones.
-        s = np.where(blank, np.nanmin(s, axis=-1, keepdims=True) - 1 if (~blank).any() else 0.0, s)
-        s = np.where(np.isnan(s), 0.0, s)
+        # DK ranks blank lineups (0 points) after every submitted lineup, even negative ones (seen in the real
+        # contests), and ties them with the last submitted lineups when those scored exactly 0.00.
+        low = np.min(np.where(blank, np.inf, s), axis=-1, keepdims=True)  # lowest submitted score (inf: none)
+        s = np.where(blank, np.where(low >= 0, 0.0, low - 1), s)
     return s.astype(np.int64) if decimals is not None else s
 
 
@@ -132,7 +136,9 @@ def rank_and_pay(scores, payouts, decimals: int | None = 2):
     ----------
     scores : array_like, (n_entries,) or (n_contests, n_entries)
         Each entry's points (one row per contest). NaN marks a blank lineup:
-        DK scores it 0 but ranks it below every entered lineup (even negative ones).
+        DK scores it 0 and ranks it after every submitted lineup, even negative
+        ones; blank lineups tie with (and split prizes with) submitted lineups
+        that scored exactly 0.00 when no submitted lineup scored less.
     payouts : PayoutTable or array_like
         The payout table, or per-place prizes (index 0 = 1st place).
     decimals : int or None
@@ -153,7 +159,15 @@ def rank_and_pay(scores, payouts, decimals: int | None = 2):
     >>> r, p = rank_and_pay([90.0, 120.5, 90.0, 10.0], t)
     >>> r.tolist(), p.tolist()
     ([2, 1, 2, 4], [35.0, 100.0, 35.0, 0.0])
+    >>> rank_and_pay([12.0, 0.0, np.nan, -1.0, np.nan], t)[0].tolist()  # blanks last, below a negative score
+    [1, 2, 4, 3, 4]
+    >>> rank_and_pay([12.0, 0.0, np.nan, np.nan], t)[0].tolist()  # ... and tied with a 0.00 lineup
+    [1, 2, 2, 2]
     """
+    if decimals is not None:
+        from .._validation import check_number
+
+        decimals = check_number("decimals", decimals, lo=0, hi=6, integer=True)
     keys = score_keys(scores, decimals)
     one_d = keys.ndim == 1
     if one_d:

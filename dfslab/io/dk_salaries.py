@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._atomic import atomic_write_text
 from .._errors import DataFileError, InputError
 from ..rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
-from ..slate import Slate, check_lineups
-from ._common import read_csv_checked
+from ..slate import Slate, check_lineups, validate_players
+from ._common import file_row, read_csv_checked
 
 # Column aliases: the current export and the older 6-column one (and re-saved variants).
 _ALIASES = {
@@ -27,6 +28,30 @@ _ALIASES = {
 }
 
 _NAME_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>\d+)\)\s*$")
+_MAX_CAP = max(r.salary_cap for r in (NASCAR_CLASSIC, MLB_CLASSIC, NFL_CLASSIC))
+
+
+def _what_file(columns) -> str | None:
+    """What a CSV that is not a DKSalaries.csv is, judged by its header (None: unknown)."""
+    cols = set(columns)
+    if {"First Name", "Last Name"} <= cols or {"Nickname", "FPPG"} <= cols:
+        return ("this is a FanDuel export (columns 'First Name', 'Nickname', 'FPPG'); DraftKings files are "
+                "expected: DKSalaries.csv from the DraftKings lobby ('Export to CSV')")
+    if "Entry ID" in cols and "Contest Name" in cols:
+        return ("this is a DKEntries.csv (the upload template of your entries), not the salary file: download "
+                "DKSalaries.csv from the contest lobby ('Export to CSV')")
+    if {"Rank", "EntryId", "Lineup"} <= cols:
+        return "this is a contest-standings export, not a salary file: read it with read_contest_standings()"
+    return None
+
+
+def _check_classic(raw: pd.DataFrame, col: dict, path) -> None:
+    """Refuse Showdown (captain mode) salary files: every player is listed twice, once as CPT at 1.5x salary."""
+    if "roster_position" in col:
+        rp = raw[col["roster_position"]].str.strip().str.upper()
+        if rp.isin(["CPT", "MVP", "CAPTAIN"]).any():
+            raise DataFileError(path, "this is a Showdown (captain mode) salary file (Roster Position 'CPT'); "
+                                      "dfslab handles DraftKings classic contests")
 
 
 def infer_rules(positions) -> RosterRules:
@@ -87,21 +112,29 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
     """
     path = Path(path)
     raw = read_csv_checked(path, dtype=str, keep_default_na=False)
+    notes = list(raw.attrs.get("notes", []))
     col = {}
     for key, names in _ALIASES.items():
         for n in names:
             if n in raw.columns:
                 col[key] = n
                 break
-    for need in ("position", "salary"):
-        if need not in col:
-            raise DataFileError(path, f"missing column {_ALIASES[need][0]!r}; found {list(raw.columns)}")
+    missing = [_ALIASES[k][0] for k in ("position", "salary") if k not in col]
     if "name" not in col and "name_id" not in col:
-        raise DataFileError(path, f"missing column 'Name' (or 'Name + ID'); found {list(raw.columns)}")
+        missing.append("Name' (or 'Name + ID")
+    if missing:
+        other = _what_file(raw.columns)
+        if other:
+            raise DataFileError(path, other)
+        raise DataFileError(path, f"missing column {missing[0]!r}; found {list(raw.columns)}")
+    if raw.empty:
+        raise DataFileError(path, "no player rows (the file holds only a header)")
+    _check_classic(raw, col, path)
     raw = raw.copy()
+    row_no = [file_row(raw, lab) for lab in raw.index]  # rows as the file shows them (header = row 1)
     blank = raw.apply(lambda r: all(str(v).strip() == "" for v in r), axis=1)
     if blank.any():
-        raise DataFileError(path, f"{int(blank.sum())} blank row(s), first at row {int(np.flatnonzero(blank)[0]) + 2}")
+        raise DataFileError(path, f"{int(blank.sum())} blank row(s), first at row {row_no[int(np.flatnonzero(blank)[0])]}")
     out = pd.DataFrame(index=raw.index)
     if "name" in col:
         out["name"] = raw[col["name"]].str.strip()
@@ -113,22 +146,28 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
         dk_id = dk_id.where(dk_id != "", m["id"].fillna(""))
     for i, nm in enumerate(out["name"]):
         if not isinstance(nm, str) or nm == "":
-            raise DataFileError(path, "empty player name", row=i + 2)
+            raise DataFileError(path, "empty player name", row=row_no[i])
     out["position"] = raw[col["position"]].str.strip()
     for i, p in enumerate(out["position"]):
         if p == "":
-            raise DataFileError(path, f"empty Position for {out['name'].iloc[i]}", row=i + 2)
-    sal = pd.to_numeric(raw[col["salary"]].str.replace(r"[$,]", "", regex=True), errors="coerce")
+            raise DataFileError(path, f"empty Position for {out['name'].iloc[i]}", row=row_no[i])
+    sal = pd.to_numeric(raw[col["salary"]].str.strip().str.replace(r"[$,]", "", regex=True), errors="coerce")
+    cap = get_rules(rules).salary_cap if rules is not None else _MAX_CAP
     for i, (s, r) in enumerate(zip(sal, raw[col["salary"]])):
         if not np.isfinite(s) or s <= 0 or s != round(s):
-            raise DataFileError(path, f"Salary must be a positive whole number, got {r!r} ({out['name'].iloc[i]})", row=i + 2)
+            raise DataFileError(path, f"Salary must be a positive whole number, got {r!r} ({out['name'].iloc[i]})",
+                                row=row_no[i])
+        if s > cap:  # also keeps 1e30 from overflowing int64
+            raise DataFileError(path, f"Salary {r!r} of {out['name'].iloc[i]} is above the ${cap:,} salary cap: "
+                                      "no lineup could hold this player", row=row_no[i])
     out["salary"] = sal.astype(np.int64)
     has_ids = (dk_id != "").all()
     if "dk_id" in col or "name_id" in col:
         bad = ~dk_id.str.fullmatch(r"\d+")
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise DataFileError(path, f"ID must be a DK number, got {dk_id.iloc[i]!r}", row=i + 2)
+            raise DataFileError(path, f"ID must be a DK number, got {dk_id.iloc[i]!r} ({out['name'].iloc[i]})",
+                                row=row_no[i])
     if has_ids and ("dk_id" in col or "name_id" in col):
         out["dk_id"] = dk_id.astype(np.int64)
         out["player_id"] = dk_id
@@ -138,26 +177,34 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
         out["player_id"] = out["name"] + "|" + out["position"] + ("|" + team if "team" in col else "")
     dup = out["player_id"].duplicated(keep=False)
     if dup.any():
-        rows = (np.flatnonzero(dup) + 2).tolist()
-        raise DataFileError(path, f"duplicate player {out['player_id'][dup].iloc[0]!r} in rows {rows[:6]}")
+        first = out["player_id"][dup].iloc[0]
+        rows = [row_no[i] for i in np.flatnonzero((out["player_id"] == first).to_numpy())]
+        raise DataFileError(path, f"duplicate player {first!r} in rows {rows[:6]}")
     if "team" in col:
         out["team"] = raw[col["team"]].str.strip()
     if "game_info" in col:
         out["game_info"] = raw[col["game_info"]].str.strip()
     if "avg_points" in col:
         ap = pd.to_numeric(raw[col["avg_points"]], errors="coerce")
-        bad = ap.isna() & (raw[col["avg_points"]].str.strip() != "")
+        bad = (ap.isna() & (raw[col["avg_points"]].str.strip() != "")) | np.isinf(ap.to_numpy(dtype=float))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise DataFileError(path, f"AvgPointsPerGame is not a number: {raw[col['avg_points']].iloc[i]!r}", row=i + 2)
+            raise DataFileError(path, f"AvgPointsPerGame is not a finite number: {raw[col['avg_points']].iloc[i]!r} "
+                                      f"({out['name'].iloc[i]})", row=row_no[i])
         out["avg_points"] = ap
     if "roster_position" in col:
         out["roster_position"] = raw[col["roster_position"]].str.strip()
-    rules = get_rules(rules) if rules is not None else infer_rules(out["position"])
+    try:
+        rules = get_rules(rules) if rules is not None else infer_rules(out["position"])
+    except InputError as e:
+        raise DataFileError(path, str(e)) from None
     slate_kw.setdefault("name", path.parent.name or path.stem)
-    notes = []
+    try:
+        validate_players(out, rules, source=str(path), row_labels=row_no)  # errors name the file's rows
+    except InputError as e:
+        raise DataFileError(path, str(e).replace(f"{path}: ", "", 1)) from None
     if rules.name == "nascar":
-        g_date, g_track = _race_from_game_info(path, out.get("game_info"), need_date=date is None)
+        g_date, g_track = _race_from_game_info(path, out.get("game_info"), need_date=date is None, row_no=row_no)
         if date is None and g_date is not None:
             date = g_date
             notes.append(f"date {g_date.date()} from Game Info")
@@ -175,11 +222,11 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
             else:
                 notes.append(f"track {track!r} is not in dfslab's track table: give archetype=")
     try:
-        sl = Slate(players=out, rules=rules, date=date, track=track, series=series, **slate_kw)
+        slate = Slate(players=out, rules=rules, date=date, track=track, series=series, **slate_kw)
     except InputError as e:
         raise DataFileError(path, str(e)) from None
-    sl.meta["notes"] = notes
-    return sl
+    slate.meta["notes"] = notes + list(slate.meta.get("notes", []))
+    return slate
 
 
 _GAME_DATE = re.compile(r"(?P<date>\d{1,2}/\d{1,2}/\d{4})(?:\s+(?P<time>\d{1,2}:\d{2}\s*[AP]M))?", re.IGNORECASE)
@@ -209,7 +256,7 @@ def parse_game_info(text) -> tuple[pd.Timestamp | None, str | None]:
     return d, (before or None)
 
 
-def _race_from_game_info(path, info, need_date: bool):
+def _race_from_game_info(path, info, need_date: bool, row_no=None):
     """The one race date (and track text) of a NASCAR file's Game Info column."""
     if info is None:  # older exports without Game Info: no date unless the caller gives one
         return None, None
@@ -219,10 +266,11 @@ def _race_from_game_info(path, info, need_date: bool):
         for i, (d, raw) in enumerate(zip(dates, info)):
             if d is None:
                 raise DataFileError(path, f"Game Info {raw!r} has no readable date (expected e.g. "
-                                          "'@ 09/13/2025 07:30PM ET'); pass date= to read it anyway", row=i + 2)
+                                          "'@ 09/13/2025 07:30PM ET'); pass date= to read it anyway",
+                                    row=row_no[i] if row_no is not None else i + 2)
         uniq = sorted({d for d in dates})
         if len(uniq) > 1:
-            first = {d: dates.index(d) + 2 for d in uniq}
+            first = {d: (row_no[dates.index(d)] if row_no is not None else dates.index(d) + 2) for d in uniq}
             raise DataFileError(path, "Game Info holds more than one date (" + ", ".join(
                 f"{d.date()} first at row {r}" for d, r in first.items()) + "); a NASCAR slate is one race: pass date=")
     d = next((x for x in dates if x is not None), None)
@@ -268,27 +316,41 @@ def write_dk_upload(lineups, slate: Slate, path) -> Path:
         raise InputError(f"{slate.name}: DK upload: no dk_id for {slate.players['name'].iloc[no_id].tolist()}")
     ids = slate.players["dk_id"].to_numpy()[L].astype(np.int64)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise DataFileError(path, "is a folder: give the upload file's name (e.g. dk_upload.csv)")
     df = pd.DataFrame(ids, columns=list(slate.rules.slots))
-    df.to_csv(path, index=False)
-    return path
+    return atomic_write_text(path, df.to_csv(index=False))  # never a half-written upload file
 
 
 def read_dk_upload(path, slate: Slate) -> np.ndarray:
-    """Read a DK bulk-upload CSV back into lineup index arrays for ``slate``."""
+    """Read a DK bulk-upload CSV back into lineup index arrays for ``slate``.
+
+    Cells hold DK ids (``39800001``) or "Name (id)"; errors name the file's row.
+    """
     path = Path(path)
-    df = read_csv_checked(path, dtype=str)
+    if "dk_id" not in slate.players.columns:
+        raise InputError(f"{slate.name}: the slate has no dk_id column, so DK ids in {path.name} cannot be mapped "
+                         "to players (read the slate from a DKSalaries.csv)")
+    df = read_csv_checked(path, dtype=str, keep_default_na=False)
     slots = [re.sub(r"\.\d+$", "", c) for c in df.columns]
     if tuple(slots) != slate.rules.slots:
         raise DataFileError(path, f"header {slots} does not match roster slots {list(slate.rules.slots)}")
+    if df.empty:
+        raise DataFileError(path, "no lineups (the file holds only a header)")
     id_to_row = {str(v): i for i, v in enumerate(slate.players["dk_id"].astype("Int64").astype(str))}
+    rows = [file_row(df, lab) for lab in df.index]
     out = np.empty(df.shape, dtype=np.int64)
     for r in range(df.shape[0]):
         for c in range(df.shape[1]):
             v = str(df.iat[r, c]).strip()
             v = _NAME_ID.match(v).group("id") if _NAME_ID.match(v) else v
+            if v == "":
+                raise DataFileError(path, f"empty slot {slots[c]} (column {c + 1})", row=rows[r])
             if v not in id_to_row:
-                raise DataFileError(path, f"unknown DK id {v!r} in slot {slots[c]}", row=r + 2)
+                raise DataFileError(path, f"unknown DK id {v!r} in slot {slots[c]}", row=rows[r])
             out[r, c] = id_to_row[v]
-    check_lineups(out, slate, name=str(path))
+    try:
+        check_lineups(out, slate, name=str(path), labels=[f"row {r}" for r in rows])
+    except InputError as e:
+        raise DataFileError(path, str(e).replace(f"{path}: ", "", 1)) from None
     return out

@@ -15,8 +15,8 @@ from .._errors import DataFileError, InputError
 from ..names import match_names
 from ..rules import NASCAR_CLASSIC
 from ..scoring import dk_points
-from ..slate import Slate
-from ._common import read_csv_checked, require_columns
+from ..slate import Slate, validate_players
+from ._common import file_row, read_csv_checked, require_columns
 
 # Track name -> archetype. results_db/tracks.csv gives most; the loop data uses
 # other spellings and older tracks it lacks, so they are listed here.
@@ -52,7 +52,10 @@ SERIES_NAMES = {"Cup": "cup", "O'Reilly": "xfinity", "Xfinity": "xfinity", "Truc
 
 
 def _tracks_table(root: Path | None = None) -> dict[str, str]:
-    return dict(_tracks_table_cached(Path(root or data_dir()).resolve()))
+    root = root or data_dir(required=False)
+    if root is None:  # no data folder: the built-in aliases still name the common tracks
+        return dict(TRACK_ALIASES)
+    return dict(_tracks_table_cached(Path(root).resolve()))
 
 
 @functools.lru_cache(maxsize=4)
@@ -124,7 +127,10 @@ def read_race_logs(path=None, drop_merged: bool = True) -> pd.DataFrame:
         bad = d[c].isna()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise DataFileError(path, f"column {c!r} missing or unreadable: {df.iloc[i].to_dict()}", row=i + 2)
+            raw = df.iloc[i][{"race_date": "race_date", "series": "series", "fastest_laps": "fastest_lap",
+                              "laps_completed": "laps"}.get(c, c)]
+            raise DataFileError(path, f"column {c!r} missing or unreadable: {raw!r} ({df['driver_name'].iloc[i]})",
+                                row=file_row(df, df.index[i]))
     for c in ("start", "finish", "laps_led", "fastest_laps", "laps_completed"):
         d[c] = d[c].astype(np.int64)
     d["race_id"] = d["series"] + "|" + d["race_date"].dt.strftime("%Y-%m-%d") + "|" + d["track"]
@@ -139,8 +145,11 @@ def read_race_logs(path=None, drop_merged: bool = True) -> pd.DataFrame:
         notes.append(msg)
     table = _tracks_table(path.parent.parent if root is None else root)
     arch = {}
-    for tr, dt in d[["track", "race_date"]].drop_duplicates().itertuples(index=False):
-        arch[(tr, dt)] = track_archetype(tr, dt, table)
+    for lab, tr, dt in d[["track", "race_date"]].drop_duplicates().itertuples():
+        try:
+            arch[(tr, dt)] = track_archetype(tr, dt, table)
+        except InputError as e:
+            raise DataFileError(path, str(e), row=file_row(df, lab)) from None
     d["archetype"] = [arch[k] for k in zip(d["track"], d["race_date"])]
     d["race_laps"] = d.groupby("race_id")["laps_completed"].transform("max").astype(np.int64)
     d["dnf"] = d["status"] != "running"
@@ -163,15 +172,23 @@ def read_results_db(folder=None) -> pd.DataFrame:
     """
     folder = Path(folder) if folder is not None else data_dir() / "nascar" / "results_db"
     races = read_csv_checked(folder / "races.csv")
+    require_columns(races, folder / "races.csv", ["id", "track_id", "series_id", "race_date", "laps"])
     res = read_csv_checked(folder / "race_results.csv")
+    require_columns(res, folder / "race_results.csv", ["race_id", "driver_id", "start_pos", "finish_pos"])
     tracks = read_csv_checked(folder / "tracks.csv")
+    require_columns(tracks, folder / "tracks.csv", ["id", "name"])
     series = read_csv_checked(folder / "series.csv")
+    require_columns(series, folder / "series.csv", ["id", "code"])
     drivers = read_csv_checked(folder / "drivers.csv")
+    require_columns(drivers, folder / "drivers.csv", ["id", "full_name"])
     pts_path = folder / "dfs_points.csv"
     table = _tracks_table(folder.parent.parent)
     r = races.merge(tracks[["id", "name"]].rename(columns={"id": "track_id", "name": "track"}), on="track_id", how="left")
     r = r.merge(series[["id", "code"]].rename(columns={"id": "series_id", "code": "series"}), on="series_id", how="left")
-    r["race_date"] = pd.to_datetime(r["race_date"], format="ISO8601").dt.tz_localize(None).dt.normalize()
+    try:
+        r["race_date"] = pd.to_datetime(r["race_date"], format="ISO8601").dt.tz_localize(None).dt.normalize()
+    except (TypeError, ValueError) as e:
+        raise DataFileError(folder / "races.csv", f"race_date is not an ISO date: {e}") from None
     x = res.merge(r[["id", "race_date", "series", "track", "laps"]].rename(columns={"id": "race_id", "laps": "race_laps"}),
                   on="race_id", how="left")
     x = x.merge(drivers[["id", "full_name"]].rename(columns={"id": "driver_id", "full_name": "driver_name"}),
@@ -194,6 +211,8 @@ _SLATE_DIR = re.compile(r"^(?P<series>cup|xfinity|trucks)_(?P<date>\d{4}-\d{2}-\
 def list_nascar_slates(root=None) -> list[Path]:
     """Folders of the real DK NASCAR slates (``nascar/slates/<series>_<date>_<commit>``)."""
     root = Path(root) if root is not None else data_dir() / "nascar" / "slates"
+    if not root.is_dir():
+        raise InputError(f"{root}: folder not found (expected slate folders <series>_<YYYY-MM-DD>_<commit>)")
     return sorted(p for p in root.iterdir() if p.is_dir() and _SLATE_DIR.match(p.name))
 
 
@@ -211,34 +230,60 @@ def read_nascar_slate(folder, race_logs: pd.DataFrame | None = None) -> Slate:
     if not m:
         raise InputError(f"{folder}: not a slate folder named <series>_<YYYY-MM-DD>_<commit>")
     pj = folder / "projections.json"
-    if not pj.is_file():
-        raise DataFileError(pj, "file not found")
-    try:
-        proj = pd.DataFrame(json.loads(pj.read_text()))
-    except (json.JSONDecodeError, ValueError) as e:
-        raise DataFileError(pj, f"not valid JSON rows: {e}") from None
+    recs = _read_json(pj)
+    if not isinstance(recs, list) or not all(isinstance(r, dict) for r in recs):
+        raise DataFileError(pj, f"expected a list of driver records ({{\"Driver\": ..., \"DK Sal\": ...}}), "
+                                f"got {type(recs).__name__}")
+    proj = pd.DataFrame(recs)
     require_columns(proj, pj, ["Driver", "DK Sal", "Qual", "DK Proj"])
-    ids = {}
-    sj = folder / "site_ids.json"
-    if sj.is_file():
-        for row in json.loads(sj.read_text()).get("dk", []):
-            ids[row["name"]] = int(row["id"])
+    proj["Driver"] = proj["Driver"].astype(str).str.strip()
+    record = [f"record {k + 1}" for k in range(len(proj))]  # how messages name a driver's place in the file
+    for k, nm in enumerate(proj["Driver"]):
+        if nm in ("", "None", "nan"):
+            raise DataFileError(pj, f"{record[k]}: empty Driver name")
     notes = []
-    no_sal = pd.to_numeric(proj["DK Sal"], errors="coerce").isna() | (pd.to_numeric(proj["DK Sal"], errors="coerce") <= 0)
+    ids = _site_ids(folder / "site_ids.json", notes)
+
+    def num(col, lo=None, hi=None):
+        raw = proj[col] if col in proj else pd.Series([None] * len(proj), index=proj.index)
+        blank = raw.isna() | raw.astype(str).str.strip().eq("")
+        v = pd.to_numeric(raw.where(~blank), errors="coerce")
+        bad = (v.isna() & ~blank) | ~np.isfinite(v.fillna(0.0))
+        if lo is not None:
+            bad |= v < lo
+        if hi is not None:
+            bad |= v > hi
+        if bad.any():
+            k = int(np.flatnonzero(bad.to_numpy())[0])
+            rng = f" (expected {lo:g}-{hi:g})" if lo is not None and hi is not None else ""
+            raise DataFileError(pj, f"{record[k]} ({proj['Driver'].iloc[k]}): {col} is not a valid number: "
+                                    f"{raw.iloc[k]!r}{rng}")
+        return v
+
+    sal = num("DK Sal")
+    no_sal = sal.isna() | (sal <= 0)  # drivers DK did not price are not on the slate
     if no_sal.any():
         notes.append(f"{int(no_sal.sum())} driver(s) without a DK salary skipped: {proj.loc[no_sal, 'Driver'].tolist()}")
-        proj = proj[~no_sal]
-    qual = pd.to_numeric(proj["Qual"], errors="coerce")
+    cols = {c: num(c, *b) for c, b in (("Qual", (1, None)), ("DK Proj", ()), ("DK Floor", ()), ("DK Ceiling", ()),
+                                        ("DK pOWN%", (0, 100)))}
+    keep = ~no_sal.to_numpy()
+    proj, sal, record = proj[keep], sal[keep], [r for r, k in zip(record, keep) if k]
+    cols = {c: v[keep] for c, v in cols.items()}
+    qual = cols["Qual"]
     players = pd.DataFrame({
-        "name": proj["Driver"].astype(str).str.strip(),
-        "salary": pd.to_numeric(proj["DK Sal"]).astype(np.int64),
+        "name": proj["Driver"].to_numpy(),
+        "salary": sal.to_numpy(),
         "position": "D",
-        "start": qual.astype("Int64") if qual.notna().any() else pd.array([pd.NA] * len(proj), dtype="Int64"),
-        "projection": pd.to_numeric(proj["DK Proj"], errors="coerce"),
-        "floor": pd.to_numeric(proj.get("DK Floor"), errors="coerce"),
-        "ceiling": pd.to_numeric(proj.get("DK Ceiling"), errors="coerce"),
-        "ownership": pd.to_numeric(proj.get("DK pOWN%"), errors="coerce"),
+        "start": qual.astype("Int64").to_numpy() if qual.notna().any() else pd.array([pd.NA] * len(proj), dtype="Int64"),
+        "projection": cols["DK Proj"].to_numpy(),
+        "floor": cols["DK Floor"].to_numpy(),
+        "ceiling": cols["DK Ceiling"].to_numpy(),
+        "ownership": cols["DK pOWN%"].to_numpy(),
     })
+    try:  # salaries (whole, under the cap), starts, duplicates: named by the driver's record in the file
+        players = validate_players(players, NASCAR_CLASSIC, source=str(pj), row_labels=record)
+    except InputError as e:
+        raise DataFileError(pj, str(e).replace(f"{pj}: ", "", 1)) from None
     if ids:
         nm = match_names(players["name"].tolist(), list(ids), source=f"{folder.name} projections.json",
                          target="site_ids.json")
@@ -257,7 +302,8 @@ def read_nascar_slate(folder, race_logs: pd.DataFrame | None = None) -> Slate:
     root = folder.parent.parent
     swr = root / "slates_with_results.csv"
     if swr.is_file():
-        s = pd.read_csv(swr)
+        s = read_csv_checked(swr)
+        require_columns(s, swr, ["snapshot", "track_name", "race_date"])
         s = s[s["snapshot"] == folder.name]
         if len(s) and s["track_name"].notna().any():
             track = s["track_name"].dropna().iloc[0]
@@ -274,10 +320,53 @@ def read_nascar_slate(folder, race_logs: pd.DataFrame | None = None) -> Slate:
                        & ((logs["race_date"] - date).abs() <= pd.Timedelta(days=1))]
             if len(hit):
                 laps = int(hit["race_laps"].iloc[0])
-    sl = Slate(players=players, rules=NASCAR_CLASSIC, series=series, track=track, archetype=archetype,
-               race_laps=laps, date=date, name=folder.name)
-    sl.meta["notes"] = notes
+    try:
+        sl = Slate(players=players, rules=NASCAR_CLASSIC, series=series, track=track, archetype=archetype,
+                   race_laps=laps, date=date, name=folder.name)
+    except InputError as e:
+        raise DataFileError(pj, str(e)) from None
+    sl.meta["notes"] = notes + list(sl.meta.get("notes", []))
     return sl
+
+
+def _read_json(path: Path):
+    """A JSON file's content, or :class:`DataFileError` naming the file."""
+    if not path.is_file():
+        raise DataFileError(path, "file not found" if not path.is_dir() else "is a folder, not a file")
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise DataFileError(path, f"not valid JSON: {e}") from None
+    except OSError as e:
+        raise DataFileError(path, f"cannot read the file: {e.strerror or e}") from None
+
+
+def _site_ids(path: Path, notes: list) -> dict[str, int]:
+    """DK draftable ids by driver name from ``site_ids.json`` ({"dk": [{"name": ..., "id": ...}, ...]})."""
+    if not path.is_file():
+        return {}
+    d = _read_json(path)
+    if not isinstance(d, dict):
+        raise DataFileError(path, f"expected an object with a 'dk' list of {{name, id}} records, got {type(d).__name__}")
+    if "dk" not in d:
+        notes.append(f"site_ids.json has no 'dk' ids (keys: {sorted(d)[:6]}): no DK ids")
+        return {}
+    rows = d["dk"]
+    if not isinstance(rows, list):
+        raise DataFileError(path, f"'dk' must be a list of {{name, id}} records, got {type(rows).__name__}")
+    ids = {}
+    for k, row in enumerate(rows):
+        where = f"'dk' record {k + 1}"
+        if not isinstance(row, dict):
+            raise DataFileError(path, f"{where}: expected {{name, id}}, got {row!r}")
+        for key in ("name", "id"):
+            if key not in row or row[key] in (None, ""):
+                raise DataFileError(path, f"{where}: no {key!r} ({row!r})")
+        v = row["id"]
+        if isinstance(v, bool) or not (isinstance(v, int) or isinstance(v, str) and v.strip().isdigit()):
+            raise DataFileError(path, f"{where} ({row['name']}): id must be a DK number, got {v!r}")
+        ids[str(row["name"]).strip()] = int(v)
+    return ids
 
 
 def load_slates_with_results(path=None) -> pd.DataFrame:

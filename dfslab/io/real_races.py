@@ -27,8 +27,8 @@ from .._config import data_dir
 from .._errors import DataFileError, InputError
 from ..names import match_names
 from ..rules import NASCAR_CLASSIC
-from ..slate import Slate
-from ._common import read_csv_checked, require_columns
+from ..slate import Slate, validate_players
+from ._common import file_row, numeric_column, read_csv_checked, require_columns
 
 RACE_FILES = ("race.csv", "pool.csv")
 FULL_POOL_SHARE = 0.9  # a pool with salaries for >= 90% of the starters is a real slate (Charlotte 2026 has 9 of 39)
@@ -149,17 +149,8 @@ def _optional_csv(path: Path, columns) -> pd.DataFrame:
     return df
 
 
-def _num(df: pd.DataFrame, col: str, path: Path, *, required: bool) -> pd.Series:
-    raw = df[col]
-    v = pd.to_numeric(raw, errors="coerce")
-    bad = v.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataFileError(path, f"column {col!r} is not a number: {raw.iloc[i]!r} ({df['name'].iloc[i]})", row=i + 2)
-    if required and v.isna().any():
-        i = int(np.flatnonzero(v.isna().to_numpy())[0])
-        raise DataFileError(path, f"column {col!r} is empty for {df['name'].iloc[i]}", row=i + 2)
-    return v
+def _num(df: pd.DataFrame, col: str, path: Path, *, required: bool, lo=None, hi=None) -> pd.Series:
+    return numeric_column(df, col, path, name_col="name", required=required, lo=lo, hi=hi, label=f"column {col!r}")
 
 
 def read_race_folder(folder) -> RealRace:
@@ -231,12 +222,14 @@ def read_race_folder(folder) -> RealRace:
     pool["name"] = pool["name"].astype(str).str.strip()
     d = pool["name"].duplicated(keep=False)
     if d.any():
-        raise DataFileError(pp, f"driver {pool.loc[d, 'name'].iloc[0]!r} appears twice (rows "
-                                f"{(np.flatnonzero(d.to_numpy()) + 2).tolist()})")
+        first = pool.loc[d, "name"].iloc[0]
+        rows = [file_row(pool, lab) for lab in pool.index[(pool["name"] == first).to_numpy()]]
+        raise DataFileError(pp, f"driver {first!r} appears twice (rows {rows})")
     sal = _num(pool, "salary", pp, required=False)
-    for c in ("projection", "projected_own", "start", "finish", "dk_points", "laps_led", "fastest_laps"):
+    for c, lo, hi in (("projection", None, None), ("projected_own", 0, 100), ("start", 1, None), ("finish", 1, None),
+                      ("dk_points", None, None), ("laps_led", 0, None), ("fastest_laps", 0, None)):
         if c in pool:
-            pool[c] = _num(pool, c, pp, required=False)
+            pool[c] = _num(pool, c, pp, required=False, lo=lo, hi=hi)
     starter = pool["start"].notna() & pool["finish"].notna()
     res = pd.DataFrame({
         "name": pool["name"], "start": pool["start"], "finish": pool["finish"],
@@ -251,6 +244,7 @@ def read_race_folder(folder) -> RealRace:
     if no_sal:
         notes.append(f"{len(no_sal)} starter(s) without a DK salary in the pool (not on the slate): "
                      f"{no_sal[:12]}{'...' if len(no_sal) > 12 else ''}")
+    p_index = pool.index[on.to_numpy()]
     p = pool[on].reset_index(drop=True)
     players = pd.DataFrame({
         "player_id": p["name"], "name": p["name"], "salary": sal[on].astype(np.int64).to_numpy(), "position": "D",
@@ -262,25 +256,34 @@ def read_race_folder(folder) -> RealRace:
             players[c] = p[c].to_numpy()
     if players["start"].isna().any():
         notes.append(f"no start for {players.loc[players['start'].isna(), 'name'].tolist()}")
+    try:  # salary above the cap, duplicate starts...: named by the pool's file rows
+        validate_players(players, NASCAR_CLASSIC, source=str(pp), row_labels=[file_row(pool, lab) for lab in p_index])
+    except InputError as e:
+        raise DataFileError(pp, str(e).replace(f"{pp}: ", "", 1)) from None
     try:
         slate = Slate(players=players, rules=NASCAR_CLASSIC, series=str(info["series"]).lower(), track=track,
                       archetype=archetype, race_laps=int(laps), date=date, name=folder.name)
     except InputError as e:
         raise DataFileError(pp, str(e)) from None
-    slate.meta["notes"] = list(notes)
+    notes += list(pool.attrs.get("notes", []))
+    slate.meta["notes"] = list(notes) + [n for n in slate.meta.get("notes", []) if n not in notes]
     slate.meta["projection_source"] = "DailyFan projection (pool.csv)"
     slate.meta["ownership_source"] = "DailyFan projected ownership (pool.csv)"
     actual = p["dk_points"].to_numpy(dtype=float)
 
-    contests = _optional_csv(folder / "contests.csv", ["contest_id", "entries", "winning_score"])
-    for c in ("entries", "entry_fee", "prize_pool", "max_entries", "winning_score", "cash_line_p80"):
+    cp = folder / "contests.csv"
+    contests = _optional_csv(cp, ["contest_id", "entries", "winning_score"])
+    for c, lo in (("entries", 1), ("entry_fee", 0), ("prize_pool", 0), ("max_entries", 1), ("winning_score", None),
+                  ("cash_line_p80", None)):
         if c in contests:
-            contests[c] = pd.to_numeric(contests[c], errors="coerce")
+            contests[c] = numeric_column(contests, c, cp, lo=lo, label=f"column {c!r}")
     contests["contest_id"] = contests["contest_id"].astype(str)
 
-    own = _optional_csv(folder / "actual_ownership.csv", ["contest_id", "name", "actual_own"])
+    op = folder / "actual_ownership.csv"
+    own = _optional_csv(op, ["contest_id", "name", "actual_own"])
     own["contest_id"] = own["contest_id"].astype(str)
-    own["actual_own"] = pd.to_numeric(own["actual_own"], errors="coerce")
+    own["actual_own"] = numeric_column(own, "actual_own", op, name_col="name", lo=0, hi=100,
+                                       label="column 'actual_own'")
     if len(own):
         m = match_names(list(dict.fromkeys(own["name"])), slate.players["name"], source="actual_ownership.csv",
                         target=f"{folder.name} slate")

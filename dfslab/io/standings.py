@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataFileError
+from .._errors import DataFileError, InputError
 from ..rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
-from ._common import parse_percent, read_csv_checked, require_columns
+from ._common import file_row, parse_percent, read_csv_checked, require_columns
 
 _ENTRY_COLS = ["Rank", "EntryId", "EntryName", "Points", "Lineup"]
 
@@ -86,6 +86,8 @@ def parse_lineup(text: str, slot_labels: set) -> list[tuple[str, str]]:
     >>> parse_lineup("QB Tom Brady DST Rams  FLEX Todd Gurley II", {"QB", "DST", "FLEX"})
     [('QB', 'Tom Brady'), ('DST', 'Rams'), ('FLEX', 'Todd Gurley II')]
     """
+    if not isinstance(text, str):
+        raise InputError(f"a lineup must be text such as 'D Kyle Larson D ...', got {text!r}")
     out: list[tuple[str, list[str]]] = []
     for tok in text.split():
         if tok in slot_labels:
@@ -93,7 +95,7 @@ def parse_lineup(text: str, slot_labels: set) -> list[tuple[str, str]]:
         elif out:
             out[-1][1].append(tok)
         else:
-            raise ValueError(f"lineup does not start with a slot label: {text[:40]!r}")
+            raise InputError(f"lineup does not start with a slot label: {text[:40]!r}")
     return [(s, " ".join(n)) for s, n in out]
 
 
@@ -107,14 +109,28 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
     rules : RosterRules or str, optional
         Inferred from the slot labels when omitted.
 
+    Returns
+    -------
+    ContestStandings
+        Players that share a name are told apart, per lineup, by (1) the entry's
+        Points, which must equal the sum of its players' FPTS; (2) the slot label,
+        as learned from step 1 (an OF slot vs a 2B slot); (3) the player block's
+        %Drafted, which says how many lineups hold each namesake. How many slots
+        went each way is in ``collisions``.
+
     Raises
     ------
     DataFileError
-        Missing columns, a lineup naming a player not in the player block, a
-        slot count that does not match the roster.
+        Missing columns, a Rank / Points / %Drafted / FPTS that is not a valid
+        number, a lineup naming a player not in the player block or holding a
+        player twice, a slot count that does not match the roster: naming the
+        file and the row as the file shows it.
     """
     path = Path(path)
     df = read_csv_checked(path, dtype=str, keep_default_na=False)
+    if not all(c in df.columns for c in _ENTRY_COLS) and {"Position", "Salary"} <= set(df.columns):
+        raise DataFileError(path, "this is a salary file (DKSalaries.csv: Position, Salary, ...), not a "
+                                  "contest-standings export: read it with read_dk_salaries()")
     require_columns(df, path, _ENTRY_COLS, "entries")
     drafted_col = next((c for c in ("%Drafted", "X.Drafted", "Drafted") if c in df.columns), None)
     if drafted_col is None or "Player" not in df.columns or "FPTS" not in df.columns:
@@ -124,17 +140,22 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
     blk = df[df["Player"].str.strip().ne("") & df["Player"].ne("NA")]
     players = pd.DataFrame({
         "name": blk["Player"].str.strip().to_numpy(),
-        "drafted_pct": parse_percent(blk[drafted_col], path, drafted_col).to_numpy(),
+        "drafted_pct": parse_percent(blk[drafted_col], path, drafted_col, frame=df).to_numpy(),
         "fpts": pd.to_numeric(blk["FPTS"], errors="coerce").to_numpy(),
     })
     if "Roster Position" in df.columns:
         players["roster_position"] = blk["Roster Position"].str.strip().to_numpy()
-    if players["fpts"].isna().any():
-        i = int(np.flatnonzero(players["fpts"].isna())[0])
-        raise DataFileError(path, f"FPTS of {players['name'].iloc[i]} is not a number", row=int(blk.index[i]) + 2)
+    bad = ~np.isfinite(players["fpts"].to_numpy(dtype=float))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataFileError(path, f"FPTS of {players['name'].iloc[i]} is not a finite number: {blk['FPTS'].iloc[i]!r}",
+                            row=file_row(df, blk.index[i]))
 
     # --- entries ------------------------------------------------------------
     ent = df[df["EntryId"].str.strip().ne("")]
+    if ent.empty:
+        raise DataFileError(path, "no entries (no row has an EntryId)")
+    erow = np.array([file_row(df, lab) for lab in ent.index], dtype=np.int64)  # file row of each entry
     entries = pd.DataFrame({
         "rank": pd.to_numeric(ent["Rank"], errors="coerce").to_numpy(),
         "entry_id": ent["EntryId"].str.strip().to_numpy(),
@@ -142,18 +163,32 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
         "points": pd.to_numeric(ent["Points"], errors="coerce").to_numpy(),
         "lineup": ent["Lineup"].to_numpy(),
     })
-    for c in ("rank", "points"):
-        if entries[c].isna().any():
-            i = int(np.flatnonzero(entries[c].isna())[0])
-            raise DataFileError(path, f"{c.title()} is not a number", row=int(ent.index[i]) + 2)
+    rank, pts = entries["rank"].to_numpy(dtype=float), entries["points"].to_numpy(dtype=float)
+    for col, raw, bad, what in (
+        ("Rank", ent["Rank"], ~np.isfinite(rank) | (rank < 1) | (rank != np.round(rank)), "a whole number >= 1"),
+        ("Points", ent["Points"], ~np.isfinite(pts), "a finite number"),
+    ):
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataFileError(path, f"{col} must be {what}, got {raw.iloc[i]!r}", row=int(erow[i]))
     entries["rank"] = entries["rank"].astype(np.int64)
-    if entries["entry_id"].duplicated().any():
-        raise DataFileError(path, f"duplicate EntryId {entries.loc[entries.entry_id.duplicated(), 'entry_id'].iloc[0]}")
+    dup = entries["entry_id"].duplicated(keep=False).to_numpy()
+    if dup.any():
+        first = entries["entry_id"].to_numpy()[dup][0]
+        rows = erow[entries["entry_id"].to_numpy() == first].tolist()
+        raise DataFileError(path, f"duplicate EntryId {first} in rows {rows[:6]}")
     blank = entries["lineup"].str.strip().eq("").to_numpy()
     entries["blank"] = blank
+    scored_blank = blank & (pts != 0)
+    if scored_blank.any():
+        i = int(np.flatnonzero(scored_blank)[0])
+        raise DataFileError(path, f"blank lineup with Points {ent['Points'].iloc[i]!r} (DK scores a blank lineup 0)",
+                            row=int(erow[i]))
 
     # --- rules --------------------------------------------------------------
     if rules is None:
+        if blank.all():
+            raise DataFileError(path, "every lineup is blank, so the sport cannot be inferred: pass rules=")
         rules = _infer_rules(entries.loc[~blank, "lineup"].head(50).tolist(), path)
     rules = get_rules(rules)
     slot_labels = set(rules.slots)
@@ -175,19 +210,19 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
         try:
             pairs = parse_lineup(texts[e], slot_labels)
         except ValueError as ex:
-            raise DataFileError(path, str(ex), row=e + 2) from None
+            raise DataFileError(path, str(ex), row=int(erow[e])) from None
         if len(pairs) != R:
-            raise DataFileError(path, f"lineup has {len(pairs)} slots, roster has {R}: {texts[e][:80]!r}", row=e + 2)
+            raise DataFileError(path, f"lineup has {len(pairs)} slots, roster has {R}: {texts[e][:80]!r}", row=int(erow[e]))
         used = {s: 0 for s in slot_positions}
         for s, nm in pairs:
             k = used[s]
             if k >= len(slot_positions[s]):
-                raise DataFileError(path, f"too many {s} slots in lineup {texts[e][:80]!r}", row=e + 2)
+                raise DataFileError(path, f"too many {s} slots in lineup {texts[e][:80]!r}", row=int(erow[e]))
             j = slot_positions[s][k]
             used[s] += 1
             rows = name_rows.get(nm)
             if rows is None:
-                raise DataFileError(path, f"lineup names {nm!r}, who is not in the player block", row=e + 2)
+                raise DataFileError(path, f"lineup names {nm!r}, who is not in the player block", row=int(erow[e]))
             if len(rows) == 1:
                 L[e, j] = rows[0]
             else:
@@ -195,44 +230,86 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
     notes = []
     if blank.any():
         notes.append(f"{int(blank.sum())} entries have a blank lineup; kept (DK counts them in %Drafted)")
-    # Resolve shared names. 1) The entry's Points must equal the sum of its
-    # players' FPTS: pick the namesake that makes it so. 2) Else the slot label
-    # (an OF slot vs a 2B slot) as learned from step 1. 3) Else the most-drafted
-    # namesake. How many went each way is reported in ``collisions``.
     if ambiguous:
-        fpts = players["fpts"].to_numpy(dtype=float)
-        pts = entries["points"].to_numpy(dtype=float)
-        by_name: dict[str, list] = {}
-        for a in ambiguous:
-            by_name.setdefault(a[2], []).append(a)
-        n_amb_per_entry = np.bincount([a[0] for a in ambiguous], minlength=n)
-        for nm, items in by_name.items():
-            rows = name_rows[nm]
-            by_points = 0
-            slot_votes: dict[str, dict[int, int]] = {}
-            for e, j, _, s in items:
-                if n_amb_per_entry[e] != 1:
-                    continue
-                known = fpts[L[e][L[e] >= 0]].sum()
-                fit = [r for r in rows if abs(round(known + fpts[r], 2) - pts[e]) < 0.011]
-                if len(fit) == 1:
-                    L[e, j] = fit[0]
-                    by_points += 1
-                    slot_votes.setdefault(s, {}).setdefault(fit[0], 0)
-                    slot_votes[s][fit[0]] += 1
-            by_slot = by_top = 0
-            top = max(rows, key=lambda r: players["drafted_pct"].iloc[r])
-            for e, j, _, s in items:
-                if L[e, j] >= 0:
-                    continue
-                votes = slot_votes.get(s, {})
-                if len(votes) == 1:
-                    L[e, j] = next(iter(votes))
-                    by_slot += 1
-                else:
-                    L[e, j] = top
-                    by_top += 1
-            collisions[nm] = (f"{nm!r} ({len(rows)} players): {len(items)} lineup slots; {by_points} resolved by "
-                               f"points, {by_slot} by slot, {by_top} assigned to the most-drafted namesake")
+        collisions.update(_resolve_namesakes(L, ambiguous, name_rows, players, entries["points"].to_numpy(dtype=float)))
+    srt = np.sort(L, axis=1)
+    twice = ((srt[:, 1:] == srt[:, :-1]) & (srt[:, 1:] >= 0)).any(1)
+    if twice.any():
+        e = int(np.flatnonzero(twice)[0])
+        k = int(np.flatnonzero((srt[e, 1:] == srt[e, :-1]))[0])
+        raise DataFileError(path, f"lineup holds {players['name'].iloc[srt[e, k]]!r} twice: {texts[e][:80]!r}",
+                            row=int(erow[e]))
     return ContestStandings(entries=entries, players=players, lineups=L, rules=rules, path=path,
-                            collisions=list(collisions.values()), notes=notes)
+                            collisions=list(collisions.values()), notes=notes + list(df.attrs.get("notes", [])))
+
+
+_MAX_COMBOS = 256  # namesake assignments tried per entry by points
+
+
+def _resolve_namesakes(L, ambiguous, name_rows, players, pts) -> dict[str, str]:
+    """Fill the lineup slots of shared names in ``L``; return one report line per name.
+
+    1) Points: an entry's Points equal the sum of its players' FPTS; every
+       assignment of its ambiguous slots (namesakes distinct within a lineup) is
+       tried and a unique fit is taken. 2) Slot: when step 1 showed a slot label
+       of a name always meant the same player (an OF vs a 2B), it decides.
+    3) %Drafted: the player block says how many lineups hold each namesake
+       (``%Drafted x entries / 100``); the slots left (same points, same slot:
+       indistinguishable for the standings) go to the namesakes still short of
+       that count, so recomputed ownership matches %Drafted.
+    """
+    from itertools import product
+
+    fpts = players["fpts"].to_numpy(dtype=float)
+    n = L.shape[0]
+    how: dict[tuple[int, int], str] = {}
+    by_entry: dict[int, list] = {}
+    for a in ambiguous:
+        by_entry.setdefault(a[0], []).append(a)
+    for e, items in by_entry.items():
+        known = L[e][L[e] >= 0]
+        base = fpts[known].sum()
+        cands = [name_rows[nm] for _, _, nm, _ in items]
+        if np.prod([len(c) for c in cands]) > _MAX_COMBOS:
+            continue
+        fits = [c for c in product(*cands) if len(set(c)) == len(c) and not set(c) & set(known.tolist())
+                and abs(round(base + fpts[list(c)].sum(), 2) - pts[e]) < 0.011]
+        for k, (_, j, _, _) in enumerate(items):
+            rows_k = {c[k] for c in fits}
+            if len(rows_k) == 1:
+                L[e, j] = rows_k.pop()
+                how[(e, j)] = "points"
+    # slot votes learned from the points step
+    votes: dict[tuple[str, str], set] = {}
+    for e, j, nm, s in ambiguous:
+        if how.get((e, j)) == "points":
+            votes.setdefault((nm, s), set()).add(int(L[e, j]))
+    for e, j, nm, s in ambiguous:
+        v = votes.get((nm, s), set())
+        if L[e, j] < 0 and len(v) == 1 and next(iter(v)) not in L[e]:
+            L[e, j] = next(iter(v))
+            how[(e, j)] = "slot"
+    # %Drafted counts for the rest
+    by_name: dict[str, list] = {}
+    for a in ambiguous:
+        by_name.setdefault(a[2], []).append(a)
+    for nm, items in by_name.items():
+        rows = name_rows[nm]
+        held = np.bincount(L[L >= 0].ravel(), minlength=len(fpts))
+        deficit = {r: round(players["drafted_pct"].iloc[r] * n / 100.0) - int(held[r]) for r in rows}
+        for e, j, _, _ in items:
+            if L[e, j] >= 0:
+                continue
+            free = [r for r in rows if r not in L[e]]
+            if not free:
+                continue
+            r = max(free, key=lambda r: (deficit[r], players["drafted_pct"].iloc[r], -r))
+            L[e, j] = r
+            deficit[r] -= 1
+            how[(e, j)] = "drafted"
+    out = {}
+    for nm, items in by_name.items():
+        c = {k: sum(how.get((e, j)) == k for e, j, _, _ in items) for k in ("points", "slot", "drafted")}
+        out[nm] = (f"{nm!r} ({len(name_rows[nm])} players): {len(items)} lineup slots; {c['points']} resolved by "
+                   f"points, {c['slot']} by slot, {c['drafted']} by the %Drafted counts (same points and slot)")
+    return out

@@ -81,7 +81,8 @@ class ConformalQuantileIntervals:
 
     @staticmethod
     def _features(X, p, c):
-        Xn = X.drop(columns=["slate_id"]) if isinstance(X, pd.DataFrame) and "slate_id" in X.columns else X
+        side = [c for c in ("slate_id", "vendor_own") if isinstance(X, pd.DataFrame) and c in X.columns]
+        Xn = X.drop(columns=side) if side else X
         return np.column_stack([np.asarray(Xn, dtype=np.float64), np.log(p + c)])
 
     def _fit_q(self, F, r, seed):

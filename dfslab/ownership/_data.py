@@ -12,8 +12,11 @@ import pandas as pd
 from .._config import data_dir
 from .._errors import DataFileError, InputError
 from ..io import read_contest_standings, read_dk_salaries
+from ..io._common import read_csv_checked
 from ._features import build_features
 
+#: Least share of a contest's %Drafted total that its DKSalaries.csv must hold (the 40 real MLB contests: >= 99.5%).
+MIN_MATCHED_SHARE = 0.9
 _CASH = re.compile(r"double\s*up|doubleup|50/50|fifty|triple\s*up|head.to.head", re.I)
 
 
@@ -25,11 +28,12 @@ def _norm_name(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def _contest_index(root: Path) -> pd.DataFrame:
-    path = root / "dk_contests" / "contests.csv"
-    if not path.is_file():
-        return pd.DataFrame(columns=["contest_dir", "date", "contest_name", "entries", "entry_fee"])
-    return pd.read_csv(path)
+def _contest_index(root: Path | None) -> pd.DataFrame:
+    path = root / "dk_contests" / "contests.csv" if root is not None else None
+    if path is None or not path.is_file():
+        return pd.DataFrame(columns=["contest_dir", "sport", "date", "contest_name", "entries", "entry_fee",
+                                     "has_salaries"])
+    return read_csv_checked(path)
 
 
 def _match(cs, slate) -> tuple[np.ndarray, list[str]]:
@@ -81,9 +85,9 @@ def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_sal
 
     Parameters
     ----------
-    contest_dirs : iterable of path-like, optional
-        Contest folders. Default: every folder of ``sport`` with salaries listed in
-        ``<data>/dk_contests/contests.csv``.
+    contest_dirs : path-like or iterable of path-like, optional
+        Contest folders (one folder may be given alone). Default: every folder of
+        ``sport`` with salaries listed in ``<data>/dk_contests/contests.csv``.
     sport : str
         Used only for the default folder list.
 
@@ -97,6 +101,13 @@ def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_sal
         lists contest metadata.
     y : Series
         Actual ownership percent, aligned with X.
+
+    Raises
+    ------
+    DataFileError
+        A folder without its files, or whose DKSalaries.csv belongs to another
+        slate (less than 90% of the %Drafted mass of the contest's player block
+        found in it), naming the folder.
     groups : Series
         The contest date: contests of one date share the slate, so keep them in
         one fold.
@@ -112,8 +123,10 @@ def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_sal
     ...     print(1000, 1)
     1000 1
     """
-    root = data_dir()
+    root = data_dir() if contest_dirs is None else data_dir(required=False)
     idx = _contest_index(root)
+    if isinstance(contest_dirs, (str, Path)):
+        contest_dirs = [contest_dirs]
     if contest_dirs is None:
         sel = idx[(idx["sport"].str.upper() == sport.upper()) & idx["has_salaries"].astype(bool)]
         if sel.empty:
@@ -134,6 +147,13 @@ def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_sal
         entries = float(m.get("entries", cs.n_entries) or cs.n_entries)
         date = str(m.get("date", d.name.split("__")[0]))
         rows, msgs = _match(cs, slate)
+        pct = cs.players["drafted_pct"].to_numpy(dtype=float)
+        found = pct[rows >= 0].sum() / pct.sum() if pct.sum() > 0 else 1.0
+        if found < MIN_MATCHED_SHARE:  # real contests: >= 99.5%
+            raise DataFileError(d, f"DKSalaries.csv does not belong to this contest's slate: it holds only "
+                                   f"{(rows >= 0).sum()} of the {len(rows)} drafted players ({100 * found:.1f}% of the "
+                                   f"%Drafted total; unmatched e.g. {msgs[:3]}); every label would be 0. Put the "
+                                   "contest's own DKSalaries.csv in the folder")
         if msgs:
             unmatched[d.name] = msgs
         n_nonblank = int((~cs.entries["blank"]).sum())

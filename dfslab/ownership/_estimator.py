@@ -99,6 +99,12 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
         Residual bins by predicted ownership for the conformal quantiles.
     offset : float
         Percentage points added before taking logs for residuals.
+    calibration : OwnershipCalibration or None
+        A prefit calibration to real %Drafted (see :mod:`dfslab.ownership._calibration`),
+        applied on top of the ensemble's forecast: the forecast is sharpened, blended with
+        the vendor's projected ownership when ``X`` carries one (``vendor_own``), and its
+        intervals come from the calibration's real-ownership residuals. ``fit`` does not
+        refit it (it belongs to the members it was fitted on). None: the ensemble alone.
     label_tol : float
         Relative tolerance on a slate's label sum versus 100 x roster size.
     n_threads : int or None
@@ -110,7 +116,8 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
     Notes
     -----
     ``X`` is a DataFrame from :func:`build_features`: ``slate_id`` groups rows
-    for normalization and ``roster_size`` sets each slate's total. Without
+    for normalization, ``roster_size`` sets each slate's total and ``vendor_own``
+    (the vendor's projected ownership; not a feature) feeds the calibration. Without
     ``slate_id`` the whole X is one slate; without ``roster_size`` (a plain
     array, as in scikit-learn's estimator checks) the label-sum check is skipped
     and predictions are scaled to the training mean label times the number of rows.
@@ -129,7 +136,7 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
 
     def __init__(self, ensemble_method="voting", level=0.8, sk_model="hgb", max_iter=150, learning_rate=0.05,
                  max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0, alpha=1e-3, cv=5, n_bins=5,
-                 offset=1.0, label_tol=0.02, n_threads=1, random_state=None):
+                 offset=1.0, calibration=None, label_tol=0.02, n_threads=1, random_state=None):
         self.ensemble_method = ensemble_method
         self.level = level
         self.sk_model = sk_model
@@ -142,6 +149,7 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
         self.cv = cv
         self.n_bins = n_bins
         self.offset = offset
+        self.calibration = calibration
         self.label_tol = label_tol
         self.n_threads = n_threads
         self.random_state = random_state
@@ -153,16 +161,20 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ input
     def _split_X(self, X):
-        """Numeric matrix, slate codes, per-row roster size (NaN if unknown), slate labels."""
-        slate_ids = None
+        """Feature matrix, slate labels per row (or None) and vendor ownership per row (or None)."""
+        slate_ids = vendor = None
         if isinstance(X, pd.DataFrame) and "slate_id" in X.columns:
             slate_ids = X["slate_id"].astype(str).to_numpy()
             X = X.drop(columns=["slate_id"])
+        if isinstance(X, pd.DataFrame) and "vendor_own" in X.columns:
+            # an input of the calibration, never a member feature (members learn projected ownership)
+            vendor = pd.to_numeric(X["vendor_own"], errors="coerce").to_numpy(dtype=float)
+            X = X.drop(columns=["vendor_own"])
         if isinstance(X, pd.DataFrame) and len(X.columns):
             bad = [c for c in X.columns if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
             if bad:
                 raise InputError(f"X: non-numeric feature column(s) {bad}; build X with dfslab.ownership.build_features")
-        return X, slate_ids
+        return X, slate_ids, vendor
 
     def _groups(self, Xa, slate_ids):
         n = Xa.shape[0]
@@ -274,7 +286,7 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
             raise InputError(f"sk_model must be 'hgb' or 'poisson', got {self.sk_model!r}")
         if not 0 < float(self.level) < 1:
             raise InputError(f"level must be in (0, 1), got {self.level!r}")
-        Xn, slate_ids = self._split_X(X)
+        Xn, slate_ids, _ = self._split_X(X)
         Xa, y = validate_data(self, Xn, y, y_numeric=True, dtype=np.float64)
         if Xa.shape[0] < 2:
             raise ValueError(f"HybridOwnershipEstimator needs at least 2 samples, got n_samples = {Xa.shape[0]}")
@@ -360,18 +372,47 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
     # ------------------------------------------------------------------ predict
     def _prepare(self, X):
         check_is_fitted(self, "glm_params_")
-        Xn, slate_ids = self._split_X(X)
+        Xn, slate_ids, vendor = self._split_X(X)
         Xa = validate_data(self, Xn, reset=False, dtype=np.float64)
         codes, labels, rs = self._groups(Xa, slate_ids)
         self._check_slates(codes, labels, rs)
-        return Xa, codes, self._totals(codes, rs)
+        return Xa, codes, self._totals(codes, rs), vendor
+
+    def _feature(self, Xa, name, default):
+        names = list(getattr(self, "feature_names_in_", []))
+        return Xa[:, names.index(name)] if name in names else np.full(Xa.shape[0], float(default))
+
+    def _forecast(self, X):
+        """Point forecast, slate codes, totals and the residual mode per row (None: the ensemble's own)."""
+        Xa, codes, totals, vendor = self._prepare(X)
+        S = self._member_scores(self._design(Xa), self.glm_params_, self.sk_estimator_, self.sk_params_)
+        Sn = np.column_stack([self._normalize(S[:, j], codes, totals) for j in range(2)])
+        p = self._normalize(Sn @ self.weights_, codes, totals)
+        if self.calibration is None:
+            return p, codes, totals, None
+        opt = np.exp(self._feature(Xa, "log_opt_rate", 0.0)) - 1.0
+        le = self._feature(Xa, "log_entries", 3.0)
+        modes = np.empty(len(p), dtype=object)
+        for g in np.unique(codes):
+            m = codes == g
+            v = None if vendor is None else vendor[m]
+            p[m], modes[m] = self.calibration.predict_slate(p[m], opt[m], v, le[m], totals[g])
+        return p, codes, totals, modes
+
+    def _row_quantiles(self, p, modes):
+        """Residual quantiles (n, grid) of each row's bin, and the log offset."""
+        if modes is None:
+            return self.resid_quantiles_[np.searchsorted(self.bin_edges_, p, side="right")], float(self.offset)
+        cal = self.calibration
+        Q = np.empty((len(p), len(_QGRID)))
+        for mode in np.unique(modes):
+            m = modes == mode
+            Q[m] = cal.resid_quantiles[mode][np.searchsorted(cal.bin_edges[mode], p[m], side="right")]
+        return Q, float(cal.offset)
 
     def predict(self, X):
         """Ownership percent per row, each slate summing to 100 x roster size, each in [0, 100]."""
-        Xa, codes, totals = self._prepare(X)
-        S = self._member_scores(self._design(Xa), self.glm_params_, self.sk_estimator_, self.sk_params_)
-        Sn = np.column_stack([self._normalize(S[:, j], codes, totals) for j in range(2)])
-        return self._normalize(Sn @ self.weights_, codes, totals)
+        return self._forecast(X)[0]
 
     def predict_with_uncertainty(self, X, level=None, interval="zero_aware"):
         """Point forecast plus an interval and a std per player.
@@ -385,21 +426,18 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
         0% -- ownership has an atom at zero (most MLB players are owned by nobody)
         and the equal-tailed band over-covers there; the price is lower coverage
         among owned players (see docs/ownership.md). std is the std of the calibrated residual
-        distribution mapped back to percent.
+        distribution mapped back to percent. With a ``calibration`` the residuals are
+        its real-%Drafted residuals (per mode: with / without a vendor input).
         """
         level = self.level if level is None else level
         if not 0 < float(level) < 1:
             raise InputError(f"level must be in (0, 1), got {level!r}")
         if interval not in ("zero_aware", "central"):
             raise InputError(f"interval must be 'zero_aware' or 'central', got {interval!r}")
-        p = self.predict(X)
-        c = float(self.offset)
-        b = np.searchsorted(self.bin_edges_, p, side="right")
-        Q = self.resid_quantiles_[b]                          # (n, grid)
+        p, _, _, modes = self._forecast(X)
+        Q, c = self._row_quantiles(p, modes)                  # (n, grid)
         a = (1 - float(level)) / 2
-        qlo = np.array([np.interp(a, _QGRID, q) for q in self.resid_quantiles_])[b]
-        qhi = np.array([np.interp(1 - a, _QGRID, q) for q in self.resid_quantiles_])[b]
-        qlev = np.array([np.interp(float(level), _QGRID, q) for q in self.resid_quantiles_])[b]
+        qlo, qhi, qlev = (np.array([np.interp(t, _QGRID, q) for q in Q]) for t in (a, 1 - a, float(level)))
         lp = np.log(p + c)
         lower_raw = np.exp(lp + qlo) - c
         # Ownership cannot go below 0: when the lower quantile falls at or below 0 the
@@ -423,18 +461,15 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
         """
         if int(n_samples) < 1:
             raise InputError(f"n_samples must be >= 1, got {n_samples!r}")
-        Xa, codes, totals = self._prepare(X)
-        p = self.predict(X)
+        p, codes, totals, modes = self._forecast(X)
         rng = np.random.default_rng(random_state)
         u = rng.random((int(n_samples), len(p)))
-        b = np.searchsorted(self.bin_edges_, p, side="right")
-        # Inverse-CDF per bin: vectorized interpolation on the stored grid.
+        Q, c = self._row_quantiles(p, modes)                  # (n, grid)
+        # Inverse-CDF per row: vectorized interpolation on the stored grid.
         pos = u * (len(_QGRID) - 1)
         lo = np.floor(pos).astype(int).clip(0, len(_QGRID) - 2)
         fr = pos - lo
-        Q = self.resid_quantiles_[b]                          # (n, grid)
         cols = np.arange(len(p))[None, :]
         r = Q[cols, lo] * (1 - fr) + Q[cols, lo + 1] * fr
-        c = float(self.offset)
         raw = np.maximum(np.exp(np.log(p + c)[None, :] + r) - c, 0.0)
         return self._normalize(raw, codes, totals)

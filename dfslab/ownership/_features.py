@@ -15,16 +15,23 @@ import pandas as pd
 from .._errors import InputError
 from ..rules import get_rules
 from ..slate import ARCHETYPES, Slate, check_archetype
+from ._estimator import capped_normalize
+from ._optimal import perturbed_optimal_rate
 
 #: Numeric feature columns produced by :func:`build_features`, in order.
 FEATURE_COLUMNS = (
     "roster_size", "log_n_players", "log_pos_base",
     "salary_k", "salary_rel", "salary_budget_share", "salary_rank", "salary_rank_pos",
     "points_rel", "points_rank", "points_rank_pos", "value", "value_rel", "value_rank", "value_rank_pos",
-    "has_points", "zero_points", "start_rank", "has_start", "rating_z", "has_rating",
+    "has_points", "zero_points", "log_opt_rate", "start_rank", "has_start", "rating_z", "has_rating",
     *(f"arch_{a}" for a in ARCHETYPES),
     "is_cash", "log_entries",
 )
+
+#: Columns :func:`build_features` adds beside the features: the per-slate group key and the
+#: vendor's projected ownership (an input of the calibration stage, never a member feature:
+#: the members are trained on projected ownership, which would make it the label itself).
+SIDE_COLUMNS = ("slate_id", "vendor_own")
 
 _DEFAULT_CONTEST = {"type": "gpp", "entries": 1000}
 
@@ -52,7 +59,64 @@ def _contest_features(contest: Mapping | None) -> tuple[float, float]:
     return float(typ == "cash"), float(np.log10(entries))
 
 
-def _one_slate(slate: Slate, contest: Mapping | None, slate_id: str) -> pd.DataFrame:
+def vendor_ownership(slate: Slate) -> np.ndarray:
+    """The slate's vendor projected ownership (``ownership`` column), in percent of entries.
+
+    A complete column (every player has a value) is rescaled to 100 x roster size with
+    the capped redistribution: a vendor list summing to 595, or to 6 (fractions), is
+    read as shares of the field. A partial column (some players without a value) is
+    taken as percent as given; the rows without a value stay NaN and the estimator
+    fills them with its own forecast, scaled to the rest of the 100 x roster size.
+    All NaN when the slate has no column or fewer values than a roster.
+
+    Raises
+    ------
+    InputError
+        A value outside [0, 100], or a partial column summing to more than 100 x roster size.
+
+    Examples
+    --------
+    >>> from dfslab import demo_slate
+    >>> s = demo_slate()
+    >>> bool(np.isnan(vendor_ownership(s)).all())
+    True
+    >>> p = s.players.assign(ownership=np.r_[[45.0] * 6, [1.0] * (s.n_players - 6)])
+    >>> round(float(vendor_ownership(s.with_players(p)).sum()), 6)
+    600.0
+    """
+    p = slate.players
+    n = len(p)
+    out = np.full(n, np.nan)
+    if "ownership" not in p.columns:
+        return out
+    v = pd.to_numeric(p["ownership"], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(v)
+    rules = get_rules(slate.rules)
+    if ok.sum() < rules.roster_size:
+        return out
+    if (v[ok] < 0).any() or (v[ok] > 100).any():
+        i = int(np.flatnonzero(ok & ((v < 0) | (v > 100)))[0])
+        raise InputError(f"{slate.name}: projected ownership of {p['name'].iloc[i]!r} is {v[i]:g}; expected percent "
+                         "of entries in [0, 100]")
+    total = rules.ownership_total
+    if ok.all():
+        return capped_normalize(v, total) if v.sum() > 0 else out
+    if v[ok].sum() > total * 1.02:
+        raise InputError(f"{slate.name}: projected ownership of {int(ok.sum())} of {n} players sums to "
+                         f"{v[ok].sum():.1f}, more than {total:g} = 100 x roster size")
+    out[ok] = v[ok]
+    return out
+
+
+def _opt_rate_feature(slate: Slate, pts: np.ndarray, has_pts: np.ndarray, rules) -> np.ndarray:
+    """log(perturbed optimal rate + 1 pp); the uniform share where undefined (positions, no projection)."""
+    n, R = len(pts), rules.roster_size
+    if not rules.is_positionless or not has_pts.all():
+        return np.full(n, np.log(100.0 * R / n + 1.0))
+    return np.log(perturbed_optimal_rate(slate, points=pts) + 1.0)
+
+
+def _one_slate(slate: Slate, contest: Mapping | None, slate_id: str, vendor: bool = True) -> pd.DataFrame:
     if not isinstance(slate, Slate):
         raise InputError(f"build_features: expected a dfslab.Slate, got {type(slate).__name__}")
     rules = get_rules(slate.rules)
@@ -139,6 +203,7 @@ def _one_slate(slate: Slate, contest: Mapping | None, slate_id: str) -> pd.DataF
         "value_rank_pos": _pct_rank(s_val, pos_key),
         "has_points": has_pts.astype(float),
         "zero_points": (has_pts & (pts.to_numpy() <= 0)).astype(float),
+        "log_opt_rate": _opt_rate_feature(slate, pts.fillna(0).to_numpy(), has_pts, rules),
         "start_rank": start_rank,
         "has_start": has_start,
         "rating_z": rating_z,
@@ -146,11 +211,12 @@ def _one_slate(slate: Slate, contest: Mapping | None, slate_id: str) -> pd.DataF
         **{f"arch_{a}": float(arch == a) for a in ARCHETYPES},
         "is_cash": is_cash,
         "log_entries": log_entries,
+        "vendor_own": vendor_ownership(slate) if vendor else np.nan,
     }, index=pd.Index(p["player_id"].astype(str).to_numpy(), name="player_id"))
     return X
 
 
-def build_features(slate, contest: Mapping | None = None) -> pd.DataFrame:
+def build_features(slate, contest: Mapping | None = None, vendor: bool = True) -> pd.DataFrame:
     """Build ownership features from one slate or a list of slates.
 
     Parameters
@@ -164,13 +230,21 @@ def build_features(slate, contest: Mapping | None = None) -> pd.DataFrame:
     contest : dict or list of dict, optional
         ``{"type": "gpp" | "cash", "entries": int}`` (double-ups and 50/50s are
         "cash"). Default: a 1,000-entry GPP. One dict per slate when a list is given.
+    vendor : bool
+        Carry the slate's vendor projected ownership (its ``ownership`` column) in
+        ``vendor_own`` (see :func:`vendor_ownership`); False leaves it NaN, so a
+        calibrated estimator forecasts without it.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``player_id``; column ``slate_id`` (the slate's ``name``,
         suffixed ``#k`` if names repeat; the group key of per-slate
-        normalization), ``roster_size`` and the numeric :data:`FEATURE_COLUMNS`.
+        normalization), ``roster_size`` and the numeric :data:`FEATURE_COLUMNS`
+        (``log_opt_rate`` = log(1 + the driver's optimal rate in percent, see
+        :func:`~dfslab.ownership.perturbed_optimal_rate`), then ``vendor_own`` (percent,
+        summing to 100 x roster size; NaN without a vendor column). ``slate_id`` and
+        ``vendor_own`` are not features: the estimator sets them aside.
 
     Examples
     --------
@@ -194,6 +268,6 @@ def build_features(slate, contest: Mapping | None = None) -> pd.DataFrame:
         name = str(getattr(s, "name", "slate"))
         k = seen.get(name, 0)
         seen[name] = k + 1
-        parts.append(_one_slate(s, c, name if k == 0 else f"{name}#{k}"))
+        parts.append(_one_slate(s, c, name if k == 0 else f"{name}#{k}", vendor=vendor))
     X = pd.concat(parts) if len(parts) > 1 else parts[0]
-    return X[["slate_id", *FEATURE_COLUMNS]]
+    return X[["slate_id", *FEATURE_COLUMNS, "vendor_own"]]

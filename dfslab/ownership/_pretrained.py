@@ -1,7 +1,14 @@
-"""The pretrained NASCAR default: fitted parameters shipped as JSON (derived figures, no data)."""
+"""The pretrained NASCAR default: fitted parameters shipped as JSON (derived figures, no data).
+
+Two stages: the base ensemble, fitted on the published PROJECTED ownership of the 8 real 2025
+slates (a prior: it imitates a projection for every driver), and the calibration to REAL
+%Drafted of the dk_2026 contests (:class:`OwnershipCalibration`), which sharpens it, adds the
+optimal rate and, when the slate carries one, blends in the vendor's projected ownership.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -12,10 +19,14 @@ import pandas as pd
 from .._errors import InputError
 from ..rules import get_rules
 from ..slate import Slate
+from ._calibration import OwnershipCalibration
 from ._estimator import HybridOwnershipEstimator
 from ._features import FEATURE_COLUMNS, build_features
 
 PRETRAINED_PATH = Path(__file__).resolve().parent.parent / "_data" / "ownership_nascar.json"
+#: Leave-one-race-out figures of the shipped model on real %Drafted (written by
+#: ``scripts/evaluate_ownership.py --write-figures``; read with :func:`nascar_ownership_figures`).
+FIGURES_PATH = Path(__file__).resolve().parent.parent / "_data" / "ownership_nascar_eval.json"
 _PARAMS = dict(ensemble_method="stacking", sk_model="poisson", alpha=1e-1, cv=8, n_bins=3, offset=1.0, level=0.8,
                random_state=0)
 
@@ -24,8 +35,11 @@ def to_dict(est: HybridOwnershipEstimator) -> dict:
     """Fitted parameters of an estimator with the linear (``sk_model="poisson"``) member as plain JSON types."""
     if est.sk_model != "poisson":
         raise InputError("only sk_model='poisson' estimators serialize to JSON (tree models do not)")
+    params = est.get_params()
+    cal = params.pop("calibration")
     return {
-        "params": est.get_params(),
+        "params": params,
+        "calibration": None if cal is None else cal.to_dict(),
         "feature_names_in": [str(c) for c in est.feature_names_in_],
         "x_mean": est.x_mean_.tolist(), "x_scale": est.x_scale_.tolist(),
         "glm_params": est.glm_params_.tolist(),
@@ -39,7 +53,9 @@ def to_dict(est: HybridOwnershipEstimator) -> dict:
 
 def from_dict(d: dict) -> HybridOwnershipEstimator:
     """Rebuild a fitted estimator from :func:`to_dict` output."""
-    est = HybridOwnershipEstimator(**d["params"])
+    cal = d.get("calibration")
+    est = HybridOwnershipEstimator(**d["params"],
+                                   calibration=None if cal is None else OwnershipCalibration.from_dict(cal))
     est.feature_names_in_ = np.asarray(d["feature_names_in"], dtype=object)
     est.n_features_in_ = len(d["feature_names_in"])
     names = list(d["feature_names_in"])
@@ -59,27 +75,82 @@ def from_dict(d: dict) -> HybridOwnershipEstimator:
     return est
 
 
-def fit_pretrained_nascar(slates=None, write: bool = False, path=None) -> HybridOwnershipEstimator:
-    """Fit the NASCAR default on the 8 real slates' published PROJECTED ownership.
+def fit_base_nascar(slates=None) -> HybridOwnershipEstimator:
+    """The base ensemble: fitted on the published PROJECTED ownership of real NASCAR slates.
 
     Parameters
     ----------
     slates : list of Slate, optional
-        Default: every slate of :func:`dfslab.list_nascar_slates` (needs the data folder).
-    write : bool
-        Write the fitted parameters to ``dfslab/_data/ownership_nascar.json``.
+        Default: every slate of :func:`dfslab.list_nascar_slates` (the 8 of Aug-Sep 2025).
     """
     from ..io import list_nascar_slates, read_nascar_slate
 
     if slates is None:
         slates = [read_nascar_slate(f) for f in list_nascar_slates()]
     X, y = nascar_xy(slates)
-    est = HybridOwnershipEstimator(**_PARAMS).fit(X, y)
+    return HybridOwnershipEstimator(**_PARAMS).fit(X, y)
+
+
+def base_forecast(estimator: HybridOwnershipEstimator, X) -> np.ndarray:
+    """The estimator's forecast without its calibration (the input the calibration was fitted on)."""
+    est = copy.copy(estimator)
+    est.calibration = None
+    return est.predict(X)
+
+
+def real_contest_rows(races, estimator: HybridOwnershipEstimator, use_bound: bool = True) -> list:
+    """:class:`~dfslab.ownership._calibration.ContestRows` of real races with named %Drafted.
+
+    The base forecast (``estimator`` without calibration), the optimal rate and the vendor's
+    projected ownership of every slate driver; one entry per contest.
+    """
+    from ._real import contest_rows
+
+    out = []
+    for r in races:
+        if len(r.actual_ownership) == 0:
+            continue
+        X = build_features(r.slate)
+        out += contest_rows(r, base_forecast(estimator, X), np.exp(X["log_opt_rate"].to_numpy()) - 1.0,
+                            X["vendor_own"].to_numpy() if X["vendor_own"].notna().any() else None, use_bound)
+    return out
+
+
+def fit_pretrained_nascar(slates=None, write: bool = False, path=None, races=None,
+                          censor_weight: float = 1.0) -> HybridOwnershipEstimator:
+    """Fit the NASCAR default: base on projected ownership, calibration on real %Drafted.
+
+    Parameters
+    ----------
+    slates : list of Slate, optional
+        Projected-ownership training slates of the base (default: the 8 real slates of
+        2025, :func:`dfslab.list_nascar_slates`).
+    write : bool
+        Write the fitted parameters to ``dfslab/_data/ownership_nascar.json``.
+    races : list of RealRace, optional
+        Real races with named %Drafted for the calibration (default: the dk_2026 races of
+        :func:`dfslab.io.load_real_races`); ``[]`` ships the base alone.
+    censor_weight : float
+        Weight of the one-sided loss on unnamed drivers of contests whose top-k list is known.
+    """
+    from ..io import load_real_races, list_nascar_slates, read_nascar_slate
+
+    if slates is None:
+        slates = [read_nascar_slate(f) for f in list_nascar_slates()]
+    est = fit_base_nascar(slates)
+    races = load_real_races(include_2025=False) if races is None else list(races)
+    rows = real_contest_rows(races, est)
+    if rows:
+        modes = ("model", "vendor") if all(r.vendor is not None for r in rows) else ("model",)
+        est.set_params(calibration=OwnershipCalibration.fit(rows, modes=modes, censor_weight=censor_weight))
     if write:
         out = to_dict(est)
-        out["source"] = ("fitted on the published PROJECTED ownership (DK pOWN%) of the 8 real DK NASCAR slates "
-                         "Aug-Sep 2025 (../shared/data/nascar/slates); not actual contest ownership")
+        out["source"] = ("base: fitted on the published PROJECTED ownership (DK pOWN%) of the real DK NASCAR slates "
+                         "Aug-Sep 2025 (../shared/data/nascar/slates); calibration: fitted on the REAL %Drafted rows "
+                         "(named drivers only) of the dk_2026 contests (../shared/data/nascar/dk_2026), with the "
+                         "slates' DailyFan projected ownership as the vendor input")
         out["slates"] = [s.name for s in slates]
+        out["races"] = [r.name for r in races if len(r.actual_ownership)]
         Path(path or PRETRAINED_PATH).write_text(json.dumps(out, indent=1))
     return est
 
@@ -110,11 +181,16 @@ def _load_default() -> dict:
 
 
 def pretrained_nascar_estimator() -> HybridOwnershipEstimator:
-    """The fitted NASCAR default (GLM + Poisson regression, stacked, conformal residual quantiles).
+    """The fitted NASCAR default: base ensemble + calibration to real %Drafted.
 
-    Fitted on the published **projected** ownership of the 8 real DK NASCAR
-    slates (Aug-Sep 2025), not on actual contest ownership: it imitates a public
-    ownership projection. Only fitted parameters ship (``dfslab/_data/ownership_nascar.json``).
+    The base (GLM + Poisson regression, stacked) is fitted on the published
+    **projected** ownership of the 8 real DK NASCAR slates (Aug-Sep 2025); the
+    calibration (:class:`~dfslab.ownership.OwnershipCalibration`) on the **real**
+    %Drafted of the named drivers of the dk_2026 contests. When ``X`` carries a
+    vendor's projected ownership (``vendor_own``, from the slate's ``ownership``
+    column) it is blended in; intervals are the calibration's real-%Drafted
+    residuals. Only fitted parameters ship (``dfslab/_data/ownership_nascar.json``);
+    measured figures: :func:`nascar_ownership_figures`.
 
     Examples
     --------
@@ -131,8 +207,27 @@ def pretrained_nascar_estimator() -> HybridOwnershipEstimator:
     return from_dict(d)
 
 
+def nascar_ownership_figures() -> dict:
+    """Leave-one-race-out figures of the shipped NASCAR model on real %Drafted (for reports).
+
+    Keys include ``mae_ours`` (no vendor input), ``mae_blend`` (DailyFan projected ownership as
+    input), ``mae_vendor`` (DailyFan alone), ``mae_pretrained_2025`` (the previous default),
+    ``coverage_80``, ``coverage_80_blend``, ``bias_*``, ``n_rows``, ``n_races``, ``command``.
+
+    Examples
+    --------
+    >>> f = nascar_ownership_figures()
+    >>> f["n_rows"] > 0 and 0 < f["mae_blend"] < 100
+    True
+    """
+    if not FIGURES_PATH.is_file():
+        raise InputError(f"ownership evaluation figures not found at {FIGURES_PATH}; write them with "
+                         "python scripts/evaluate_ownership.py --write-figures")
+    return json.loads(FIGURES_PATH.read_text())
+
+
 def estimate_ownership(slate: Slate, estimator: HybridOwnershipEstimator | None = None, level: float = 0.8,
-                       contest=None) -> pd.DataFrame:
+                       contest=None, vendor: bool = True) -> pd.DataFrame:
     """Ownership forecast with an interval for one slate (notebook convenience).
 
     Parameters
@@ -143,11 +238,16 @@ def estimate_ownership(slate: Slate, estimator: HybridOwnershipEstimator | None 
     level : float
         Interval level.
     contest : dict, optional
-        Passed to :func:`build_features`.
+        Passed to :func:`build_features` (``entries`` matters: large fields spread their ownership).
+    vendor : bool
+        Use the slate's vendor projected ownership (its ``ownership`` column: DK pOWN%,
+        DailyFan, or a user's ``projected_own`` file) as an INPUT of the calibrated
+        estimator (default). False forecasts from salary, start, projection and track alone.
 
     Returns
     -------
-    DataFrame [player_id, name, salary, ownership, lower, upper, std], one row per player in slate order.
+    DataFrame [player_id, name, salary, ownership, lower, upper, std], one row per player in slate order;
+    ``attrs["vendor_input"]`` says whether a vendor projected ownership was used.
 
     Examples
     --------
@@ -163,10 +263,13 @@ def estimate_ownership(slate: Slate, estimator: HybridOwnershipEstimator | None 
             raise InputError(f"{slate.name}: the pretrained default is NASCAR-only; pass a fitted estimator for "
                              f"{get_rules(slate.rules).name} slates")
         estimator = pretrained_nascar_estimator()
-    X = build_features(slate, contest=contest)
+    X = build_features(slate, contest=contest, vendor=vendor)
     u = estimator.predict_with_uncertainty(X, level=level)
     p = slate.players
-    return pd.DataFrame({"player_id": p["player_id"].to_numpy(), "name": p["name"].to_numpy(),
-                         "salary": p["salary"].to_numpy(), "ownership": u["ownership"].to_numpy(),
-                         "lower": u["lower"].to_numpy(), "upper": u["upper"].to_numpy(),
-                         "std": u["std"].to_numpy()})
+    out = pd.DataFrame({"player_id": p["player_id"].to_numpy(), "name": p["name"].to_numpy(),
+                        "salary": p["salary"].to_numpy(), "ownership": u["ownership"].to_numpy(),
+                        "lower": u["lower"].to_numpy(), "upper": u["upper"].to_numpy(),
+                        "std": u["std"].to_numpy()})
+    out.attrs["vendor_input"] = bool(estimator.calibration is not None and "vendor" in estimator.calibration.theta
+                                     and X["vendor_own"].notna().any())
+    return out

@@ -1,0 +1,775 @@
+"""SlateAnalysis: the one place where the pipeline is composed.
+
+slate -> race scenarios -> ownership -> optimizer -> field -> contest simulation.
+
+The slate report notebook, the real-race backtest, the REST API and the CLI all
+go through :class:`SlateAnalysis`; no other module wires the steps together, so a
+model change lands once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import html
+import threading
+import warnings
+from collections import OrderedDict
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ._errors import InputError
+from ._validation import check_number, check_seed
+from .slate import Slate
+
+# Real top-10 lineups of the 12 real DK NASCAR contests of 2026 (dk_2026) used $48,200-$50,000
+# of the $50,000 cap (median $49,900): a lineup far below that is not how GPPs are won.
+DEFAULT_MIN_SALARY = 48_000
+# A driver "booms" at 6x value (points >= 6 x salary / $1,000): six drivers averaging that score
+# 300 points at the full cap, about a real NASCAR GPP winning score (290-452 in 2026).
+BOOM_MULTIPLE = 6.0
+# A lineup that cashes in fewer than this share of simulated contests is flagged in the report/upload.
+DEAD_CASH_PCT = 0.5
+SELECTIONS = ("projection", "roi", "top1")
+_STEP_SEEDS = ("scenarios", "eval_scenarios", "ownership", "field", "contest", "yardstick", "candidates")
+
+GLOSSARY = {
+    "mean / p10 / p90 (pts)": "simulated DK points: average, and the 10th / 90th percentiles over simulated races",
+    "value (pts/$1K)": "simulated mean points per $1,000 of salary",
+    "boom (%)": f"share of simulated races in which the driver scores at least {BOOM_MULTIPLE:g}x value "
+                "(points >= 6 x salary/$1,000; six such drivers make ~300 points, a typical winning score)",
+    "ownership (%)": "projected share of entries rostering the driver (sums to 600% over a 6-driver slate)",
+    "optimal (%)": "share of simulated races in which the driver is in the best possible lineup under the cap",
+    "leverage (pp)": "optimal rate minus projected ownership, in percentage points",
+    "regime": "the race type a lineup was built for: dominator (a few drivers lead most laps), chaos (wrecks, "
+              "finishing order close to random), fuel_mileage (strategy decides the finish)",
+    "objective": "projected points minus the ownership penalty (leverage_penalty x scale x ownership)",
+    "ROI (%)": "simulated return per entry: (prize - fee) / fee, averaged over simulated contests",
+    "cash (%)": "share of simulated contests in which the lineup wins a prize",
+    "s.e.": "Monte Carlo standard error of a simulated figure (how much it would move with more simulations)",
+}
+
+
+def _seeds(random_state) -> dict:
+    """Independent child seeds per step, derived from the run seed (never from call order)."""
+    seed = check_seed(random_state)
+    if isinstance(seed, np.random.Generator):
+        raise InputError("random_state: give an integer or a SeedSequence (a Generator's state would make the "
+                         "steps depend on the order they run)")
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return dict(zip(_STEP_SEEDS, ss.spawn(len(_STEP_SEEDS))))
+
+
+def _int_seed(ss: np.random.SeedSequence) -> int:
+    return int(ss.generate_state(1, dtype=np.uint32)[0])
+
+
+FIELD_CACHE_SIZE = 16
+_FIELD_CACHE: OrderedDict = OrderedDict()
+_FIELD_LOCK = threading.Lock()
+
+
+def clear_caches() -> None:
+    """Forget every fitted field, payout curve and the race history read so far (tests; new shipped parameters)."""
+    with _FIELD_LOCK:
+        _FIELD_CACHE.clear()
+    _payout_fitter.cache_clear()
+    _cached_race_logs.cache_clear()
+
+
+@functools.lru_cache(maxsize=1)
+def _payout_fitter():
+    """The shipped per-tier payout-curve parameters (fitted offline on the real DK tables): read once."""
+    from .contest import PayoutCurveFitter
+
+    return PayoutCurveFitter().load()
+
+
+class SlateAnalysis:
+    """The whole pipeline for one slate, each step computed lazily and cached.
+
+    Parameters
+    ----------
+    slate : Slate
+        Needs salaries, start positions, track archetype and race length.
+    n_scenarios : int
+        Simulated races for building lineups and, independently, for scoring them.
+    n_lineups : int
+        Lineups in the portfolio.
+    leverage_penalty : float in [0, 1]
+        Weight of projected ownership against points in the optimizer objective.
+        Default 0: on the real-race backtest a penalty has not yet earned its place
+        (see docs/backtest.md).
+    max_overlap : int
+        Most drivers any two of my lineups share.
+    max_exposure : float in (0, 1]
+        Most of my lineups any one driver is in.
+    min_salary : int
+        Minimum lineup salary (default :data:`DEFAULT_MIN_SALARY` = $48,000).
+    regime_aware : bool
+        Split lineups across dominator / chaos / fuel_mileage by scenario share.
+    selection : {"projection", "roi", "top1"}
+        "projection": the optimizer's lineups. "roi" / "top1": a candidate pool of
+        ``n_candidates`` optimizer lineups, then the portfolio with the best
+        simulated ROI / chance of a top-1% finish (on the optimization scenarios,
+        never on the scoring ones), under the same overlap and exposure rules.
+    n_candidates : int, optional
+        Size of the candidate pool for selection by simulation (default 8 x n_lineups).
+    field_size : int
+        Entries in the contest, mine included.
+    entry_fee : float
+        Dollars per entry.
+    payouts : PayoutTable, optional
+        The contest's payout table; default a curve fitted on real DK tables for
+        ``field_size`` and ``entry_fee``.
+    n_field_draws : int
+        Opponent fields sampled per scoring scenario.
+    ownership : array_like, optional
+        Projected ownership (percent, sums to 600) to use instead of the estimator.
+    ownership_uncertainty : bool
+        Each simulated field draws its own ownership vector from the estimator's
+        uncertainty (a fixed vector overstates what we know about the field).
+    estimator : HybridOwnershipEstimator, optional
+        Ownership model (default: the shipped NASCAR model).
+    scenarios : RaceScenarios or array_like, optional
+        Race scenarios to use instead of simulating (an (n, n_players) points
+        matrix, or an object with ``points`` [, ``regime``, ``regime_names``]).
+        They are then used for building lineups, and scoring uses a disjoint half.
+    excludes : sequence, optional
+        Drivers never used in my lineups. Default: drivers without a DK id when the
+        slate has DK ids (they cannot be uploaded).
+    simulator : RaceSimulator, optional
+        A configured simulator (its ``n_scenarios`` / ``random_state`` are replaced
+        per step).
+    optimize_on : {"model", "vendor"}
+        Build lineups on the simulated means ("model", regime-aware when ``regime_aware``) or
+        on the slate's own ``projection`` column ("vendor": a published or user projection).
+    optimizer_options : dict, optional
+        Further :class:`~dfslab.LeverageAwareOptimizer` settings (``max_ownership_per_driver``,
+        ``min_low_owned``, ``low_owned_threshold``, ``max_total_ownership``, ``locks``, ...).
+    given_scenarios : {"split", "all"}
+        With ``scenarios`` given: "split" builds on one half and scores on the other; "all"
+        uses every scenario for the one step asked for (building OR scoring given lineups).
+    random_state : int
+        Run seed; each step gets its own child seed (``SeedSequence.spawn``).
+    progress : bool, optional
+        Progress bars (``tqdm.auto``); None = only in a terminal or notebook.
+
+    Examples
+    --------
+    >>> import dfslab
+    >>> a = dfslab.SlateAnalysis(dfslab.demo_slate(), n_scenarios=400, n_lineups=3, field_size=300,
+    ...                          n_field_draws=1, random_state=1)
+    >>> a.portfolio.lineups.shape
+    (3, 6)
+    >>> round(float(a.ownership["ownership"].sum()))
+    600
+    >>> list(a.lineups.columns[:3])
+    ['lineup', 'drivers', 'salary ($)']
+    """
+
+    def __init__(self, slate: Slate, *, n_scenarios: int = 5000, n_lineups: int = 20, leverage_penalty: float = 0.0,
+                 max_overlap: int = 4, max_exposure: float = 0.6, min_salary: int = DEFAULT_MIN_SALARY,
+                 regime_aware: bool = True, selection: str = "projection", n_candidates: int | None = None,
+                 field_size: int = 5000, entry_fee: float = 20.0, payouts=None, n_field_draws: int = 4,
+                 ownership=None, ownership_uncertainty: bool = True, estimator=None, scenarios=None,
+                 excludes=None, simulator=None, optimize_on: str = "model", optimizer_options: dict | None = None,
+                 given_scenarios: str = "split", random_state: int = 42, progress: bool | None = None):
+        if not isinstance(slate, Slate):
+            raise InputError(f"slate: expected a dfslab.Slate, got {type(slate).__name__}")
+        self._init_kwargs = {k: v for k, v in locals().items() if k not in ("self", "slate", "__class__")}
+        self.slate = slate
+        self.n_scenarios = _whole("n_scenarios", n_scenarios, 10)
+        self.n_lineups = _whole("n_lineups", n_lineups, 1)
+        self.leverage_penalty = leverage_penalty
+        self.max_overlap = max_overlap
+        self.max_exposure = max_exposure
+        self.min_salary = min_salary
+        self.regime_aware = bool(regime_aware)
+        if selection not in SELECTIONS:
+            raise InputError(f"selection: must be one of {SELECTIONS}, got {selection!r}")
+        self.selection = selection
+        if optimize_on not in ("model", "vendor"):
+            raise InputError(f"optimize_on: 'model' (simulated means, regime-aware) or 'vendor' (the slate's "
+                             f"projection column), got {optimize_on!r}")
+        if optimize_on == "vendor" and not ("projection" in slate.players and slate.players["projection"].notna().all()):
+            raise InputError(f"optimize_on='vendor': slate {slate.name} has no complete 'projection' column")
+        self.optimize_on = optimize_on
+        if given_scenarios not in ("split", "all"):
+            raise InputError(f"given_scenarios: 'split' (half build the lineups, half score them) or 'all' (one "
+                             f"step only: build OR score), got {given_scenarios!r}")
+        self.given_scenarios = given_scenarios
+        self.optimizer_options = dict(optimizer_options or {})
+        bad = set(self.optimizer_options) & {"n_lineups", "leverage_penalty", "max_overlap", "max_exposure",
+                                             "min_salary", "excludes"}
+        if bad:
+            raise InputError(f"optimizer_options: {sorted(bad)} are SlateAnalysis settings; set them directly")
+        self.n_candidates = None if n_candidates is None else _whole("n_candidates", n_candidates, 1)
+        self.field_size = _whole("field_size", field_size, 2)
+        if self.n_lineups >= self.field_size:
+            raise InputError(f"n_lineups={self.n_lineups} must be below field_size={self.field_size} "
+                             "(field_size counts every entry, mine included)")
+        self.entry_fee = check_number("entry_fee", entry_fee, lo=0, lo_open=True)  # dollars
+        self.payouts_given = payouts
+        self.n_field_draws = _whole("n_field_draws", n_field_draws, 1)
+        self.ownership_given = ownership
+        self.ownership_uncertainty = bool(ownership_uncertainty)
+        self.estimator = estimator
+        self.scenarios_given = scenarios
+        self.excludes_given = excludes
+        self.simulator_given = simulator
+        self.random_state = random_state
+        self.progress = progress
+        self._seed = _seeds(random_state)
+        self.created_ = _dt.datetime.now().astimezone()
+
+    # ------------------------------------------------------------------ params
+    def get_params(self) -> dict:
+        """Every setting of the run (for the report header, the backtest and reproducibility)."""
+        return {"slate": self.slate.name, "n_scenarios": self.n_scenarios, "n_lineups": self.n_lineups,
+                "leverage_penalty": self.leverage_penalty, "max_overlap": self.max_overlap,
+                "max_exposure": self.max_exposure, "min_salary": self.min_salary, "regime_aware": self.regime_aware,
+                "selection": self.selection, "n_candidates": self.n_candidates, "field_size": self.field_size,
+                "entry_fee": self.entry_fee, "payouts": "given" if self.payouts_given is not None else "fitted curve",
+                "n_field_draws": self.n_field_draws,
+                "ownership": "given" if self.ownership_given is not None else "estimated",
+                "ownership_uncertainty": self.ownership_uncertainty, "optimize_on": self.optimize_on,
+                "optimizer_options": self.optimizer_options,
+                "random_state": self.random_state}
+
+    def with_params(self, **changes) -> "SlateAnalysis":
+        """A copy with some settings changed that keeps every computed step those settings do not affect.
+
+        E.g. ``a.with_params(leverage_penalty=0.5)`` reuses ``a``'s simulated races, ownership,
+        field and payouts and rebuilds only the portfolio and the contest: sweeps and
+        strategy comparisons then differ only where they should (common random numbers).
+        """
+        unknown = set(changes) - set(self._init_kwargs)
+        if unknown:
+            raise InputError(f"with_params: unknown setting(s) {sorted(unknown)}; known: {sorted(self._init_kwargs)}")
+        new = SlateAnalysis(self.slate, **{**self._init_kwargs, **changes})
+        new.created_ = self.created_
+        changed = {k for k, v in changes.items() if v is not self._init_kwargs.get(k)}
+        for step, deps in _DEPENDS.items():
+            if step in self.__dict__ and not (deps & changed):
+                new.__dict__[step] = self.__dict__[step]
+        return new
+
+    # ------------------------------------------------------------------ steps
+    def _simulator(self, seed):
+        from .racesim import RaceSimulator
+
+        if self.slate.race_laps is None:
+            raise InputError(f"{self.slate.name}: race_laps (the race length) is needed to simulate races; "
+                             "give it, or give scenarios")
+        sim = self.simulator_given
+        if sim is None:
+            sim = RaceSimulator(n_scenarios=self.n_scenarios, random_state=_int_seed(seed))
+            _attach_history(sim, self.slate)
+        else:
+            import copy
+
+            sim = copy.copy(sim)
+            sim.n_scenarios, sim.random_state = self.n_scenarios, _int_seed(seed)
+        return sim
+
+    def _given_scenarios(self):
+        from types import SimpleNamespace
+
+        sc = self.scenarios_given
+        pts = np.asarray(getattr(sc, "points", sc), dtype=np.float64)
+        n = self.slate.n_players
+        if pts.ndim != 2 or pts.shape[1] != n:
+            raise InputError(f"scenarios: expected an (n_scenarios, {n}) points matrix, got shape {pts.shape}")
+        if len(pts) < 2 and self.given_scenarios == "split":
+            raise InputError("scenarios: need at least 2 scenarios (half build the lineups, half score them)")
+        if not np.isfinite(pts).all():
+            raise InputError("scenarios: NaN or infinite points")
+        reg = getattr(sc, "regime", None)
+        names = getattr(sc, "regime_names", ("all",))
+        reg = np.zeros(len(pts), np.int8) if reg is None else np.asarray(reg)
+        return SimpleNamespace(points=pts, regime=reg, regime_names=tuple(names), strength_source="given scenarios",
+                               notes=[], slate=self.slate)
+
+    @cached_property
+    def scenarios(self):
+        """Simulated races used to BUILD the lineups (RaceScenarios)."""
+        if self.scenarios_given is not None:
+            g = self._given_scenarios()
+            if self.given_scenarios == "split":
+                half = len(g.points) // 2
+                g.points, g.regime = g.points[:half], g.regime[:half]
+            return g
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sc = self._simulator(self._seed["scenarios"]).simulate(self.slate)
+        _keep_warnings(sc, caught)
+        return sc
+
+    @cached_property
+    def eval_scenarios(self):
+        """Independent simulated races used only to SCORE lineups (never the ones that built them)."""
+        if self.scenarios_given is not None:
+            g = self._given_scenarios()
+            if self.given_scenarios == "split":
+                half = len(g.points) // 2
+                g.points, g.regime = g.points[half:], g.regime[half:]
+            return g
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sc = self._simulator(self._seed["eval_scenarios"]).simulate(self.slate)
+        _keep_warnings(sc, caught)
+        return sc
+
+    @cached_property
+    def mean_points(self) -> np.ndarray:
+        """Simulated mean DK points per driver (slate order): the model's projection."""
+        return np.asarray(self.scenarios.points, dtype=np.float64).mean(0)
+
+    @cached_property
+    def public_slate(self) -> Slate:
+        """The slate with a ``projection`` column the field sees: the slate's own (published / user)
+        projection where present, else our simulated mean."""
+        p = self.slate.players
+        if "projection" in p and p["projection"].notna().all():
+            return self.slate
+        q = p.copy()
+        q["projection"] = self.mean_points
+        return self.slate.with_players(q)
+
+    @cached_property
+    def ownership(self) -> pd.DataFrame:
+        """Projected ownership (percent, sums to 600) with its interval: one row per driver, slate order."""
+        from .ownership import estimate_ownership
+
+        if self.ownership_given is not None:
+            from .slate import check_ownership
+
+            o = check_ownership(self.ownership_given, self.slate.rules, self.slate.n_players)
+            p = self.slate.players
+            return pd.DataFrame({"player_id": p["player_id"].to_numpy(), "name": p["name"].to_numpy(),
+                                 "salary": p["salary"].to_numpy(), "ownership": o, "lower": np.nan,
+                                 "upper": np.nan, "std": np.nan})
+        return estimate_ownership(self.public_slate, estimator=self.estimator, level=0.8)
+
+    @cached_property
+    def ownership_vector(self) -> np.ndarray:
+        return self.ownership["ownership"].to_numpy(dtype=np.float64)
+
+    @cached_property
+    def optimal_rates(self) -> np.ndarray:
+        """Share of build scenarios in which each driver is in the best lineup (fraction)."""
+        from .optimize import optimal_rates
+
+        return optimal_rates(self.scenarios.points, self.slate)
+
+    @cached_property
+    def excludes(self) -> list:
+        """Drivers kept out of my lineups (no DK id: they cannot be uploaded), by name."""
+        if self.excludes_given is not None:
+            return list(self.excludes_given)
+        p = self.slate.players
+        if "dk_id" in p and p["dk_id"].notna().any():
+            return p.loc[p["dk_id"].isna(), "name"].tolist()
+        return []
+
+    def _optimizer(self, n_lineups, max_overlap=None, max_exposure="same"):
+        from .optimize import LeverageAwareOptimizer
+
+        return LeverageAwareOptimizer(
+            n_lineups=n_lineups, leverage_penalty=self.leverage_penalty,
+            max_overlap=self.max_overlap if max_overlap is None else max_overlap,
+            max_exposure=self.max_exposure if max_exposure == "same" else max_exposure,
+            min_salary=self.min_salary, excludes=self.excludes, random_state=0, **self.optimizer_options)
+
+    def _optimize(self, opt):
+        if self.optimize_on == "vendor":
+            return opt.optimize(self.slate, self.slate.column("projection"), self.ownership_vector)
+        if self.regime_aware and len(getattr(self.scenarios, "regime_names", ())) > 1:
+            return opt.optimize_regime_aware(self.slate, self.scenarios, self.ownership_vector)
+        return opt.optimize(self.slate, self.mean_points, self.ownership_vector)
+
+    @cached_property
+    def portfolio(self):
+        """My lineups (Portfolio), built on :attr:`scenarios` only."""
+        if self.selection == "projection":
+            return self._optimize(self._optimizer(self.n_lineups))
+        from .selection import select_by_simulation
+
+        n_cand = self.n_candidates or 8 * self.n_lineups
+        # candidates obey the portfolio's overlap rule (so any subset does) with a looser exposure cap
+        pool = self._optimize(self._optimizer(n_cand, max_exposure=None if self.max_exposure is None
+                                              else min(1.0, 2.0 * float(self.max_exposure))))
+        return select_by_simulation(self, pool, objective=self.selection,
+                                    start=self._optimize(self._optimizer(self.n_lineups)))
+
+    @cached_property
+    def payouts(self):
+        """The contest's payout table (given, or a fitted real-DK curve for the size and fee)."""
+        if self.payouts_given is not None:
+            return self.payouts_given
+        return _payout_fitter().generate(entries=self.field_size, entry_fee=self.entry_fee)
+
+    @cached_property
+    def field_projections(self) -> dict:
+        """The projections the field's entries build on (name -> DK points per driver)."""
+        out = {}
+        p = self.slate.players
+        if "projection" in p and p["projection"].notna().all():
+            out["published"] = p["projection"].to_numpy(dtype=np.float64)
+        out["ours"] = self.mean_points
+        return out
+
+    @cached_property
+    def field(self):
+        """The opponent field model (FieldLineupSampler), fitted to the projected ownership.
+
+        Fitted fields are cached per process, keyed by everything the fit depends on
+        (drivers, salaries, ownership, projections, uncertainty model, seed): a report
+        re-run or an API request for the same slate does not refit.
+        """
+        from .contest import FieldLineupSampler
+        from .report import ownership_sampler
+
+        proj = self.field_projections.get("published", self.mean_points)
+        use_unc = self.ownership_uncertainty and self.ownership_given is None
+        seed = _int_seed(self._seed["field"])
+        p = self.slate.players
+        key = (self.slate.rules.name, tuple(p["player_id"].astype(str)), tuple(self.slate.salaries.tolist()),
+               tuple(np.round(self.ownership_vector, 6).tolist()), tuple(np.round(proj, 6).tolist()),
+               (id(self.estimator) if self.estimator is not None else "default") if use_unc else None, seed)
+        with _FIELD_LOCK:
+            if key in _FIELD_CACHE:
+                _FIELD_CACHE.move_to_end(key)
+                return _FIELD_CACHE[key]
+        sampler = ownership_sampler(self.public_slate, self.estimator) if use_unc else None
+        fs = FieldLineupSampler(self.slate, self.ownership_vector, random_state=seed, projections=proj,
+                                ownership_sampler=sampler).fit()
+        with _FIELD_LOCK:
+            _FIELD_CACHE[key] = fs
+            while len(_FIELD_CACHE) > FIELD_CACHE_SIZE:
+                _FIELD_CACHE.popitem(last=False)
+        return fs
+
+    @property
+    def n_opponents(self) -> int:
+        return self.field_size - self.n_lineups
+
+    def _contest(self, lineups, seed, n_mine=None):
+        from .contest import ContestSimulator
+
+        n_mine = len(lineups) if n_mine is None else n_mine
+        cs = ContestSimulator(self.payouts, field_size=self.field_size - n_mine, entry_fee=self.entry_fee,
+                              n_field_draws=self.n_field_draws, random_state=_int_seed(seed),
+                              progress=self.progress)
+        return cs.simulate(lineups, self.eval_scenarios.points, self.field, slate=self.slate)
+
+    def contest_for(self, lineups=None, fixed_scores=None):
+        """Simulated contests of any lineups (or fixed lineup scores) in this analysis' world.
+
+        Parameters
+        ----------
+        lineups : array_like (n, roster_size), optional
+            Row indices into the slate (default: my portfolio).
+        fixed_scores : sequence of float, optional
+            Instead of lineups: each "lineup" scores exactly this number in every scenario,
+            ranked against the simulated field (what a fixed score ignores: the lineup's
+            own race-to-race swings and its correlation with the field).
+
+        Returns
+        -------
+        ContestResult
+        """
+        if fixed_scores is None:
+            L = self.portfolio.lineups if lineups is None else lineups
+            return self._contest(L, self._seed["contest"])
+        from .contest import ContestSimulator
+
+        scores = np.asarray(fixed_scores, dtype=float)
+        if scores.ndim != 1 or len(scores) < 1 or not np.isfinite(scores).all():
+            raise InputError("fixed_scores: a non-empty list of finite lineup scores")
+        P = np.asarray(self.eval_scenarios.points, dtype=float)
+        S, n = P.shape
+        R = self.slate.rules.roster_size
+        k = len(scores)
+        # one pseudo-driver per score (that score in every scenario) plus R - 1 pseudo-drivers at 0;
+        # the field never draws them
+        extra = np.zeros((S, k + R - 1))
+        extra[:, :k] = scores[None, :]
+        zeros = n + k + np.arange(R - 1)
+        mine = np.column_stack([n + np.arange(k), np.tile(zeros, (k, 1))]).astype(np.int64)
+        field = self.field
+
+        class _FieldOnly:  # the field seen without its slate: pseudo-lineups skip slate checks
+            def sample(self, m, random_state=None):
+                return field.sample(m, random_state=random_state)
+
+            def draw_field(self, m, rng):
+                return field.draw_field(m, rng)
+
+        cs = ContestSimulator(self.payouts, field_size=self.field_size - k, entry_fee=self.entry_fee,
+                              n_field_draws=self.n_field_draws, random_state=_int_seed(self._seed["contest"]),
+                              progress=self.progress)
+        return cs.simulate(mine, np.hstack([P, extra]), _FieldOnly())
+
+    @cached_property
+    def contest(self):
+        """My portfolio in simulated contests (ContestResult) on :attr:`eval_scenarios`."""
+        return self._contest(self.portfolio.lineups, self._seed["contest"])
+
+    @cached_property
+    def yardstick_lineups(self) -> np.ndarray:
+        """As many lineups drawn like the field itself: k entries of one full simulated field draw
+        (ownership uncertainty included), so they should earn about minus the rake."""
+        rng = np.random.default_rng(self._seed["yardstick"])
+        F = self.field.draw_field(self.n_opponents, rng)
+        return F[rng.choice(len(F), self.n_lineups, replace=self.n_lineups > len(F))]
+
+    @cached_property
+    def yardstick(self):
+        """Field-like lineups in the same simulated contests (ContestResult)."""
+        return self._contest(self.yardstick_lineups, self._seed["contest"])
+
+    @cached_property
+    def field_median_points(self) -> np.ndarray:
+        """Median lineup points of a sampled field in each scoring scenario (n_field_draws x n_scenarios).
+
+        The yardstick of the lineup-points edge (:meth:`predicted_edge`): a lineup beats
+        the field's typical entry by this many points.
+        """
+        P = np.asarray(self.eval_scenarios.points, dtype=np.float32)
+        rng = np.random.default_rng(self._seed["contest"].spawn(1)[0])
+        out = np.empty((self.n_field_draws, len(P)))
+        for d in range(self.n_field_draws):
+            F = self.field.draw_field(self.n_opponents, rng)
+            U, cnt = np.unique(np.sort(F, axis=1), axis=0, return_counts=True)
+            for s0 in range(0, len(P), 512):  # chunks bound memory for big fields
+                sc = P[s0:s0 + 512][:, U].sum(-1)                     # (chunk, n_unique)
+                order = np.argsort(sc, axis=1)
+                cum = np.cumsum(cnt[order], axis=1)
+                mid = np.argmax(cum >= (cnt.sum() + 1) / 2.0, axis=1)  # weighted median
+                out[d, s0:s0 + 512] = np.take_along_axis(sc, order, 1)[np.arange(len(mid)), mid]
+        return out
+
+    def predicted_edge(self, lineups=None) -> np.ndarray:
+        """Simulated lineup-points edge: mean points of ``lineups`` (default: my portfolio) minus the
+        field's median lineup, per simulated contest (n_field_draws x n_scenarios, flattened draw-major)."""
+        L = self.portfolio.lineups if lineups is None else np.asarray(lineups)
+        P = np.asarray(self.eval_scenarios.points, dtype=np.float64)
+        mine = P[:, L].sum(-1).mean(1)                                  # (n_scenarios,)
+        return (mine[None, :] - self.field_median_points).ravel()
+
+    def run(self) -> "SlateAnalysis":
+        """Compute every step (scenarios, ownership, portfolio, field, contest, yardstick)."""
+        for step in ("scenarios", "eval_scenarios", "ownership", "optimal_rates", "portfolio", "payouts", "field",
+                     "contest", "yardstick"):
+            getattr(self, step)
+        return self
+
+    # ------------------------------------------------------------------ tables
+    @cached_property
+    def drivers(self) -> pd.DataFrame:
+        """Every driver: salary, start, simulated points, value, boom rate, ownership, optimal rate, leverage."""
+        p = self.slate.players
+        pts = np.asarray(self.scenarios.points, dtype=np.float64)
+        q10, q90 = np.percentile(pts, [10, 90], axis=0)
+        sal = self.slate.salaries.astype(float)
+        own = self.ownership
+        d = pd.DataFrame({
+            "driver": p["name"].to_numpy(),
+            "salary ($)": self.slate.salaries,
+            "start": p["start"].astype("Int64").to_numpy() if "start" in p else pd.NA,
+            "mean (pts)": self.mean_points, "p10 (pts)": q10, "p90 (pts)": q90,
+            "value (pts/$1K)": self.mean_points / (sal / 1000.0),
+            "boom (%)": 100.0 * (pts >= BOOM_MULTIPLE * sal / 1000.0).mean(0),
+            "ownership (%)": own["ownership"].to_numpy(),
+            "own low (%)": own["lower"].to_numpy(), "own high (%)": own["upper"].to_numpy(),
+            "optimal (%)": 100.0 * self.optimal_rates,
+        })
+        d["leverage (pp)"] = d["optimal (%)"] - d["ownership (%)"]
+        for col, lab in (("projection", "published proj (pts)"), ("floor", "published floor (pts)"),
+                         ("ceiling", "published ceiling (pts)")):
+            if col in p and p[col].notna().any():
+                d[lab] = p[col].to_numpy(dtype=float)
+        d["in my lineups"] = np.bincount(self.portfolio.lineups.ravel(), minlength=len(p))
+        if self.excludes:
+            d["excluded"] = p["name"].isin(self.excludes).to_numpy()
+        return d
+
+    @cached_property
+    def lineups(self) -> pd.DataFrame:
+        """My lineups, numbered 1..n as in the upload files: names, salary, projection, ownership, simulated results."""
+        L = self.portfolio.lineups
+        p = self.slate.players
+        names = p["name"].astype(str).to_numpy()
+        own = self.ownership_vector
+        t = self.portfolio.table
+        res = self.contest.per_lineup
+        d = pd.DataFrame({
+            "lineup": np.arange(1, len(L) + 1),
+            "drivers": [", ".join(names[r]) for r in L],
+            "salary ($)": self.slate.salaries[L].sum(1),
+            "projection (pts)": self.mean_points[L].sum(1),
+            "total ownership (%)": own[L].sum(1),
+            "regime": t["regime"].to_numpy(),
+            "ROI (%)": 100.0 * res["roi_mean"].to_numpy(), "ROI s.e. (pp)": 100.0 * res["roi_se"].to_numpy(),
+            "cash (%)": res["cash_pct"].to_numpy(), "cash s.e. (pp)": res["cash_se"].to_numpy(),
+            "win (%)": res["win_pct"].to_numpy(), "top 1% (%)": res["top1_pct"].to_numpy(),
+            "best rank": res["best_rank"].astype(np.int64).to_numpy(),
+        })
+        for k in range(L.shape[1]):
+            d[f"D{k + 1}"] = names[L[:, k]]
+        if "dk_id" in p:
+            ids = p["dk_id"].astype("Int64").to_numpy()
+            for k in range(L.shape[1]):
+                d[f"D{k + 1} id"] = ids[L[:, k]]
+        d["flag"] = np.where(d["cash (%)"] < DEAD_CASH_PCT,
+                             f"cashes in < {DEAD_CASH_PCT:g}% of simulated contests", "")
+        return d
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """Portfolio vs field-like lineups in the same simulated contests, with units."""
+        rows = {}
+        for label, r in (("my portfolio", self.contest), ("field-like lineups", self.yardstick)):
+            pf = r.portfolio
+            rows[label] = {
+                "ROI (%)": 100 * pf["roi_mean"], "ROI s.e. (pp)": 100 * pf["roi_se"],
+                "ROI p5 (%)": 100 * pf["roi_p5"], "ROI p95 (%)": 100 * pf["roi_p95"],
+                "cash (%)": pf["cash_pct"], "cash s.e. (pp)": pf["cash_se"],
+                "win (%)": pf["win_pct"], "win s.e. (pp)": pf["win_se"], "top 1% (%)": pf["top1_pct"],
+                "best rank": int(pf["best_rank"]), "simulated contests": int(pf["n_simulations"]),
+            }
+        return pd.DataFrame(rows)
+
+    def write(self, folder) -> dict:
+        """Write ``lineups.csv`` (readable, numbered 1..n) and ``dk_upload.csv`` (DK ids, same order).
+
+        Both are written atomically (a temporary file, then a rename). The upload file is
+        skipped, with the reason in the returned ``notes``, when a used driver has no DK id.
+        """
+        from pathlib import Path
+
+        from ._atomic import atomic_write_text
+        from .io import write_dk_upload
+
+        folder = Path(folder)
+        out = {"notes": []}
+        out["lineups"] = atomic_write_text(folder / "lineups.csv",
+                                           self.lineups.to_csv(index=False, float_format="%.4g"))
+        p = self.slate.players
+        used = np.unique(self.portfolio.lineups)
+        if "dk_id" not in p or p["dk_id"].isna().to_numpy()[used].any():
+            out["notes"].append("no dk_upload.csv: the slate has no DK ids for every driver used "
+                                "(a DKSalaries.csv export has them)")
+        else:
+            out["dk_upload"] = write_dk_upload(self.portfolio.lineups, self.slate, folder / "dk_upload.csv")
+        return out
+
+    # ------------------------------------------------------------------ plots (each returns the Axes)
+    def plot_salaries(self, ax=None):
+        """Salary ladder coloured by starting position."""
+        return self.slate.plot_salaries(ax=ax)
+
+    def plot_regimes(self, ax=None):
+        """Share of simulated races per regime."""
+        from .plots import regime_mix
+
+        sc = self.scenarios
+        c = np.bincount(np.asarray(sc.regime), minlength=len(sc.regime_names)) / len(sc.regime)
+        return regime_mix(pd.Series(c, index=list(sc.regime_names)), ax=ax)
+
+    def plot_points(self, top: int = 20, ax=None):
+        """Simulated DK points per driver (box plots, top drivers by mean)."""
+        from .plots import point_distributions
+
+        return point_distributions(self.scenarios.points, self.slate.players["name"].tolist(), top=top, ax=ax)
+
+    def plot_ownership(self, ax=None):
+        """Projected ownership with its 80% interval."""
+        from .plots import ownership_intervals
+
+        return ownership_intervals(self.ownership, ax=ax)
+
+    def plot_leverage(self, ax=None):
+        """Optimal rate vs projected ownership."""
+        from .plots import leverage_scatter
+
+        return leverage_scatter(self.ownership_vector, 100 * self.optimal_rates, self.slate.players["name"].tolist(),
+                                ax=ax)
+
+    def plot_exposure(self, ax=None):
+        """My exposure per driver next to projected field ownership."""
+        from .plots import exposure_bars
+
+        return exposure_bars(self.portfolio.exposure, ax=ax)
+
+    def plot_roi(self, ax=None):
+        """Distribution of the portfolio's simulated contest ROI."""
+        from .plots import roi_distribution
+
+        r = self.contest
+        return roi_distribution(r.roi_samples.mean(1), ax=ax)
+
+    # ------------------------------------------------------------------ display
+    def _repr_html_(self) -> str:
+        s = self.slate
+        done = [k for k in ("scenarios", "ownership", "portfolio", "field", "contest") if k in self.__dict__]
+        head = (f"<b>SlateAnalysis</b> {html.escape(s.name)}: {s.series or ''} {html.escape(str(s.track or ''))} "
+                f"({s.archetype}), {s.race_laps} laps, {s.n_players} drivers; {self.n_lineups} lineups, "
+                f"{self.field_size:,} entries at ${self.entry_fee:g}; seed {self.random_state}. "
+                f"Computed: {', '.join(done) or 'nothing yet (steps run on first access or .run())'}.")
+        if "contest" in self.__dict__ and "yardstick" in self.__dict__:
+            head += self.summary.to_html(float_format=lambda v: f"{v:,.2f}")
+        return head
+
+    def __repr__(self) -> str:
+        return (f"SlateAnalysis({self.slate.name!r}, n_lineups={self.n_lineups}, field_size={self.field_size}, "
+                f"random_state={self.random_state})")
+
+
+_RACE = {"n_scenarios", "scenarios", "simulator", "random_state"}
+_OWN = _RACE | {"ownership", "estimator"}
+# which settings each cached step depends on (with_params keeps a step when none of them changed)
+_DEPENDS = {
+    "scenarios": _RACE, "eval_scenarios": _RACE, "mean_points": _RACE, "public_slate": _RACE,
+    "field_projections": _RACE, "optimal_rates": _RACE, "excludes": {"excludes"},
+    "ownership": _OWN, "ownership_vector": _OWN,
+    "payouts": {"field_size", "entry_fee", "payouts"},
+    "field": _OWN | {"ownership_uncertainty"},
+    "field_median_points": _OWN | {"ownership_uncertainty", "field_size", "n_lineups", "n_field_draws"},
+}
+
+
+def _whole(name, v, lo):
+    return check_number(name, v, lo=lo, integer=True)
+
+
+def _keep_warnings(sc, caught):
+    """Warnings become notes on the result (a report shows them once, in words, not as a pink box)."""
+    notes = getattr(sc, "notes", None)
+    if notes is None:
+        return
+    for w in caught:
+        msg = str(w.message)
+        if msg not in notes:
+            notes.append(msg)
+
+
+def _attach_history(sim, slate):
+    """Give the simulator the real race history when the slate has a date and the data folder is present."""
+    from ._config import data_dir
+
+    has_rating = "rating" in slate.players and slate.players["rating"].notna().all()
+    if has_rating or slate.date is None or data_dir(required=False) is None:
+        return
+    sim.set_history(_cached_race_logs())
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_race_logs():
+    from .io import read_race_logs
+
+    return read_race_logs()

@@ -1,0 +1,198 @@
+"""Portfolio selection by simulation: a candidate pool, then the lineups with the best simulated payoff.
+
+The optimizer ranks lineups by projected points; a GPP pays for finishing near the
+top of a field. Selection by simulation scores every candidate in simulated
+contests (on the scenarios that BUILT the candidates, never on the ones that will
+score the portfolio) and picks, greedily under the same overlap and exposure rules:
+
+* ``"roi"`` -- the candidates with the highest expected ROI;
+* ``"top1"`` -- each next lineup adds the most to the chance that at least one
+  lineup of the portfolio finishes in the top 1% of the contest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._errors import InfeasibleError, InputError
+
+
+def _objective(S, value, hits):
+    if hits is None:
+        return float(value[S].sum())
+    return float(hits[:, S].any(1).sum()) + 1e-6 * float(value[S].sum())
+
+
+def _feasible_with(onehot, S, c, out, max_overlap, max_count):
+    """Is S - {out} + {c} within the overlap and exposure rules?"""
+    rest = [x for x in S if x != out]
+    if c in rest:
+        return False
+    if rest and (onehot[rest] @ onehot[c]).max() > max_overlap:
+        return False
+    counts = onehot[rest].sum(0) + onehot[c]
+    return bool((counts <= max_count).all())
+
+
+def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: int, max_count: int,
+                  hits: np.ndarray | None = None, start=None, max_passes: int = 6) -> np.ndarray:
+    """Pick ``n`` candidates under overlap and exposure caps: greedy, then 1-swap local search.
+
+    Parameters
+    ----------
+    onehot : (n_cand, n_players) 0/1 int
+        Candidate lineups as player indicators.
+    value : (n_cand,)
+        Score of each candidate; the ``"roi"`` objective is their sum.
+    n : int
+        Lineups to pick.
+    max_overlap : int
+        Most players two picked lineups may share.
+    max_count : int
+        Most picked lineups any one player may be in.
+    hits : (n_sims, n_cand) bool, optional
+        Success indicator per simulation; the objective is then the number of
+        simulations with at least one success (coverage), ties by ``value``.
+    start : sequence of int, optional
+        A feasible selection to start from when the greedy pass gets stuck (e.g. the
+        optimizer's own portfolio, which obeys the rules by construction).
+    max_passes : int
+        Local-search passes (each tries every outside candidate once).
+
+    Returns
+    -------
+    ndarray of int: indices of the picked candidates (best first by value).
+
+    Examples
+    --------
+    >>> oh = np.array([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1]])
+    >>> greedy_select(oh, np.array([3.0, 2.0, 1.0]), 2, max_overlap=1, max_count=2).tolist()
+    [0, 2]
+    """
+    n_cand, n_players = onehot.shape
+    ok = np.ones(n_cand, bool)
+    counts = np.zeros(n_players, np.int64)
+    covered = None if hits is None else np.zeros(hits.shape[0], bool)
+    S: list[int] = []
+    for _ in range(n):
+        if not ok.any():
+            break
+        if hits is None:
+            score = np.where(ok, value, -np.inf)
+        else:
+            gain = (hits & ~covered[:, None]).sum(0).astype(float)
+            score = np.where(ok, gain + 1e-6 * value, -np.inf)
+        k = int(np.argmax(score))
+        S.append(k)
+        counts += onehot[k]
+        if covered is not None:
+            covered |= hits[:, k]
+        ok &= (onehot @ onehot[k]) <= max_overlap
+        full = counts >= max_count
+        if full.any():
+            ok &= ~(onehot[:, full].any(1))
+        ok[k] = False
+    if len(S) < n:
+        if start is None:
+            raise InfeasibleError(f"selection: only {len(S)} of {n} lineups fit the overlap (max_overlap="
+                                  f"{max_overlap}) and exposure (at most {max_count} lineups per driver) rules among "
+                                  "the candidates; raise n_candidates or relax the rules")
+        S = [int(x) for x in start]
+    best = _objective(S, value, hits)
+    order = np.argsort(-value, kind="stable")
+    for _ in range(max_passes):
+        improved = False
+        for c in order:
+            c = int(c)
+            if c in S:
+                continue
+            cand_best, cand_out = best, None
+            for out in S:
+                if _feasible_with(onehot, S, c, out, max_overlap, max_count):
+                    f = _objective([x for x in S if x != out] + [c], value, hits)
+                    if f > cand_best + 1e-12:
+                        cand_best, cand_out = f, out
+            if cand_out is not None:
+                S = [x for x in S if x != cand_out] + [c]
+                best, improved = cand_best, True
+        if not improved:
+            break
+    S = sorted(S, key=lambda k: -value[k])
+    return np.asarray(S, dtype=np.int64)
+
+
+def select_by_simulation(analysis, pool, objective: str = "roi", start=None):
+    """Choose ``analysis.n_lineups`` of the candidate ``pool`` by simulated ROI or top-1% rate.
+
+    Candidates are scored in simulated contests on ``analysis.scenarios`` (the races
+    that built them) against the analysis' field; the chosen portfolio is later
+    scored on ``analysis.eval_scenarios`` like any other.
+
+    Returns
+    -------
+    Portfolio
+        The chosen lineups in pick order, with ``settings["selection"]`` describing the
+        selection and ``table`` columns ``sim_roi`` / ``sim_top1`` (on the build races).
+    """
+    from .contest import ContestSimulator
+    from .optimize import Portfolio
+
+    if objective not in ("roi", "top1"):
+        raise InputError(f"objective: 'roi' or 'top1', got {objective!r}")
+    L = pool.lineups
+    n = analysis.n_lineups
+    rows = {tuple(sorted(r)): row for r, (_, row) in zip(L.tolist(), pool.table.iterrows())}
+    start_idx = None
+    if start is not None:  # the optimizer's own portfolio: feasible by construction, a start for local search
+        for r, (_, row) in zip(start.lineups.tolist(), start.table.iterrows()):
+            if tuple(sorted(r)) not in rows:
+                rows[tuple(sorted(r))] = row
+                L = np.vstack([L, np.asarray([r], dtype=L.dtype)])
+        key = {tuple(sorted(r)): i for i, r in enumerate(L.tolist())}
+        start_idx = [key[tuple(sorted(r))] for r in start.lineups.tolist()]
+    if len(L) < n:
+        raise InputError(f"selection: the candidate pool has {len(L)} lineups, fewer than n_lineups={n}")
+    from .pipeline import _int_seed
+
+    cs = ContestSimulator(analysis.payouts, field_size=analysis.n_opponents, entry_fee=analysis.entry_fee,
+                          n_field_draws=1, random_state=_int_seed(analysis._seed["candidates"]), progress=False)
+    res = cs.simulate(L, analysis.scenarios.points, analysis.field, slate=analysis.slate)
+    roi = res.roi_samples                                    # (n_sims, n_cand)
+    top_k = max(1, int(np.ceil(0.01 * analysis.field_size)))
+    top1 = res.ranks <= top_k
+    n_players = analysis.slate.n_players
+    onehot = np.zeros((len(L), n_players), dtype=np.int64)
+    onehot[np.arange(len(L))[:, None], L] = 1
+    mo = analysis.slate.rules.roster_size - 1 if analysis.max_overlap is None else int(analysis.max_overlap)
+    max_count = n if analysis.max_exposure is None else int(np.floor(float(analysis.max_exposure) * n + 1e-9))
+    value = roi.mean(0)
+    idx = greedy_select(onehot, value, n, mo, max(1, max_count), hits=top1 if objective == "top1" else None,
+                        start=start_idx)
+    table = pd.DataFrame([rows[tuple(sorted(r))] for r in L[idx].tolist()]).reset_index(drop=True)
+    table["sim_roi"] = value[idx]
+    table["sim_top1"] = 100.0 * top1[:, idx].mean(0)
+    chosen = L[idx]
+    counts = np.bincount(chosen.ravel(), minlength=n_players)
+    exposure = pool.exposure.set_index("player_id").loc[analysis.slate.players["player_id"].astype(str)].reset_index()
+    exposure["count"] = counts
+    exposure["exposure"] = counts / n
+    exposure = exposure.sort_values(["count", "ownership"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    metrics = dict(pool.metrics)
+    tot = table["total_own"].to_numpy()
+    metrics.update({
+        "n_lineups": n, "avg_lineup_ownership": float(tot.mean()), "min_lineup_ownership": float(tot.min()),
+        "max_lineup_ownership": float(tot.max()), "avg_driver_ownership": float(table["avg_own"].mean()),
+        "diversification_score": float(1.0 - (counts.astype(float) ** 2).sum() / float(counts.sum()) ** 2),
+        "unique_drivers": int((counts > 0).sum()), "mean_projection": float(table["projection"].mean()),
+        "max_pair_overlap": int(max((onehot[idx] @ onehot[idx].T - 6 * np.eye(n, dtype=np.int64)).max(), 0))
+        if n > 1 else 0,
+        "method": f"selection by simulated {objective} from {len(L)} candidates",
+    })
+    settings = dict(pool.settings)
+    settings["selection"] = {"objective": objective, "n_candidates": int(len(L)),
+                             "scored_on": f"{analysis.scenarios.points.shape[0]} build scenarios, one field draw"}
+    return Portfolio(lineups=chosen, table=table, metrics=metrics, exposure=exposure, settings=settings)
+
+
+__all__ = ["greedy_select", "select_by_simulation"]
