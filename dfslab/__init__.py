@@ -40,7 +40,7 @@ _LAZY = {
     "HybridOwnershipEstimator": ".ownership", "build_features": ".ownership", "estimate_ownership": ".ownership",
     "load_contest_training_data": ".ownership", "pretrained_nascar_estimator": ".ownership",
     "OwnershipCalibration": ".ownership", "nascar_ownership_figures": ".ownership",
-    "DriverRatingModel": ".racesim", "RaceScenarios": ".racesim", "RaceSimulator": ".racesim",
+    "DriverRatingModel": ".racesim", "RaceScenarios": ".racesim", "RaceSimulator": ".racesim", "load_history": ".racesim",
     "PayoutTable": ".payouts", "load_real_payout_tables": ".payouts", "read_payout_table": ".payouts",
     "read_payout_tables": ".payouts",
 }

@@ -87,7 +87,12 @@ def load_report_slate(slate: str = "demo", starts: str = "", projections: str = 
         if p.is_dir():
             s = read_race_folder(p).slate if is_race_folder(p) else read_nascar_slate(p)
         else:
-            s = read_dk_salaries(p)
+            # the date override also makes a Game Info without a readable date harmless (else it is an error)
+            try:
+                given = pd.Timestamp(date) if date else None
+            except (TypeError, ValueError):
+                raise InputError(f"date: {date!r} is not a date (use YYYY-MM-DD)") from None
+            s = read_dk_salaries(p, date=given)
     s.meta = dict(s.meta)
     s.meta["notes"] = list(s.meta.get("notes", []))
     if starts:

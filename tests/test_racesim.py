@@ -229,13 +229,17 @@ def test_history_before_date_and_fallback():
     with pytest.warns(UserWarning, match="salary alone"):
         res = sim.simulate(s)
     assert res.strength_source == "salary only (fallback)"
-    assert any("no races before" in x for x in res.notes)
-    # with usable history: history blended with salary
+    # the message says which date and series were searched
+    assert any("no race before 2025-06-01" in x and "series" in x for x in res.notes), res.notes
+    assert "salary" in res.provenance and list(res.means.columns[:2]) == ["name", "mean_salary"]
+    # with usable history: history strengths, the mean blended with the salary-implied mean
     h2 = _history(["2025-01-01", "2025-02-01"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res2 = RaceSimulator(200, random_state=0).set_history(h2).simulate(s)
-    assert res2.strength_source == "history rating model + salary"
+    assert res2.strength_source == "history rating model blended mean"
+    assert {"mean_history", "mean_salary", "weight_history", "weight_salary", "mean_blend", "mean_sim"} <= set(res2.means)
+    assert "history model through 2025-02-01" in res2.provenance
 
 
 def test_rating_model_uses_only_earlier_races():
@@ -295,7 +299,7 @@ def test_fit_on_synthetic_history_returns_usable_params():
     later = make_slate(30, "short", 150, 9, rating=False)
     later.date = pd.Timestamp("2025-01-01")
     out = sim.simulate(later)
-    assert out.strength_source == "history rating model + salary"
+    assert out.strength_source == "history rating model blended mean"
     assert (out.laps_led.sum(1) == 150).all()
 
 
@@ -329,3 +333,94 @@ def test_ll_close_parameter_is_validated():
             c.pop("ll_close", None)
     res = RaceSimulator(50, random_state=0, params=old).simulate(make_slate(20, "short", 100, 0))
     assert (res.laps_led.sum(1) == 100).all()
+
+
+# --- history by name key, blend, mean error, chunks ----------------------------------
+def test_rating_model_joins_spellings_and_reports_unmatched():
+    h = _history(["2025-01-01", "2025-02-01"])
+    # the same driver spelled two ways in the history is one driver
+    h.loc[(h["driver_name"] == "D0") & (h["race_id"] == "r1"), "driver_name"] = "d0."
+    m = DriverRatingModel().fit(h, before="2025-06-01")
+    s = m.strengths(["D0", "D1", "D9", "Nobody Here"])
+    assert s[0] > s[1] > s[2] and s[3] == m.prior_mean_
+    assert m.unknown_ == ["Nobody Here"] and m.match_.unmatched == ["Nobody Here"]
+    # spelling differences between the slate and the history still find the driver
+    h2 = h.replace({"D1": "Ricky Stenhouse Jr.", "D2": "Shane Van Gisbergen", "D3": "Daniel Suarez"})
+    m2 = DriverRatingModel().fit(h2, before="2025-06-01")
+    s2 = m2.strengths(["Ricky Stenhouse Jr", "Shane van Gisbergen", "Daniel Suárez"])
+    assert m2.unknown_ == [] and np.allclose(s2, s[[1]].tolist() + m.strengths(["D2", "D3"]).tolist())
+    # an alias that maps two slate drivers to one history driver is an error
+    with pytest.raises(InputError, match="cannot be one person"):
+        m2.strengths(["Ricky Stenhouse Jr", "Ricky Stenhouse"])
+
+
+def test_unmatched_driver_is_named_in_notes():
+    h = _history(["2025-01-01", "2025-02-01"])
+    s = make_slate(10, "short", 200, 0, rating=False)
+    p = s.players.copy()
+    p.loc[3, "name"] = "Brand New"
+    res = RaceSimulator(200, random_state=0).set_history(h).simulate(s.with_players(p))
+    assert any("not found in race history" in n and "Brand New" in n for n in res.notes), res.notes
+
+
+def test_blend_with_projection_and_exact_matching_without_blend():
+    h = _history(["2025-01-01", "2025-02-01"])
+    s = make_slate(10, "short", 200, 0, rating=False)
+    proj = np.linspace(60, 20, 10)
+    res = RaceSimulator(3000, random_state=0).set_history(h).simulate(s, projections=proj)
+    m = res.means
+    assert {"mean_projection", "mean_history", "mean_salary", "mean_blend"} <= set(m)
+    w = m[[c for c in m if c.startswith("weight_")]].iloc[0]
+    dev = sum(w[f"weight_{k}"] * (m[f"mean_{k}"] - m[f"mean_{k}"].mean()) for k in ("projection", "history", "salary"))
+    assert np.allclose(m["mean_blend"] - m["mean_blend"].mean(), dev)
+    # scenarios are matched to the blend (up to simulation noise)
+    assert np.abs(m["mean_sim"] - m["mean_blend"]).max() < 3.0
+    assert "blend" in res.provenance and "projections argument" in res.provenance
+    # blend=False: the given projections are matched exactly (the old behaviour)
+    res2 = RaceSimulator(3000, random_state=0, blend=False).set_history(h).simulate(s, projections=proj)
+    mm = res2.points.mean(0)
+    assert np.abs(mm - (proj - proj.mean() + mm.mean())).max() < 2.5 and res2.means is None
+
+
+def test_mean_error_widens_and_can_be_switched_off():
+    s = make_slate(36, "intermediate", 267, 4)
+    a = RaceSimulator(4000, random_state=1, mean_error=0).simulate(s)
+    b = RaceSimulator(4000, random_state=1, mean_error=1.0).simulate(s)
+    # a driver's chance of winning is less certain when the means themselves are uncertain
+    assert (b.finish == 1).mean(0).max() < (a.finish == 1).mean(0).max()
+    assert not any("mean_error" in n for n in a.notes) and any("mean_error" in n for n in b.notes)
+    assert RaceSimulator(10).simulate(s).notes  # the fitted default is on and said
+    for bad in (-0.1, float("nan")):
+        with pytest.raises(InputError, match="mean_error"):
+            RaceSimulator(10, mean_error=bad)
+    with pytest.raises(InputError, match="finish_gain"):
+        RaceSimulator(10, finish_gain=0)
+    with pytest.raises(InputError, match="history"):
+        RaceSimulator(10, history="everything")
+    p = copy.deepcopy(PARAMS)
+    p["mean_error_sd"] = -1
+    with pytest.raises(InputError, match="mean_error_sd"):
+        RaceSimulator(10, params=p)
+
+
+def test_chunks_keep_invariants_and_reproducibility():
+    from dfslab.racesim._simulator import CHUNK
+
+    s = make_slate(20, "short", 120, 5)
+    n = CHUNK + 1500  # two chunks
+    a = RaceSimulator(n, random_state=3).simulate(s)
+    b = RaceSimulator(n, random_state=3).simulate(s)
+    assert a.points.shape == (n, 20) and np.array_equal(a.points, b.points) and np.array_equal(a.regime, b.regime)
+    assert (a.laps_led.sum(1) == 120).all() and (np.sort(a.finish, 1) == np.arange(1, 21)).all()
+    # the chunks are different draws (no repeated block)
+    assert not np.array_equal(a.points[:1500], a.points[CHUNK:CHUNK + 1500])
+    start = s.players["start"].to_numpy(int)
+    assert np.array_equal(a.points, dk_points(start[None, :], a.finish, a.laps_led, a.fastest_laps, dtype=np.float32))
+
+
+def test_blend_and_history_runs_are_reproducible():
+    h = _history(["2025-01-01", "2025-02-01"])
+    s = make_slate(10, "short", 200, 0, rating=False)
+    a = RaceSimulator(500, random_state=7).set_history(h).simulate(s, projections=np.arange(10.0))
+    b = RaceSimulator(500, random_state=7).set_history(h).simulate(s, projections=np.arange(10.0))
+    assert np.array_equal(a.points, b.points) and a.means.equals(b.means) and a.notes == b.notes

@@ -21,7 +21,7 @@ def test_load_report_slate_variants(tmp_path, demo):
     pd = pytest.importorskip("pandas")
     pd.DataFrame({"Position": "D", "Name + ID": [f"{n} ({i})" for n, i in zip(demo.players.name, demo.players.dk_id)],
                   "Name": demo.players.name, "ID": demo.players.dk_id, "Roster Position": "D",
-                  "Salary": demo.players.salary, "Game Info": "x", "TeamAbbrev": "", "AvgPointsPerGame": 30.0}).to_csv(p, index=False)
+                  "Salary": demo.players.salary, "Game Info": "@ 06/01/2026 07:30PM ET", "TeamAbbrev": "", "AvgPointsPerGame": 30.0}).to_csv(p, index=False)
     with pytest.raises(InputError, match="archetype unknown"):
         load_report_slate(str(p))
     s = load_report_slate(str(p), archetype="short", race_laps=500)

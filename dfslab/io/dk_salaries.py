@@ -66,8 +66,14 @@ def infer_rules(positions) -> RosterRules:
     raise InputError(f"cannot infer roster rules from positions {sorted(pos)}; pass rules=")
 
 
-def read_dk_salaries(path, rules: RosterRules | str | None = None, **slate_kw) -> Slate:
+def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None, track: str | None = None,
+                     series: str | None = None, **slate_kw) -> Slate:
     """Read a DKSalaries.csv export (current or older format) into a :class:`Slate`.
+
+    For NASCAR the race date (and the track, where DK writes one) comes from the
+    ``Game Info`` column (e.g. ``"@ 09/13/2025 07:30PM ET"``): with a date the race
+    simulator finds the drivers' history by itself. A recognised track also sets
+    the archetype. What was read is listed in ``slate.meta["notes"]``.
 
     Parameters
     ----------
@@ -75,13 +81,34 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, **slate_kw) -
         The CSV as downloaded from DraftKings.
     rules : RosterRules or str, optional
         Roster rules; inferred from the positions when omitted.
+    date : date-like, optional
+        The race date; overrides Game Info (and makes an unreadable Game Info harmless).
+    track : str, optional
+        The track name; overrides Game Info's text.
+    series : str, optional
+        "cup", "xfinity" or "trucks" (DK's file does not say; the simulator infers
+        it from the drivers when omitted).
     **slate_kw
-        Passed to :class:`Slate` (series, track, archetype, race_laps, date, name).
+        Passed to :class:`Slate` (archetype, race_laps, name).
 
     Raises
     ------
     DataFileError
-        Missing columns, a bad salary, a duplicate player id: naming file and row.
+        Missing columns, a bad salary, a duplicate player id, or (NASCAR, no
+        ``date=``) a Game Info without a readable date or with two dates: naming
+        file and row.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "DKSalaries.csv")
+    >>> rows = [f"D,Driver {i} ({100 + i}),Driver {i},{100 + i},D,{5000 + 100 * i},@ 09/13/2025 07:30PM ET,,30"
+    ...         for i in range(8)]
+    >>> _ = open(p, "w").write("Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,"
+    ...                        "AvgPointsPerGame\\n" + "\\n".join(rows) + "\\n")
+    >>> s = read_dk_salaries(p)
+    >>> str(s.date.date()), s.track
+    ('2025-09-13', None)
     """
     path = Path(path)
     raw = read_csv_checked(path, dtype=str, keep_default_na=False)
@@ -176,12 +203,96 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, **slate_kw) -
         validate_players(out, rules, source=str(path), row_labels=row_no)  # errors name the file's rows
     except InputError as e:
         raise DataFileError(path, str(e).replace(f"{path}: ", "", 1)) from None
+    if rules.name == "nascar":
+        g_date, g_track = _race_from_game_info(path, out.get("game_info"), need_date=date is None, row_no=row_no)
+        if date is None and g_date is not None:
+            date = g_date
+            notes.append(f"date {g_date.date()} from Game Info")
+        track_from = "track="
+        if track is None and g_track:
+            track, track_from = g_track, "Game Info"
+        if track is not None and slate_kw.get("archetype") is None:
+            known = _known_track(track)
+            if known is not None:
+                from .nascar import track_archetype
+
+                track = known
+                slate_kw["archetype"] = track_archetype(known, date)
+                notes.append(f"track {known} ({slate_kw['archetype']}) from {track_from}")
+            else:
+                notes.append(f"track {track!r} is not in dfslab's track table: give archetype=")
     try:
-        slate = Slate(players=out, rules=rules, **slate_kw)
+        slate = Slate(players=out, rules=rules, date=date, track=track, series=series, **slate_kw)
     except InputError as e:
         raise DataFileError(path, str(e)) from None
     slate.meta["notes"] = notes + list(slate.meta.get("notes", []))
     return slate
+
+
+_GAME_DATE = re.compile(r"(?P<date>\d{1,2}/\d{1,2}/\d{4})(?:\s+(?P<time>\d{1,2}:\d{2}\s*[AP]M))?", re.IGNORECASE)
+
+
+def parse_game_info(text) -> tuple[pd.Timestamp | None, str | None]:
+    """(date, text before the date) of a DK ``Game Info`` cell; (None, None) without a date.
+
+    Examples
+    --------
+    >>> parse_game_info("@ 09/13/2025 07:30PM ET")
+    (Timestamp('2025-09-13 00:00:00'), None)
+    >>> parse_game_info("Bristol Motor Speedway 09/13/2025 07:30PM ET")
+    (Timestamp('2025-09-13 00:00:00'), 'Bristol Motor Speedway')
+    >>> parse_game_info("Final")
+    (None, None)
+    """
+    s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    m = _GAME_DATE.search(s)
+    if not m:
+        return None, None
+    try:
+        d = pd.to_datetime(m["date"], format="%m/%d/%Y")
+    except ValueError:
+        return None, None
+    before = s[:m.start()].strip().strip("@").strip()
+    return d, (before or None)
+
+
+def _race_from_game_info(path, info, need_date: bool, row_no=None):
+    """The one race date (and track text) of a NASCAR file's Game Info column."""
+    if info is None:  # older exports without Game Info: no date unless the caller gives one
+        return None, None
+    parsed = [parse_game_info(x) for x in info]
+    dates = [d for d, _ in parsed]
+    if need_date:
+        for i, (d, raw) in enumerate(zip(dates, info)):
+            if d is None:
+                raise DataFileError(path, f"Game Info {raw!r} has no readable date (expected e.g. "
+                                          "'@ 09/13/2025 07:30PM ET'); pass date= to read it anyway",
+                                    row=row_no[i] if row_no is not None else i + 2)
+        uniq = sorted({d for d in dates})
+        if len(uniq) > 1:
+            first = {d: (row_no[dates.index(d)] if row_no is not None else dates.index(d) + 2) for d in uniq}
+            raise DataFileError(path, "Game Info holds more than one date (" + ", ".join(
+                f"{d.date()} first at row {r}" for d, r in first.items()) + "); a NASCAR slate is one race: pass date=")
+    d = next((x for x in dates if x is not None), None)
+    tracks = [t for _, t in parsed if t]
+    return d, (max(set(tracks), key=tracks.count) if tracks else None)
+
+
+def _known_track(text: str) -> str | None:
+    """The track-table name ``text`` stands for (case/punctuation-insensitive; a unique word match)."""
+    from .._config import data_dir
+    from .nascar import TRACK_ALIASES, _tracks_table
+
+    root = data_dir(required=False)
+    names = list(_tracks_table(root)) if root is not None else list(TRACK_ALIASES)
+    norm = lambda x: " ".join(re.sub(r"[^a-z0-9 ]+", " ", str(x).lower()).split())  # noqa: E731
+    t = norm(text)
+    exact = [n for n in names if norm(n) == t]
+    if exact:
+        return exact[0]
+    words = set(t.split())
+    hits = [n for n in names if words and words <= set(norm(n).split())]
+    return hits[0] if len(hits) == 1 else None
 
 
 def write_dk_upload(lineups, slate: Slate, path) -> Path:

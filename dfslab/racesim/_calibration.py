@@ -13,6 +13,7 @@ Cells with fewer than ``MIN_CELL_RACES`` races borrow the regime's all-track fit
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -22,7 +23,7 @@ from scipy.optimize import minimize
 from .._errors import InputError
 from ..slate import ARCHETYPES
 from ._core import REGIME_NAMES, simulate_rows, start_score
-from ._ratings import DriverRatingModel, race_performance
+from ._ratings import DriverRatingModel, driver_keys, race_performance
 
 MIN_CELL_RACES = 8
 CHAOS_DNF_RATE = 0.25  # a quarter of the field out
@@ -103,9 +104,9 @@ def prerace_strengths(history: pd.DataFrame, races=None, rating_kwargs=None) -> 
     """
     m = DriverRatingModel(**(rating_kwargs or {}))
     h = history
-    perf = race_performance(h).to_numpy()
+    perf = h["perf"].to_numpy(float) if "perf" in h.columns else race_performance(h).to_numpy()
     date = pd.to_datetime(h["race_date"]).to_numpy("datetime64[D]").astype(np.int64)
-    drv, dnames = pd.factorize(h["driver_name"])
+    drv, dnames = pd.factorize(h["driver_key"] if "driver_key" in h.columns else driver_keys(h["driver_name"]))
     ser = pd.factorize(h["series"])[0] if "series" in h.columns else np.zeros(len(h), int)
     arc = pd.factorize(h["archetype"])[0]
     # newcomer prior: each driver's first race (stable order by date, as DriverRatingModel)
@@ -185,17 +186,23 @@ def fit_plackett_luce(S, Q, V, F, DNF):
     return float(r.x[0]), float(r.x[1])
 
 
-def _beta_moments(x, lo=1e-3, hi=1 - 1e-3):
+def _beta_moments(x, lo=1e-3, hi=1 - 1e-3, weights=None):
     x = np.clip(np.asarray(x, float), lo, hi)
-    m, v = x.mean(), x.var(ddof=1) if len(x) > 1 else 0.0
+    if weights is None:
+        m, v = x.mean(), x.var(ddof=1) if len(x) > 1 else 0.0
+    else:
+        w = np.asarray(weights, float)
+        m = float(np.average(x, weights=w))
+        n_eff = w.sum() ** 2 / np.sum(w * w)
+        v = float(np.average((x - m) ** 2, weights=w)) * (n_eff / max(n_eff - 1, 1.0)) if len(x) > 1 else 0.0
     v = max(v, 1e-4)
     v = min(v, m * (1 - m) * 0.95)
     c = m * (1 - m) / v - 1
     return float(m * c), float((1 - m) * c)
 
 
-def _sim_stats(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, lla, flk, fla, rep, shift, bonus=0.0,
-               close=0.0):
+def _sim_stats_base(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, lla, flk, fla, rep, shift, bonus=0.0,
+               close=0.0, mean_error=0.0, finish_gain=1.0):
     rng = np.random.default_rng(rng_seed)
     u0 = bs * S + bq * Q
     u = np.repeat(u0, rep, axis=0)
@@ -204,10 +211,12 @@ def _sim_stats(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, l
     n = len(L)
     p = rng.beta(dnf_ab[0], dnf_ab[1], size=n)
     flt = np.rint(rng.beta(gf_ab[0], gf_ab[1], size=n) * L).astype(np.int64)
+    if mean_error > 0:  # the simulator draws each scenario's strengths around the mean: fit with it on
+        u = u + bs * mean_error * rng.standard_normal(u.shape)
     f = lambda x: np.full(n, x, float)  # noqa: E731
     fin, ll, fl, _ = simulate_rows(rng, u, L, p, f(rho), f(llk), f(lla), flt, f(flk), f(fla), valid=v,
                                    lead_gain=f(gain), dnf_shift=np.repeat(shift, rep, axis=0), lead_bonus=f(bonus),
-                                   ll_close=f(close))
+                                   ll_close=f(close), finish_gain=f(finish_gain))
     top = ll.max(1) / L
     n10 = (ll >= 0.1 * L[:, None]).sum(1)
     top5 = _top5_share(u, v, ll, L)
@@ -266,14 +275,21 @@ def fit_dnf_shift(h: pd.DataFrame, race_ids) -> tuple[float, float]:
         return 0.0, 0.0
 
 
-def fit_cell(h, feat, race_ids, seed=0, rep=20, max_races=60, quick=False, gamma=(0.0, 0.0)):
-    """Fit all parameters of one (archetype, regime) cell from its races."""
+def fit_cell(h, feat, race_ids, seed=0, rep=20, max_races=60, quick=False, gamma=(0.0, 0.0), dnf_weight=None,
+             mean_error=0.0, finish_gain=1.0):
+    """Fit all parameters of one (archetype, regime) cell from its races.
+
+    ``dnf_weight`` (per race id) weights the races in the DNF-rate fit (recency);
+    ``mean_error`` and ``finish_gain`` are those the simulator will use, so the
+    lap-allocation moments are matched with them on.
+    """
+    _sim_stats = functools.partial(_sim_stats_base, mean_error=mean_error, finish_gain=finish_gain)
     rng = np.random.default_rng(seed)
     ids = list(race_ids)
     S, Q, V, F, DNF, laps, LLr = _race_arrays(h, ids)
     bs, bq = fit_plackett_luce(S, Q, V, F, DNF)
     f = feat.loc[ids]
-    dnf_ab = _beta_moments(f["dnf_rate"])
+    dnf_ab = _beta_moments(f["dnf_rate"], weights=None if dnf_weight is None else dnf_weight.reindex(ids).to_numpy())
     gf = f["gf_share"][(f["gf_share"] > 0.2) & (f["gf_share"] <= 1.0)]  # > 1 = data glitch
     gf_ab = _beta_moments(gf if len(gf) >= 2 else f["gf_share"].clip(0.3, 0.95))
     real_top5 = _top5_share(bs * S + bq * Q, V, LLr, laps).mean()
@@ -338,8 +354,48 @@ def fit_cell(h, feat, race_ids, seed=0, rep=20, max_races=60, quick=False, gamma
     }
 
 
+def _fg(finish_gain, archetype) -> float:
+    """The finish gain of an archetype from a number or a {archetype: gain, "pooled": gain} dict."""
+    if isinstance(finish_gain, dict):
+        return float(finish_gain.get(archetype, finish_gain.get("pooled", 1.0)))
+    return float(finish_gain)
+
+
+DNF_HALF_LIVES = (0.25, 0.5, 1.0, 2.0, 4.0, None)  # years; None = all races alike
+
+
+def fit_dnf_half_life(feat: pd.DataFrame, n_years: int = 3) -> tuple[float | None, list]:
+    """Recency half-life (years) of the DNF-rate fit, chosen by forecasting each of the
+    last ``n_years`` seasons of ``feat`` from the seasons before it (per archetype,
+    error in DNFs per race). DNF rates fell steadily 2019-2024 (7.2 -> 5.2 per race),
+    so an equal-weight fit over-predicts the next season."""
+    year = pd.to_datetime(feat["race_date"]).dt.year
+    years = sorted(year.unique())[-n_years:]
+    out = []
+    for hl in DNF_HALF_LIVES:
+        err = []
+        for Y in years:
+            tr, te = feat[year < Y], feat[year == Y]
+            if tr.empty or te.empty:
+                continue
+            age = (pd.Timestamp(f"{Y}-01-01") - pd.to_datetime(tr["race_date"])).dt.days / 365.25
+            w = np.ones(len(tr)) if hl is None else 0.5 ** (age.to_numpy() / hl)
+            for a, g in te.groupby("archetype"):
+                m = (tr["archetype"] == a).to_numpy()
+                if m.sum() < MIN_CELL_RACES:
+                    continue
+                pred = np.average(tr["dnf_rate"].to_numpy()[m], weights=w[m])
+                err.append(((pred - g["dnf_rate"].mean()) * g["n"].mean()) ** 2)
+        out.append({"half_life_years": hl, "rmse_dnf_per_race": float(np.sqrt(np.mean(err))) if err else np.inf})
+    # The longest half-life within 5 % of the best error: as stable as the data allow.
+    lo = min(r["rmse_dnf_per_race"] for r in out)
+    ok = [r["half_life_years"] for r in out if r["rmse_dnf_per_race"] <= 1.05 * lo]
+    return (None if None in ok else max(ok)), out
+
+
 def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = False,
-               prior_weight: float = 10.0, rating_kwargs=None, strengths: pd.Series | None = None) -> dict:
+               prior_weight: float = 10.0, rating_kwargs=None, strengths: pd.Series | None = None,
+               dnf_half_life="fit", mean_error: float = 0.0, finish_gain: float = 1.0) -> dict:
     """Fit the full parameter set on races before ``cutoff``.
 
     Parameters
@@ -354,6 +410,12 @@ def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = 
         Regime probabilities = (counts + prior_weight x all-track mix) / (n + prior_weight).
     strengths : Series, optional
         Precomputed pre-race strengths aligned with ``history`` (see :func:`prerace_strengths`).
+    dnf_half_life : "fit", float or None
+        Recency half-life in years of the DNF-rate fit ("fit" = :func:`fit_dnf_half_life`
+        on the training seasons; None = all races weigh the same).
+    mean_error, finish_gain : float
+        The simulator's per-scenario strength error and finish gain, on during the
+        lap-allocation fits (stored in the result; ``finish_gain`` per archetype).
     """
     check_history(history)
     h = history
@@ -372,17 +434,25 @@ def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = 
     overall = feat["regime"].value_counts(normalize=True).reindex(REGIME_NAMES, fill_value=0).to_numpy()
     rep, max_races = (8, 15) if quick else (20, 60)
     gamma_all = fit_dnf_shift(h, feat.index)
+    hl_tab = []
+    if dnf_half_life == "fit":
+        dnf_half_life, hl_tab = fit_dnf_half_life(feat)
+    end = pd.Timestamp(cutoff) if cutoff is not None else pd.to_datetime(feat["race_date"]).max() + pd.Timedelta(days=1)
+    age = (end - pd.to_datetime(feat["race_date"])).dt.days / 365.25
+    dnf_w = None if dnf_half_life is None else 0.5 ** (age / float(dnf_half_life))
     pooled = {}
     for r in REGIME_NAMES:
         ids = feat.index[feat["regime"] == r]
-        pooled[r] = fit_cell(h, feat, ids, seed=seed, rep=rep, max_races=max_races, quick=quick, gamma=gamma_all)
+        pooled[r] = fit_cell(h, feat, ids, seed=seed, rep=rep, max_races=max_races, quick=quick, gamma=gamma_all,
+                             dnf_weight=dnf_w, mean_error=mean_error, finish_gain=_fg(finish_gain, None))
         pooled[r]["borrowed"] = False
     out = {"regime_names": list(REGIME_NAMES), "archetypes": {},
            "classification": {"chaos_dnf_rate": CHAOS_DNF_RATE, "chaos_start_corr": CHAOS_START_CORR,
                               "dominator_top_share": DOMINATOR_TOP_SHARE},
            "overall_regime_mix": dict(zip(REGIME_NAMES, np.round(overall, 4).tolist())),
            "n_races": int(len(feat)), "cutoff": None if cutoff is None else str(pd.Timestamp(cutoff).date()),
-           "temperature": 1.0, "rating": dict(rating_kwargs or {}), "dropped_races": dropped}
+           "temperature": 1.0, "rating": dict(rating_kwargs or {}), "dropped_races": dropped,
+           "dnf_half_life_years": dnf_half_life, "dnf_half_life_fit": hl_tab, "mean_error_sd": float(mean_error)}
     for a in ARCHETYPES:
         fa = feat[feat["archetype"] == a]
         counts = fa["regime"].value_counts().reindex(REGIME_NAMES, fill_value=0).to_numpy(float)
@@ -392,11 +462,13 @@ def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = 
         for r in REGIME_NAMES:
             ids = fa.index[fa["regime"] == r]
             if len(ids) >= MIN_CELL_RACES:
-                cells[r] = fit_cell(h, feat, ids, seed=seed, rep=rep, max_races=max_races, quick=quick, gamma=gamma)
+                cells[r] = fit_cell(h, feat, ids, seed=seed, rep=rep, max_races=max_races, quick=quick, gamma=gamma,
+                                    dnf_weight=dnf_w, mean_error=mean_error, finish_gain=_fg(finish_gain, a))
                 cells[r]["borrowed"] = False
             else:
                 cells[r] = {**pooled[r], "borrowed": True, "n_races": int(len(ids))}
         out["archetypes"][a] = {"dnf_gamma_s": round(gamma[0], 4), "dnf_gamma_q": round(gamma[1], 4),
+                                "finish_gain": _fg(finish_gain, a),
                                 "regime_probs": np.round(probs, 4).tolist(), "regime_counts": counts.astype(int).tolist(),
                                 "n_races": int(len(fa)), "regimes": cells}
     return out
@@ -435,32 +507,3 @@ def race_level_stats(points, finish, laps_led, dnf, laps) -> dict:
         "top_dk": points.max(1),
         "best6": np.sort(points, axis=1)[:, -6:].sum(1),
     }
-
-
-def evaluate_race(sim_params, rows: pd.DataFrame, strength: np.ndarray, n_scenarios: int, seed) -> tuple:
-    """Simulate one real race from pre-race information and score the actual DK points.
-
-    Returns (per-driver DataFrame, dict of simulated race-level stat arrays).
-    """
-    from ..slate import Slate
-    from ._simulator import RaceSimulator
-
-    players = pd.DataFrame({"player_id": np.arange(len(rows)).astype(str), "name": rows["driver_name"].to_numpy(),
-                            "salary": 5000, "position": "D", "start": rows["start"].to_numpy(int)})
-    slate = Slate(players=players, archetype=rows["archetype"].iloc[0], race_laps=int(rows["race_laps"].iloc[0]),
-                  date=rows["race_date"].iloc[0], name=str(rows["race_id"].iloc[0]))
-    res = RaceSimulator(n_scenarios=n_scenarios, random_state=seed, params=sim_params).simulate(slate, strength=strength)
-    return score_result(res, rows["dk_points"].to_numpy(float)), race_level_stats(
-        res.points, res.finish, res.laps_led, res.dnf, slate.race_laps)
-
-
-def score_result(res, actual: np.ndarray) -> pd.DataFrame:
-    """Per-driver evaluation of simulated points against actual points (NaN actual = skipped)."""
-    P = res.points.astype(np.float64)
-    ok = np.isfinite(actual)
-    P, y = P[:, ok], actual[ok]
-    q10, q50, q90 = np.percentile(P, [10, 50, 90], axis=0)
-    pit = (P < y[None, :]).mean(0) + 0.5 * (P == y[None, :]).mean(0)
-    return pd.DataFrame({"driver": res.slate.players["name"].to_numpy()[ok], "actual": y, "mean": P.mean(0),
-                         "q10": q10, "q50": q50, "q90": q90, "inside": (y >= q10) & (y <= q90), "pit": pit,
-                         "crps": crps_samples(P, y)})

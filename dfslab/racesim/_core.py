@@ -48,7 +48,7 @@ def _alloc(rng, total, pace, kappa, alpha, weight):
 
 
 def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kappa, fl_alpha, valid=None,
-                  lead_gain=None, dnf_shift=None, lead_bonus=None, ll_close=None):
+                  lead_gain=None, dnf_shift=None, lead_bonus=None, ll_close=None, finish_gain=None):
     """Simulate one race per row.
 
     Parameters
@@ -76,6 +76,9 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
         (the winner leads the last lap; at superspeedways that is most of what the
         winner leads). The stint is ``ll_close * Exponential(1)`` of the laps (capped
         at all of them); the remaining laps go through the pace allocation.
+    finish_gain : float array (n,), optional
+        Finish score = finish_gain * u + noise: how decisive strength is for the
+        finishing order, separately from laps led (default 1).
 
     Returns
     -------
@@ -92,11 +95,16 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
     r = rho[:, None]
     # Finish noise shares a part rho with pace; the rest is strategy/luck that
     # reshuffles the finish without changing who was fast (low rho = fuel mileage).
-    fin = u + r * g1 + np.sqrt(1.0 - r * r) * g2
+    fg = 1.0 if finish_gain is None else finish_gain[:, None]
+    fin = fg * u + r * g1 + np.sqrt(1.0 - r * r) * g2
     p = p_dnf[:, None]
     if dnf_shift is not None:
         lo = np.log(np.clip(p, 1e-9, 1 - 1e-9)) - np.log1p(-np.clip(p, 1e-9, 1 - 1e-9)) + dnf_shift
         p = 1.0 / (1.0 + np.exp(-lo))
+        # Rescale so the field's mean DNF probability is the race's drawn rate: the shift says
+        # WHO fails, not how many (without this the logistic shift inflates the count).
+        pm = np.where(valid, p, 0.0).sum(1, keepdims=True) / np.maximum(valid.sum(1, keepdims=True), 1)
+        p = np.clip(p * (p_dnf[:, None] / np.maximum(pm, 1e-12)), 0.0, 0.99)
     dnf = (rng.random((n, D)) < p) & valid
     exit_frac = np.where(dnf, rng.random((n, D)), 1.0)  # share of the race a DNF car completed
     pace = np.where(valid, pace, -np.inf)
@@ -127,8 +135,15 @@ def dnf_shift(arch_params, strength, qscore):
     return gs * (s - s.mean()) + gq * np.asarray(qscore, float)
 
 
-def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.0):
-    """Draw regimes for ``n`` rows of one race and build the per-row arguments of simulate_rows."""
+def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.0, mean_error=0.0,
+                     finish_gain=1.0):
+    """Draw regimes for ``n`` rows of one race and build the per-row arguments of simulate_rows.
+
+    ``mean_error`` > 0 draws each row's driver strengths around ``strength`` with that
+    standard deviation (the mean is not known exactly: each scenario is a world
+    whose driver means differ from ours). ``finish_gain`` multiplies the finish
+    utility (on top of the archetype's own ``finish_gain``).
+    """
     probs = np.asarray(arch_params["regime_probs"], float)
     regime = rng.choice(len(REGIME_NAMES), size=n, p=probs / probs.sum()).astype(np.int8)
     P = {k: np.array([arch_params["regimes"][r][k] for r in REGIME_NAMES], float) for k in PARAM_KEYS}
@@ -137,11 +152,15 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     p_dnf = rng.beta(P["dnf_a"][regime], P["dnf_b"][regime])
     gf = rng.beta(P["gf_a"][regime], P["gf_b"][regime])
     fl_total = np.rint(gf * laps).astype(np.int64)
-    u = utilities(arch_params, strength, qscore)[regime] / temperature
+    u = utilities(arch_params, strength, qscore)[regime]
+    if mean_error > 0:
+        u = u + P["beta_s"][regime][:, None] * (mean_error * rng.standard_normal(u.shape))
+    u = u / temperature
+    fg = np.full(n, float(finish_gain) * float(arch_params.get("finish_gain", 1.0)))
     args = dict(u=u, laps=np.full(n, laps, dtype=np.int64), p_dnf=p_dnf, rho=P["rho"][regime],
                 ll_kappa=P["ll_kappa"][regime], ll_alpha=P["ll_alpha"][regime], fl_total=fl_total,
-                fl_kappa=P["fl_kappa"][regime], fl_alpha=P["fl_alpha"][regime], lead_gain=P["lead_gain"][regime], lead_bonus=P["lead_bonus"][regime],
-                ll_close=P["ll_close"][regime],
+                fl_kappa=P["fl_kappa"][regime], fl_alpha=P["fl_alpha"][regime], lead_gain=P["lead_gain"][regime],
+                lead_bonus=P["lead_bonus"][regime], ll_close=P["ll_close"][regime], finish_gain=fg,
                 dnf_shift=dnf_shift(arch_params, strength, qscore)[None, :])
     return regime, args
 

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from .._errors import InputError
+from ..names import match_names, name_key
 
 _NEEDED = ("driver_name", "race_date", "race_id", "finish")
 
@@ -100,17 +101,35 @@ class DriverRatingModel:
         h["race_date"] = pd.to_datetime(h["race_date"])
         if "perf" not in h.columns:  # callers may precompute it (it depends on one race only)
             h["perf"] = race_performance(h).to_numpy()
-        first = h.sort_values("race_date", kind="stable").groupby("driver_name")["perf"].first()
+        if "driver_key" not in h.columns:  # one identity per driver whatever the spelling
+            h["driver_key"] = driver_keys(h["driver_name"])
+        first = h.sort_values("race_date", kind="stable").groupby("driver_key")["perf"].first()
         self.prior_mean_ = float(first.mean()) if len(first) >= 5 else 0.0
         self.before_ = before if before is not None else h["race_date"].max() + pd.Timedelta(days=1)
-        self.history_ = h[[c for c in ("driver_name", "race_date", "series", "archetype", "perf") if c in h.columns]]
+        self.history_ = h[[c for c in ("driver_key", "driver_name", "race_date", "series", "archetype", "perf", "source")
+                           if c in h.columns]]
         self.n_races_ = int(h["race_id"].nunique())
+        self.last_race_ = h["race_date"].max()
+        # The latest spelling of each driver: what slate names are matched against.
+        names = h.sort_values("race_date", kind="stable").groupby("driver_key")["driver_name"].last()
+        self._cand_keys = names.index.to_numpy()
+        self._cand_names = names.astype(str).tolist()
         return self
 
     def strengths(self, names, series: str | None = None, archetype: str | None = None) -> np.ndarray:
-        """Strength per driver name (float array); unknown drivers get ``prior_mean_``.
+        """Strength per driver name (float array); drivers not found get ``prior_mean_``.
 
-        Names without history are listed in ``unknown_`` after the call.
+        Names are matched to the history's drivers by :func:`dfslab.names.match_names`
+        (accents, case, punctuation, suffixes, the alias table, dropped initials), so a
+        spelling difference never makes a known driver a newcomer. After the call,
+        ``match_`` holds the :class:`~dfslab.names.NameMatch` and ``unknown_`` the
+        names with no history.
+
+        Raises
+        ------
+        InputError
+            Two names match one history driver (e.g. an alias mapping two slate
+            drivers to one person).
         """
         if not hasattr(self, "history_"):
             raise InputError("DriverRatingModel: call fit() first")
@@ -122,26 +141,37 @@ class DriverRatingModel:
             w = w * np.where(h["series"].to_numpy() == series, 1.0, self.other_series_weight)
         if archetype is not None and "archetype" in h.columns:
             w = w * np.where(h["archetype"].to_numpy() == archetype, self.same_archetype_weight, 1.0)
-        df = pd.DataFrame({"d": h["driver_name"].to_numpy(), "w": w, "wp": w * h["perf"].to_numpy()})
+        df = pd.DataFrame({"d": h["driver_key"].to_numpy(), "w": w, "wp": w * h["perf"].to_numpy()})
         agg = df.groupby("d")[["w", "wp"]].sum()
         k = self.prior_races
         s = (agg["wp"] + k * self.prior_mean_) / (agg["w"] + k)
-        out = np.array(s.reindex(names).to_numpy(float), dtype=float)
+        m = match_names(names, self._cand_names, source="slate", target="race history")
+        self.match_ = m
+        keys = [self._cand_keys[i] if i >= 0 else None for i in m.index]
+        out = np.array([s.get(kk, np.nan) if kk is not None else np.nan for kk in keys], dtype=float)
         unknown = np.isnan(out)
         self.unknown_ = [n for n, u in zip(names, unknown) if u]
         out[unknown] = self.prior_mean_
         return out
 
-    def strengths_for_slate(self, slate) -> np.ndarray:
-        """Strengths of the slate's drivers (by ``name``) for its series and archetype."""
-        return self.strengths(slate.players["name"].tolist(), series=slate.series, archetype=slate.archetype)
+    def strengths_for_slate(self, slate, series: str | None = None) -> np.ndarray:
+        """Strengths of the slate's drivers (by ``name``) for its series (or ``series``) and archetype."""
+        return self.strengths(slate.players["name"].tolist(), series=series or slate.series, archetype=slate.archetype)
 
 
-def salary_strength(salary, reference: np.ndarray | None = None) -> np.ndarray:
+def driver_keys(names) -> np.ndarray:
+    """:func:`dfslab.names.name_key` of each name (computed once per distinct spelling)."""
+    s = pd.Series(names).astype(str)
+    u = s.unique()
+    return s.map(dict(zip(u, (name_key(x) for x in u)))).to_numpy(dtype=object)
+
+
+def salary_strength(salary, reference: np.ndarray | None = None, slope: float | None = None) -> np.ndarray:
     """Map salaries to a strength scale: normal scores of the salary rank.
 
-    With ``reference`` (history-based strengths of the same drivers) the scores are
-    rescaled to its mean and standard deviation, so the two can be averaged.
+    With ``slope`` the scores are multiplied by it (the fitted salary-strength
+    mapping of an archetype); with ``reference`` (history-based strengths of the same
+    drivers) they are rescaled to its mean and standard deviation instead.
 
     Examples
     --------
@@ -152,6 +182,8 @@ def salary_strength(salary, reference: np.ndarray | None = None) -> np.ndarray:
     n = len(sal)
     r = pd.Series(sal).rank(method="average").to_numpy()
     z = ndtri((r - 0.5) / n)
+    if slope is not None:
+        return float(slope) * z
     if reference is not None and n > 1:
         ref = np.asarray(reference, float)
         sd = ref.std()

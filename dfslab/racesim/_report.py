@@ -1,13 +1,16 @@
-"""Calibration run: fit on 2019-2024, evaluate on every held-out 2025 race and on the real DK slates.
+"""Calibration run: held-out 2025 races, the 2026 DK races and the real DK slates.
 
 :func:`run_calibration` is what ``scripts/calibrate_simulator.py`` and
 ``notebooks/simulator_calibration.ipynb`` call; it returns a
-:class:`CalibrationReport` holding the tables.
+:class:`CalibrationReport` holding the tables and :meth:`CalibrationReport.figures`
+(the machine-readable summary).
 
 Only pre-race information enters a held-out simulation: starting positions,
 driver strengths from races strictly before the race date, and (for the real
-DK slates) salaries. Parameters are fitted on races before 2025-01-01; the
-dispersion (temperature) is tuned on 2022-2024 training races only.
+DK slates) salaries and the published projection. The shipped parameters are
+fitted on races before 2025-01-01 (:func:`dfslab.racesim._fit.fit_race_model`;
+``refit=True`` reruns that fit); the salary slopes, blend weights and mean error
+on the 12 real slates, so the real-slate figures are leave-one-slate-out.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ._calibration import clean_race_ids, evaluate_race, fit_params, prerace_strengths, race_features, score_result
+from ._calibration import clean_race_ids, prerace_strengths, race_features
+from ._evaluate import evaluate_logged_races, figures, score_race, slope_intervals
 
 CUTOFF = pd.Timestamp("2025-01-01")
 PUBLISHED = {"pearson_r": 0.36, "mae": 17.7, "inside_band": 0.78}  # stated in the issue for the 7 slates
-TEMPERATURES = (0.85, 1.0, 1.15, 1.3)
+QUICK_RACES = 30  # held-out races in quick mode
 RACE_STATS = ("winner_ll_share", "top_ll_share", "n_lead10", "dnf_count", "top_dk", "best6")
 _REAL_RENAME = {"winner_share": "winner_ll_share", "top_share": "top_ll_share", "dnf": "dnf_count"}
 
@@ -75,6 +79,27 @@ class CalibrationReport:
     n_scenarios: int = 0
     seconds: float = 0.0
     notes: list = field(default_factory=list)
+    holdout_figures: dict = field(default_factory=dict)
+    check_2026: dict = field(default_factory=dict)
+    check_2026_drivers: pd.DataFrame | None = None
+    real_slate_figures: dict = field(default_factory=dict)
+    blend: dict = field(default_factory=dict)
+
+    def figures(self) -> dict:
+        """The machine-readable summary (what ``calibrate_simulator.py --json`` prints).
+
+        Keys: n_races, coverage_10_90, slope_win, slope_top5, slope_top10,
+        slope_most_laps_led, top6_pit_mean, dnf_diff (held-out 2025) and more
+        (crps, per-archetype coverage, favourite's predicted and real win rate),
+        plus ``check_2026`` (the same figures on the 2026 DK races) and
+        ``real_slates`` (blend, salary fallback and coverage on the 12 real slates, LOSO).
+        """
+        out = {k: v for k, v in self.holdout_figures.items()}
+        out.update({"quick": self.quick, "seed": self.seed, "n_scenarios": self.n_scenarios,
+                    "finish_gain": {a: p.get("finish_gain", 1.0) for a, p in self.params["archetypes"].items()},
+                    "mean_error_sd": float(self.params.get("mean_error_sd", 0.0)),
+                    "check_2026": self.check_2026, "real_slates": self.real_slate_figures, "seconds": self.seconds})
+        return out
 
     @property
     def temperature(self) -> float:
@@ -95,24 +120,31 @@ class CalibrationReport:
                 "holdout_per_archetype": {a: _rec(m.loc[a]) for a in m.index if a != "overall"},
                 "pit_histogram": np.round(self.pit_histogram, 4).tolist(),
                 "race_distributions": self.race_distributions.round(3).to_dict("records"),
-                "real_slates": {"n_slates": int(self.real_slate_drivers["slate"].nunique()),
-                                "n_drivers": int(len(self.real_slate_drivers)),
+                "real_slates": {"n_slates": int(self.real_slate_figures.get("n_slates", 0)),
+                                "n_drivers": int(self.real_slate_figures.get("n_drivers", 0)),
                                 "table": {k: {c: v for c, v in r.items() if pd.notna(v)}
                                           for k, r in self.real_slates.round(4).to_dict("index").items()},
                                 "per_slate": self.real_slates_per_slate.round(3).to_dict("records")},
-                "seconds": self.seconds, "notes": list(self.notes), "params": self.params}
+                "seconds": self.seconds, "notes": list(self.notes), "params": self.params, "figures": self.figures()}
 
     def format(self) -> str:
         """The report as printable text tables."""
         o = self.metrics.loc["overall"]
+        f = self.holdout_figures
+        probs = ", ".join(f"{k} {f[k]:.2f}" for k in ("slope_win", "slope_top5", "slope_top10", "slope_most_laps_led")
+                          if k in f)
         lines = [f"== held-out 2025 ({int(o['races'])} races, {int(o['n'])} driver-races, {self.n_scenarios} "
-                 f"scenarios, temperature {self.temperature}) ==",
+                 f"scenarios, mean error {self.params.get('mean_error_sd', 0.0)}) ==",
                  self.metrics.round(3).to_string(),
+                 f"calibration slopes: {probs}; top-6 sum PIT mean {f.get('top6_pit_mean', float('nan')):.3f}; "
+                 f"DNFs per race sim - real {f.get('dnf_diff', float('nan')):+.2f}",
+                 f"2026 DK races: " + ", ".join(f"{k} {v:.3f}" for k, v in self.check_2026.items()
+                                                if isinstance(v, float)),
                  "PIT histogram (10 bins, ideal 0.10 each): " + " ".join(f"{x:.3f}" for x in self.pit_histogram),
                  "", "== race-level distributions, held-out 2025, real vs simulated ==",
                  self.race_distributions.round(3).to_string(index=False),
-                 "", f"== {self.real_slate_drivers['slate'].nunique()} real DK slates with results "
-                     f"({len(self.real_slate_drivers)} drivers) ==",
+                 "", f"== {self.real_slate_figures.get('n_slates', 0)} real DK slates with results "
+                     f"({self.real_slate_figures.get('n_drivers', 0)} drivers) ==",
                  self.real_slates.round(3).to_string(), self.real_slates_per_slate.round(3).to_string(index=False),
                  "", f"total {self.seconds} s"]
         return "\n".join(lines)
@@ -120,22 +152,6 @@ class CalibrationReport:
 
 def _rec(row: pd.Series) -> dict:
     return {k: (int(v) if k in ("n", "races") else float(v)) for k, v in row.items()}
-
-
-def _evaluate(params, logs, strengths, race_ids, n_scen, seed):
-    """Simulate every race in ``race_ids`` from pre-race information; per-driver scores and sim race stats."""
-    per_driver, sims = [], []
-    for i, rid in enumerate(race_ids):
-        rows = logs[logs["race_id"] == rid]
-        df, st = evaluate_race(params, rows, strengths.loc[rows.index].to_numpy(), n_scen, seed + i)
-        df["race_id"] = rid
-        df["archetype"] = rows["archetype"].iloc[0]
-        per_driver.append(df)
-        st = pd.DataFrame(st)
-        st["race_id"] = rid
-        st["archetype"] = rows["archetype"].iloc[0]
-        sims.append(st)
-    return pd.concat(per_driver, ignore_index=True), pd.concat(sims, ignore_index=True)
 
 
 def _metrics(d: pd.DataFrame) -> dict:
@@ -157,72 +173,118 @@ def _dist_table(real: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _real_slates(params, logs, n_scen, seed):
-    """Our pre-race simulation on the real DK slates with results vs the published projection."""
-    from ..io import list_nascar_slates, load_slates_with_results, read_nascar_slate
+def _clean(f: dict) -> dict:
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in f.items()}
+
+
+def check_2026(params, n_scenarios: int = 4000, seed: int = 0, root=None, n_boot: int = 0) -> tuple[dict, pd.DataFrame]:
+    """The held-out figures on the 2026 DK races (``dk_2026`` official results).
+
+    Every starter is simulated from pre-race information only (start, history
+    strengths before the race date from :func:`load_history`: loop data, results_db
+    2026 and the earlier dk_2026 races; scheduled laps), as for the 2025 races.
+    """
+    from ..io import list_race_folders, read_race_folder
+    from ..slate import Slate
+    from ._history import load_history
+    from ._ratings import DriverRatingModel
     from ._simulator import RaceSimulator
 
-    swr = load_slates_with_results()
-    out = []
-    for i, folder in enumerate(list_nascar_slates()):
-        slate = read_nascar_slate(folder, race_logs=logs)
-        if slate.players["start"].isna().any() or slate.archetype is None or slate.race_laps is None:
-            continue  # before qualifying (no start positions): not a pre-race slate we can simulate
-        act = swr[swr["snapshot"] == folder.name].set_index("Driver")
-        actual = act["dk_actual_loopFL"].reindex(slate.players["name"]).to_numpy(float)
-        if np.isfinite(actual).sum() == 0:
-            continue
-        res = RaceSimulator(n_scenarios=n_scen, random_state=seed + i, params=params).set_history(logs).simulate(slate)
-        d = score_result(res, actual)
-        pub = slate.players.loc[np.isfinite(actual)]
-        d["published"] = pub["projection"].to_numpy(float)
-        d["pub_floor"] = pub["floor"].to_numpy(float)
-        d["pub_ceiling"] = pub["ceiling"].to_numpy(float)
-        d["pub_inside"] = (d["actual"] >= d["pub_floor"]) & (d["actual"] <= d["pub_ceiling"])
-        d["slate"] = folder.name
-        d["archetype"] = slate.archetype
-        d["strength_source"] = res.strength_source
-        out.append(d)
-    if not out:
-        raise InputError("real slates: no slate with start positions and results found in the data folder")
-    d = pd.concat(out, ignore_index=True)
+    H = load_history(root)
+    drivers, races = [], []
+    for i, f in enumerate(list_race_folders(None if root is None else f"{root}/nascar/dk_2026")):
+        race = read_race_folder(f)
+        res = race.results
+        sl0 = race.slate
+        players = pd.DataFrame({"player_id": np.arange(len(res)).astype(str), "name": res["name"].astype(str),
+                                "salary": 5000, "position": "D", "start": res["start"].astype(int)})
+        slate = Slate(players=players, archetype=sl0.archetype, race_laps=sl0.race_laps, date=sl0.date,
+                      series=sl0.series, name=race.name)
+        m = DriverRatingModel(**params.get("rating", {})).fit(H, before=slate.date)
+        s = m.strengths(players["name"], series=slate.series, archetype=slate.archetype)
+        sim = RaceSimulator(n_scenarios, random_state=seed + i, params=params, history=None)
+        out = sim.simulate(slate, strength=s)
+        dnf = res["status"].astype(str).str.lower() != "running"
+        d, r = score_race(out, res["dk_points"].to_numpy(float), res["finish"].to_numpy(float),
+                          pd.to_numeric(res["laps_led"], errors="coerce").to_numpy(float), dnf.to_numpy())
+        d["race_id"], d["archetype"] = race.name, slate.archetype
+        drivers.append(d)
+        races.append({"race_id": race.name, "archetype": slate.archetype, "unmatched": m.unknown_, **r})
+    d, r = pd.concat(drivers, ignore_index=True), pd.DataFrame(races)
+    f = figures(d, r, n_scenarios)
+    if n_boot:
+        f.update(slope_intervals(d, n_scenarios, n_boot=n_boot, seed=seed))
+    return _clean(f), d
+
+
+def real_slate_check(params, n_scenarios: int = 2000, seed: int = 0, quick: bool = False) -> tuple[dict, pd.DataFrame]:
+    """The 12 real slates, leave-one-slate-out: our blended scenario distribution vs the published projection,
+    the blend's LOSO MSE against each single source, and the salary-only fallback."""
+    from ..io import load_real_races
+    from ._realfit import (_sim, fit_blend, loso_blend_targets, real_slates, salary_fallback_check,
+                           salary_grid_scores, source_means)
+
+    slates = real_slates(load_real_races(), params=params)
+    slopes = {k: v for k, v in params.get("salary_strength", {}).items() if k in ("slope", "pooled_slope")}
+    slopes.setdefault("slope", {})
+    slopes.setdefault("pooled_slope", 0.45)
+    me = float(params.get("mean_error_sd", 0.0))
+    means = source_means(slates, params, slopes, n_scenarios=n_scenarios, seed=seed, mean_error=me)
+    blend = fit_blend(means, n_boot=200 if quick else 2000, seed=seed)
+    if quick:  # the blend's LOSO figures only (the matched simulations take most of the time)
+        return {"n_slates": len(slates), "n_drivers": int(len(means)), "blend": blend}, pd.DataFrame()
+    targets = loso_blend_targets(means)
+    rows = []
+    for i, x in enumerate(slates):
+        res = _sim(params, x.slate, x.history, n_scenarios, seed + 100 + i, me, projections=targets[x.name])
+        d, _ = score_race(res, x.actual, x.finish, x.laps_led)
+        d["slate"], d["archetype"] = x.name, x.archetype
+        d["published"] = x.slate.players["projection"].to_numpy(float)
+        rows.append(d)
+    d = pd.concat(rows, ignore_index=True)
     r = lambda a, b: float(np.corrcoef(a, b)[0, 1])  # noqa: E731
-    table = pd.DataFrame({
-        "ours": {"pearson_r": r(d["mean"], d["actual"]), "mae": float((d["mean"] - d["actual"]).abs().mean()),
-                 "inside_band": float(d["inside"].mean()), "crps": float(d["crps"].mean())},
-        "published_recomputed": {"pearson_r": r(d["published"], d["actual"]),
-                                 "mae": float((d["published"] - d["actual"]).abs().mean()),
-                                 "inside_band": float(d["pub_inside"].mean()), "crps": np.nan},
-        "published_stated": {**PUBLISHED, "crps": np.nan}}).T
-    per = d.groupby("slate").apply(lambda x: pd.Series({
-        "n": len(x), "r_ours": r(x["mean"], x["actual"]), "r_pub": r(x["published"], x["actual"]),
-        "mae_ours": (x["mean"] - x["actual"]).abs().mean(), "mae_pub": (x["published"] - x["actual"]).abs().mean(),
-        "cov_ours": x["inside"].mean(), "cov_pub": x["pub_inside"].mean()}), include_groups=False).reset_index()
-    return table, per, d
+    out = {"n_slates": len(slates), "n_drivers": int(len(d)),
+           "coverage_10_90": float(d["inside"].mean()), "pit_var_x12": float(d["pit"].var() * 12),
+           "crps": float(d["crps"].mean()), "pearson_r_blend": r(d["mean"], d["actual"]),
+           "mae_blend": float((d["mean"] - d["actual"]).abs().mean()),
+           "pearson_r_published": r(d["published"], d["actual"]),
+           "mae_published": float((d["published"] - d["actual"]).abs().mean()),
+           "blend": blend}
+    # the salary-only fallback, history withheld, slopes fitted on the other slates (LOSO)
+    from ..io import read_race_logs
+    from ._realfit import SALARY_SLOPES, top_leader_p95
+
+    p95 = top_leader_p95(read_race_logs())
+    scores = salary_grid_scores(slates, params, grid=SALARY_SLOPES, n_scenarios=n_scenarios, seed=seed + 200,
+                                mean_error=me)
+    fb = salary_fallback_check(slates, params, scores, p95, n_scenarios=n_scenarios, seed=seed + 300, mean_error=me)
+    out["salary_fallback"] = {"coverage_10_90": fb["coverage_10_90"], "all_below_p95": fb["all_below_p95"],
+                              "per_slate": fb["per_slate"].round(4).to_dict("records")}
+    return out, d
 
 
 def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None = None, logs=None,
-                    verbose: bool = False) -> CalibrationReport:
-    """Fit the race simulator on 2019-2024 and evaluate it on every held-out 2025 race.
-
-    Steps: pre-race strengths for every race (races strictly before it), the
-    per-archetype fit on races before 2025-01-01, the dispersion (temperature)
-    tuned on 2022-2024 training races only, then every 2025 race simulated from
-    pre-race information and scored, and the 7 real DK slates compared with the
-    published projection. Needs the real data folder.
+                    verbose: bool = False, refit: bool = False, params: dict | None = None) -> CalibrationReport:
+    """Evaluate the race simulator on every held-out 2025 race, the 2026 DK races and the real slates.
 
     Parameters
     ----------
     quick : bool
-        Coarse grids, 60 tuning races and 1,000 scenarios per race (~30 s instead of ~2.5 min).
+        30 held-out races, 500 scenarios, coarser real-slate checks (well under a minute).
     seed : int
-        Seed of the fit and of every simulation.
+        Seed of every simulation (and of the fit with ``refit``).
     n_scenarios : int, optional
-        Scenarios per held-out race (default 1,000 quick, 4,000 full).
+        Scenarios per held-out race (default 500 quick, 4,000 full).
     logs : DataFrame, optional
         :func:`dfslab.read_race_logs` rows (read from the data folder when None).
     verbose : bool
         Print progress.
+    refit : bool
+        Refit everything first (:func:`dfslab.racesim._fit.fit_race_model`: ~20-30 min;
+        with ``quick`` coarse grids); the report then holds the new parameters
+        (``params``) and blend weights (``blend``) for ``--write``.
+    params : dict, optional
+        Parameters to evaluate (default: the shipped ones).
 
     Returns
     -------
@@ -232,53 +294,64 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
     --------
     >>> from dfslab.racesim import run_calibration
     >>> rep = run_calibration(quick=True)  # doctest: +SKIP
-    >>> rep.metrics.loc["overall", "coverage_10_90"]  # doctest: +SKIP
-    0.83...
+    >>> rep.figures()["coverage_10_90"]  # doctest: +SKIP
+    0.8...
     """
     from ..io import read_race_logs
+    from ._simulator import load_blend_weights, load_default_params
 
     if n_scenarios is not None and (not isinstance(n_scenarios, (int, np.integer)) or n_scenarios < 10):
         raise InputError(f"n_scenarios: must be an integer >= 10, got {n_scenarios!r}")
     t0 = time.perf_counter()
     say = print if verbose else (lambda *a, **k: None)
     logs = read_race_logs() if logs is None else logs
-    n_scen = int(n_scenarios or (1000 if quick else 4000))
-    strengths = prerace_strengths(logs)  # each race only sees races strictly before its date
-    say(f"pre-race strengths for {logs['race_id'].nunique()} races: {time.perf_counter() - t0:.1f} s")
-    params = fit_params(logs, cutoff=CUTOFF, seed=seed, quick=quick, strengths=strengths)
-    say(f"fitted on {params['n_races']} races before {CUTOFF.date()}: {time.perf_counter() - t0:.1f} s")
+    n_scen = int(n_scenarios or (500 if quick else 4000))
+    blend = load_blend_weights()
+    if refit:
+        from ._fit import fit_race_model
 
-    # Dispersion tuned on training years only (2022-2024), never on 2025.
+        fit = fit_race_model(logs, quick=quick, seed=seed, verbose=verbose)
+        params, blend = fit["params"], fit["blend"]
+    elif params is None:
+        params = load_default_params()
+    strengths = prerace_strengths(logs)  # each race only sees races strictly before its date
     ok, _ = clean_race_ids(logs)
     feat_all = race_features(logs[logs["race_id"].isin(ok)])
-    tr_ids = feat_all.index[(feat_all["race_date"] >= "2022-01-01") & (feat_all["race_date"] < CUTOFF)]
-    if quick:
-        tr_ids = pd.Index(np.random.default_rng(seed).choice(tr_ids, 60, replace=False))
-    tuning = []
-    for T in TEMPERATURES:
-        d, _ = _evaluate({**params, "temperature": T}, logs, strengths, tr_ids, 500 if quick else 1000, seed + 10_000)
-        m = _metrics(d)
-        tuning.append({"temperature": T, **m})
-        say(f"  training 2022-2024 coverage at temperature {T}: {m['coverage_10_90']:.3f} (CRPS {m['crps']:.2f})")
-    best = min(tuning, key=lambda r: (abs(r["coverage_10_90"] - 0.80), r["crps"]))
-    params["temperature"] = best["temperature"]
-    params["tuning"] = [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()} for r in tuning]
-
-    # Held-out 2025.
     ho_ids = feat_all.index[feat_all["race_date"] >= CUTOFF]
-    d, sims = _evaluate(params, logs, strengths, ho_ids, n_scen, seed + 20_000)
+    if quick:
+        ho_ids = pd.Index(np.sort(np.random.default_rng(seed).choice(ho_ids, QUICK_RACES, replace=False)))
+    d, r, sims = evaluate_logged_races(params, logs, strengths, list(ho_ids), n_scen, seed + 20_000)
+    fig = figures(d, r, n_scen)
+    if not quick:  # how much the slopes of 95 races can move: race bootstrap
+        fig.update(slope_intervals(d, n_scen, n_boot=200, seed=seed))
+    fig = _clean(fig)
     metrics = pd.DataFrame({"overall": _metrics(d), **{a: _metrics(g) for a, g in d.groupby("archetype")}}).T
     metrics[["n", "races"]] = metrics[["n", "races"]].astype(int)
     pit_hist = np.histogram(d["pit"], bins=10, range=(0, 1))[0] / len(d)
     real = feat_all.loc[ho_ids].rename(columns=_REAL_RENAME)
-    say(f"held-out 2025 simulated: {time.perf_counter() - t0:.1f} s")
-    slates, per_slate, slate_drivers = _real_slates(params, logs, n_scen, seed + 30_000)
-    params["calibration_summary"] = {"holdout_coverage": round(float(metrics.loc["overall", "coverage_10_90"]), 4),
-                                     "holdout_crps": round(float(metrics.loc["overall", "crps"]), 3),
-                                     "holdout_r": round(float(metrics.loc["overall", "pearson_r"]), 3)}
+    say(f"held-out 2025 ({len(ho_ids)} races): {time.perf_counter() - t0:.1f} s")
+    c26, c26_d = check_2026(params, n_scenarios=n_scen, seed=seed + 25_000, n_boot=0 if quick else 200)
+    say(f"2026 DK races: {time.perf_counter() - t0:.1f} s")
+    rs, rs_d = real_slate_check(params, n_scenarios=500 if quick else 2000, seed=seed + 30_000, quick=quick)
+    say(f"real slates: {time.perf_counter() - t0:.1f} s")
+    rr = lambda a, b: float(np.corrcoef(a, b)[0, 1])  # noqa: E731
+    if len(rs_d):
+        slates_tab = pd.DataFrame({
+            "ours": {"pearson_r": rs["pearson_r_blend"], "mae": rs["mae_blend"], "inside_band": rs["coverage_10_90"],
+                     "crps": rs["crps"]},
+            "published_recomputed": {"pearson_r": rs["pearson_r_published"], "mae": rs["mae_published"],
+                                     "inside_band": np.nan, "crps": np.nan}}).T
+        per = rs_d.groupby("slate").apply(lambda x: pd.Series({
+            "n": len(x), "r_ours": rr(x["mean"], x["actual"]), "r_pub": rr(x["published"], x["actual"]),
+            "mae_ours": (x["mean"] - x["actual"]).abs().mean(), "mae_pub": (x["published"] - x["actual"]).abs().mean(),
+            "cov_ours": x["inside"].mean()}), include_groups=False).reset_index()
+    else:
+        slates_tab, per = pd.DataFrame(), pd.DataFrame()
+    tuning = pd.DataFrame(params.get("finish_gain_fit", {}).get("table", []))
     real_stats = real[["archetype", *RACE_STATS]].reset_index()
     return CalibrationReport(
-        metrics=metrics, pit_histogram=pit_hist, race_distributions=_dist_table(real, sims), real_slates=slates,
-        real_slates_per_slate=per_slate, params=params, tuning=pd.DataFrame(tuning), holdout=d,
-        race_stats_real=real_stats, race_stats_sim=sims, real_slate_drivers=slate_drivers, quick=quick, seed=seed,
-        n_scenarios=n_scen, seconds=round(time.perf_counter() - t0, 1))
+        metrics=metrics, pit_histogram=pit_hist, race_distributions=_dist_table(real, sims), real_slates=slates_tab,
+        real_slates_per_slate=per, params=params, tuning=tuning, holdout=d,
+        race_stats_real=real_stats, race_stats_sim=sims, real_slate_drivers=rs_d, quick=quick, seed=seed,
+        n_scenarios=n_scen, seconds=round(time.perf_counter() - t0, 1), holdout_figures=fig, check_2026=c26,
+        check_2026_drivers=c26_d, real_slate_figures=rs, blend=blend)

@@ -16,13 +16,27 @@ from ..slate import ARCHETYPES, Slate
 from ._core import PARAM_KEYS, REGIME_NAMES, draw_regime_rows, simulate_rows, start_score
 from ._ratings import DriverRatingModel, salary_strength
 
-SALARY_WEIGHT = 0.5  # weight of the salary-implied strength when blended with history (a prior choice)
+CHUNK = 8192  # scenarios simulated at once: bounds memory; fixed, so results do not depend on the machine
+N_PILOT = 3000  # scenarios of the pilot runs that compute the mean sources and match the blend
+DEFAULT_SALARY_SLOPE = 0.45  # strength per normal score of the salary rank when no fitted slope is shipped
+SOURCES = ("projection", "history", "salary")
 
 
 def load_default_params() -> dict:
     """The shipped fitted parameters (``dfslab/_data/racesim_params.json``)."""
     txt = resources.files("dfslab").joinpath("_data/racesim_params.json").read_text()
     return json.loads(txt)
+
+
+def load_blend_weights() -> dict:
+    """The shipped blend weights (``dfslab/_data/racesim_blend.json``; {} when absent).
+
+    ``["subsets"][key]`` maps each source of a set of available sources (key = the
+    source names joined by ``+`` in the order projection, history, salary) to its
+    weight on the within-slate deviations of that source's mean.
+    """
+    f = resources.files("dfslab").joinpath("_data/racesim_blend.json")
+    return json.loads(f.read_text()) if f.is_file() else {}
 
 
 def _check_params(params: dict) -> dict:
@@ -40,9 +54,15 @@ def _check_params(params: dict) -> dict:
                 v = cell.get(k)
                 if v is None or not np.isfinite(v):
                     raise InputError(f"params: archetype {a!r} regime {r!r} parameter {k!r} missing or not finite")
+            fg = p.get("finish_gain", 1.0)
+            if not (np.isfinite(fg) and fg > 0):
+                raise InputError(f"params: archetype {a!r} 'finish_gain' must be a positive number, got {fg}")
             v = cell.get("ll_close", 0.0)
             if not (np.isfinite(v) and 0.0 <= v <= 1.0):
                 raise InputError(f"params: archetype {a!r} regime {r!r} parameter 'll_close' must be in [0, 1], got {v}")
+    me = params.get("mean_error_sd", 0.0)
+    if not (np.isfinite(me) and me >= 0):
+        raise InputError(f"params: 'mean_error_sd' must be a number >= 0, got {me}")
     return params
 
 
@@ -56,7 +76,19 @@ class RaceScenarios:
         DK points, exactly :func:`dfslab.scoring.dk_points` of the components.
     finish : int16 — a permutation of 1..n per row. laps_led, fastest_laps : int32.
     dnf : bool. regime : int8 codes into ``regime_names``.
-    strength : the per-driver strength used; strength_source says where it came from.
+    strength : the per-driver strength used (after matching the mean); strength_source
+        says where it came from (short label).
+    means : DataFrame or None
+        Per driver (slate order): the mean of each source present in DK points
+        (``mean_projection``, ``mean_history``, ``mean_salary``), the blend weights
+        (``weight_<source>``), ``mean_blend`` (the blended mean, shifted to the race's
+        points total: what the scenarios were matched to) and ``mean_sim`` (the
+        simulated mean). None when strengths were given directly.
+    provenance : str
+        One line saying where the strength and the mean came from.
+    notes : list of str
+        Everything the simulator decided: history used, names matched or not, series
+        inferred, fallbacks.
     """
 
     points: np.ndarray
@@ -70,6 +102,8 @@ class RaceScenarios:
     strength_source: str
     regime_names: tuple = REGIME_NAMES
     notes: list = field(default_factory=list)
+    means: pd.DataFrame | None = None
+    provenance: str = ""
 
     @property
     def n_scenarios(self) -> int:
@@ -109,11 +143,22 @@ class RaceSimulator:
 
     Each scenario draws a regime (dominator, chaos, fuel_mileage) with fitted
     per-archetype probabilities, then one race: Plackett-Luce finishing order
-    (Gumbel-perturbed utilities ``beta_s * strength + beta_q * start_score``),
-    DNFs to the back ordered by how far they got, laps led and fastest laps
-    shared among drivers by a Dirichlet-multinomial driven by the same race pace
-    (so they sum exactly to the race laps and to a green-flag share of them),
-    and DK points computed with :func:`dfslab.scoring.dk_points`.
+    (Gumbel-perturbed utilities ``beta_s * strength + beta_q * start_score``, with
+    its own fitted ``finish_gain``), DNFs to the back ordered by how far they got,
+    laps led and fastest laps shared among drivers by a Dirichlet-multinomial
+    driven by the same race pace (so they sum exactly to the race laps and to a
+    green-flag share of them), and DK points computed with
+    :func:`dfslab.scoring.dk_points`.
+
+    Where strength comes from when ``simulate`` gets none (and the slate has no
+    ``rating`` column): the race history before the slate's date (found by itself
+    with ``history="auto"``), else salary. The scenario **mean** is then a blend of
+    the sources the slate has -- a projection (``projections=`` or the slate's
+    ``projection`` column), the history model's mean, the salary-implied mean --
+    with weights fitted leave-one-slate-out on the real slates; the simulator keeps
+    the shape (regimes, dominators, correlation). Each scenario draws the driver
+    strengths around that mean with a fitted error (``mean_error``): neither the
+    projection nor our model is the truth.
 
     Parameters
     ----------
@@ -123,6 +168,18 @@ class RaceSimulator:
         Seed; same seed, same output.
     params : dict, optional
         Per-archetype parameters; None = the shipped fit on 2019-2024 races.
+    history : "auto", DataFrame or None
+        Race history for driver strengths: "auto" = :func:`dfslab.racesim.load_history`
+        (loop data + 2026 results, read once per process) when the data folder exists;
+        a DataFrame of race rows; None = never (salary strengths).
+    mean_error : float, optional
+        Standard deviation (strength units) of each scenario's per-driver strength
+        draw around the mean; None = the fitted value in ``params``; 0 = off.
+    finish_gain : float
+        Extra multiplier of the fitted finish dispersion (1 = as fitted).
+    blend : bool
+        Use the blended mean (default). False: strengths from history (or salary) as
+        they are, and ``projections=`` matched exactly.
 
     Examples
     --------
@@ -134,18 +191,38 @@ class RaceSimulator:
     True
     """
 
-    def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None):
+    def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None, *,
+                 history="auto", mean_error: float | None = None, finish_gain: float = 1.0, blend: bool = True):
         if not isinstance(n_scenarios, (int, np.integer)) or n_scenarios < 1:
             raise InputError(f"n_scenarios: must be a positive integer, got {n_scenarios!r}")
         self.n_scenarios = int(n_scenarios)
         self.random_state = random_state
         self.params = _check_params(params) if params is not None else None
-        self.history_ = None
+        if not (history is None or (isinstance(history, str) and history == "auto") or isinstance(history, pd.DataFrame)):
+            raise InputError(f"history: expected 'auto', a DataFrame of race rows or None, got {type(history).__name__}")
+        self.history = history
+        if mean_error is not None and not (np.isfinite(mean_error) and mean_error >= 0):
+            raise InputError(f"mean_error: must be a number >= 0 (0 = off), got {mean_error!r}")
+        self.mean_error = mean_error
+        if not (np.isfinite(finish_gain) and finish_gain > 0):
+            raise InputError(f"finish_gain: must be a positive number, got {finish_gain!r}")
+        self.finish_gain = float(finish_gain)
+        self.blend = bool(blend)
+
+    @property
+    def history_(self):
+        """The history DataFrame given to the simulator (None for "auto" before use, or no history)."""
+        return self.history if isinstance(self.history, pd.DataFrame) else None
 
     def _params(self) -> dict:
         if self.params is None:
             self.params = load_default_params()
         return self.params
+
+    def _mean_error(self) -> float:
+        if self.mean_error is not None:
+            return float(self.mean_error)
+        return float(self._params().get("mean_error_sd", 0.0))
 
     def fit(self, history: pd.DataFrame, cutoff=None, quick: bool = False) -> "RaceSimulator":
         """Refit the per-archetype parameters from race-log rows (only races before ``cutoff``).
@@ -157,17 +234,76 @@ class RaceSimulator:
 
         self.params = _check_params(fit_params(history, cutoff=cutoff, quick=quick,
                                                seed=0 if self.random_state is None else self.random_state))
-        self.history_ = history
+        self.history = history
         return self
 
-    def set_history(self, history: pd.DataFrame) -> "RaceSimulator":
-        """Give race history for the rating model without refitting parameters."""
-        self.history_ = history
+    def set_history(self, history: pd.DataFrame | None) -> "RaceSimulator":
+        """Give race history for the rating model without refitting parameters (None = no history)."""
+        if history is not None and not isinstance(history, pd.DataFrame):
+            raise InputError(f"history: expected a DataFrame of race rows, got {type(history).__name__}")
+        self.history = history
         return self
 
     # --- strength -------------------------------------------------------
+    def _resolve_history(self):
+        if isinstance(self.history, pd.DataFrame):
+            return self.history, "given history"
+        if self.history is None:
+            return None, "history=None"
+        from .._config import data_dir
+        from ._history import load_history
+
+        root = data_dir(required=False)
+        if root is None:
+            return None, "no data folder (set DFSLAB_DATA_DIR) for the race history"
+        return load_history(root), "history"
+
+    def _history_strength(self, slate: Slate):
+        """(strength or None, notes, one-line description)."""
+        from ._history import history_line, infer_series
+
+        notes: list[str] = []
+        if slate.date is None:
+            return None, [f"{slate.name}: no race date, so no race history used (give date= to read_dk_salaries "
+                          "or the Slate)"], ""
+        H, why = self._resolve_history()
+        if H is None:
+            return None, [f"no race history: {why}"], ""
+        series = slate.series
+        if series is None and "series" in H.columns:
+            series, note = infer_series(slate.players["name"], H, slate.date)
+            notes.append(note)
+        try:
+            m = DriverRatingModel(**self._params().get("rating", {})).fit(H, before=slate.date)
+        except InputError as e:
+            if "no races before" not in str(e):
+                raise  # a malformed history is an error, not a fallback
+            span = ""
+            if len(H):
+                span = (f"; the history runs {pd.Timestamp(H['race_date'].min()).date()} to "
+                        f"{pd.Timestamp(H['race_date'].max()).date()}")
+            return None, notes + [f"race history: no race before {slate.date.date()} (series {series or 'any'}) "
+                                  f"was found{span}: no history strengths"], ""
+        s = m.strengths_for_slate(slate, series=series)
+        nm = m.match_
+        fuzzy = [f"{a} = {b}" for a, b, h in zip(nm.names, nm.matched_names, nm.how) if h not in ("exact", "unmatched")]
+        if fuzzy:
+            notes.append(f"slate names matched to race history by spelling rule: {', '.join(fuzzy)}")
+        if m.unknown_:
+            notes.append(f"{len(m.unknown_)} driver(s) not found in race history before {slate.date.date()} "
+                         f"(newcomer prior): {m.unknown_}")
+        hist = H if "source" in H.columns else H.assign(source="race_logs")
+        line = (f"history model through {pd.Timestamp(m.last_race_).date()} ({history_line(hist, slate.date)}; "
+                f"{int(nm.matched.sum())} of {len(nm.names)} drivers found; series {series or 'any'})")
+        return s, notes, line
+
+    def _salary_strength(self, slate: Slate):
+        sal = self._params().get("salary_strength", {})
+        slope = sal.get("slope", {}).get(slate.archetype, sal.get("pooled_slope", DEFAULT_SALARY_SLOPE))
+        return salary_strength(slate.salaries.astype(float), slope=float(slope))
+
     def _strength(self, slate: Slate, strength):
-        sal = slate.salaries.astype(float)
+        """(shape strength, label, notes, provenance, {source: strength} for the blend)."""
         if strength is not None:
             s = np.asarray(strength, dtype=float)
             if s.shape != (slate.n_players,):
@@ -176,27 +312,26 @@ class RaceSimulator:
                 bad = np.flatnonzero(~np.isfinite(s))
                 raise InputError(f"strength: NaN or infinite values for rows {bad[:5].tolist()} "
                                  f"({slate.players['name'].iloc[bad[:5]].tolist()})")
-            return s, "strength argument", []
+            return s, "strength argument", [], "strength given by the caller", None
         if "rating" in slate.players.columns and slate.players["rating"].notna().all():
             s = slate.column("rating")
             if not np.all(np.isfinite(s)):
                 raise InputError("slate column 'rating': NaN or infinite values")
-            return s, "slate rating column", []
-        notes = []
-        if self.history_ is not None:
-            try:
-                m = DriverRatingModel(**self._params().get("rating", {})).fit(self.history_, before=slate.date)
-                hist = m.strengths_for_slate(slate)
-                if m.unknown_:
-                    notes.append(f"{len(m.unknown_)} driver(s) without history got the newcomer prior: {m.unknown_[:8]}")
-                s = (1 - SALARY_WEIGHT) * hist + SALARY_WEIGHT * salary_strength(sal, reference=hist)
-                return s, "history rating model + salary", notes
-            except InputError as e:
-                notes.append(f"{e}")
-        msg = ("no strengths, no slate 'rating' column and no usable race history before "
-               f"{None if slate.date is None else slate.date.date()}: strength from salary alone")
-        warnings.warn(msg, UserWarning, stacklevel=3)
-        return salary_strength(sal), "salary only (fallback)", notes + [msg]
+            return s, "slate rating column", [], "strength from the slate's rating column", None
+        hist, notes, line = (None, [], "")
+        if self.history is not None:
+            hist, notes, line = self._history_strength(slate)
+        else:
+            notes = ["history=None: no race history used"]
+        sal = self._salary_strength(slate)
+        if hist is not None:
+            return hist, "history rating model", notes, line, {"history": hist, "salary": sal}
+        msg = ("no strengths, no slate 'rating' column and no usable race history"
+               + (f" before {slate.date.date()}" if slate.date is not None else "") + ": strength from salary alone "
+               "(fitted salary-strength mapping)")
+        warnings.warn(msg + (f" ({notes[-1]})" if notes else ""), UserWarning, stacklevel=3)
+        return sal, "salary only (fallback)", notes + [msg], "salary only (fallback: fitted salary-strength mapping)", \
+            {"salary": sal}
 
     # --- validation -----------------------------------------------------
     def _check_slate(self, slate: Slate):
@@ -224,11 +359,36 @@ class RaceSimulator:
         return params["archetypes"][slate.archetype], start
 
     # --- simulation -----------------------------------------------------
-    def _run(self, arch, strength, start, laps, n, seed, temperature):
-        rng = np.random.default_rng(seed)
-        regime, args = draw_regime_rows(rng, n, arch, strength, start_score(start), laps, temperature)
-        finish, ll, fl, dnf = simulate_rows(rng, **args)
-        return regime, finish, ll, fl, dnf
+    def _run(self, arch, strength, start, laps, n, seed, temperature, mean_error=None, points=False):
+        """Simulate ``n`` races in fixed-size chunks (bounded memory; each chunk has its own seed).
+
+        With ``points`` the DK points (float32) are computed per chunk and returned last.
+        """
+        me = self._mean_error() if mean_error is None else mean_error
+        q = start_score(start)
+        D = len(strength)
+        ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        n_chunks = -(-n // CHUNK)
+        kids = ss.spawn(n_chunks) if n_chunks > 1 else [ss]
+        regime = np.empty(n, np.int8)
+        finish = np.empty((n, D), np.int16)
+        ll = np.empty((n, D), np.int32)
+        fl = np.empty((n, D), np.int32)
+        dnf = np.empty((n, D), bool)
+        pts = np.empty((n, D), np.float32) if points else None
+        for c, kid in enumerate(kids):
+            a, b = c * CHUNK, min(n, (c + 1) * CHUNK)
+            rng = np.random.default_rng(kid)
+            reg, args = draw_regime_rows(rng, b - a, arch, strength, q, laps, temperature, me, self.finish_gain)
+            f, l_, fl_, d = simulate_rows(rng, **args)
+            regime[a:b], finish[a:b], ll[a:b], fl[a:b], dnf[a:b] = reg, f, l_, fl_, d
+            if points:
+                pts[a:b] = dk_points(start[None, :], f, l_, fl_, dtype=np.float32)
+        return (regime, finish, ll, fl, dnf, pts) if points else (regime, finish, ll, fl, dnf)
+
+    def _pilot_mean(self, arch, s, start, laps, seed, T):
+        _, finish, ll, fl, _ = self._run(arch, s, start, laps, N_PILOT, seed, T)
+        return dk_points(start[None, :], finish, ll, fl).mean(0)
 
     def simulate(self, slate: Slate, strength=None, projections=None) -> RaceScenarios:
         """Simulate ``n_scenarios`` races of ``slate``.
@@ -238,42 +398,117 @@ class RaceSimulator:
         slate : Slate
             Needs ``start``, ``salary``, ``archetype`` and ``race_laps``.
         strength : array_like, optional
-            Latent strength per slate row (about N(0, 1) across a field). If None:
-            the slate's ``rating`` column; else the :class:`DriverRatingModel` fitted on
-            the simulator's history before ``slate.date`` averaged with the
-            salary-implied strength; else (no history) salary alone, with a warning
+            Latent strength per slate row (about N(0, 0.5) across a field). If None:
+            the slate's ``rating`` column; else the :class:`DriverRatingModel` on the
+            race history before ``slate.date`` (``history="auto"`` finds it; names
+            matched by :func:`dfslab.names.match_names`; the series is inferred from
+            the drivers when the slate has none); else salary alone, with a warning
             and ``strength_source = "salary only (fallback)"``.
         projections : array_like, optional
-            Your DK-point means per driver. Strengths are adjusted (fixed-point
-            secant iterations with common random numbers on a 3,000-scenario pilot) until
-            the simulated means match the projections after shifting them to the
-            simulator's total points of the field (a race hands out a fixed number
-            of points; the shift and the remaining gaps are in ``notes``).
+            Your DK-point means per driver. With automatic strengths and
+            ``blend=True`` they are one source of the blended mean (instead of the
+            slate's ``projection`` column); with given strengths or ``blend=False``
+            the simulated means are matched to them exactly, after shifting them to
+            the race's points total (damped secant iterations with common random
+            numbers on a 3,000-scenario pilot; the shift and remaining gap are in
+            ``notes``).
+
+        Returns
+        -------
+        RaceScenarios
+            With ``means`` (sources, weights, blend) and ``provenance``.
         """
         arch, start = self._check_slate(slate)
         laps = int(slate.race_laps)
-        s, source, notes = self._strength(slate, strength)
+        s, source, notes, prov, auto = self._strength(slate, strength)
+        notes = list(notes)
         seed = np.random.SeedSequence(self.random_state) if self.random_state is not None else np.random.SeedSequence()
         main_seed, pilot_seed = seed.spawn(2)
         T = float(self._params().get("temperature", 1.0))
+        proj = None
         if projections is not None:
-            s, extra = self._match_projections(arch, s, start, laps, projections, pilot_seed, T, slate)
+            proj = self._check_projections(projections, slate)
+            proj_label = "projections argument"
+        elif auto is not None and "projection" in slate.players and slate.players["projection"].notna().all():
+            proj = self._check_projections(slate.players["projection"].to_numpy(float), slate, "slate column 'projection'")
+            proj_label = slate.meta.get("projection_source", "the slate's projection column (published or user)")
+        means = None
+        single = auto is not None and proj is None and set(auto) == {"salary"}
+        if single:  # one source: its own simulated mean, nothing to blend
+            means = pd.DataFrame({"name": slate.players["name"].to_numpy(), "mean_salary": np.nan,
+                                  "weight_salary": 1.0, "mean_blend": np.nan})
+        elif auto is not None and self.blend:
+            s, means, extra, prov = self._blend(arch, s, start, laps, auto, proj, pilot_seed, T, slate, prov,
+                                                proj_label if proj is not None else "")
+            notes += extra
+            source += " blended mean"
+        elif proj is not None:
+            s, extra = self._match_projections(arch, s, start, laps, proj, pilot_seed, T, slate)
             notes += extra
             source += " matched to projections"
-        regime, finish, ll, fl, dnf = self._run(arch, s, start, laps, self.n_scenarios, main_seed, T)
-        pts = dk_points(start[None, :], finish, ll, fl, dtype=np.float32)
-        return RaceScenarios(points=pts, finish=finish, laps_led=ll.astype(np.int32), fastest_laps=fl.astype(np.int32),
-                             dnf=dnf, regime=regime, slate=slate, strength=s, strength_source=source, notes=notes)
+            prov += "; means matched to the given projections"
+        me = self._mean_error()
+        if me > 0:
+            notes.append(f"each scenario draws driver strengths around the mean with sd {me:.3f} (mean_error)")
+        regime, finish, ll, fl, dnf, pts = self._run(arch, s, start, laps, self.n_scenarios, main_seed, T, points=True)
+        if means is not None:
+            means["mean_sim"] = pts.mean(0, dtype=np.float64)
+            if single:
+                means["mean_salary"] = means["mean_blend"] = means["mean_sim"]
+        return RaceScenarios(points=pts, finish=finish, laps_led=ll, fastest_laps=fl, dnf=dnf, regime=regime,
+                             slate=slate, strength=s, strength_source=source, notes=notes, means=means,
+                             provenance=prov)
 
-    def _match_projections(self, arch, s, start, laps, projections, seed, T, slate, n_pilot=3000, iters=30):
+    def _check_projections(self, projections, slate, what="projections"):
         proj = np.asarray(projections, dtype=float)
         if proj.shape != (slate.n_players,):
-            raise InputError(f"projections: expected {slate.n_players} values, got shape {proj.shape}")
+            raise InputError(f"{what}: expected {slate.n_players} values, got shape {proj.shape}")
         if not np.all(np.isfinite(proj)):
-            raise InputError(f"projections: NaN or infinite values at rows {np.flatnonzero(~np.isfinite(proj))[:5].tolist()}")
+            raise InputError(f"{what}: NaN or infinite values at rows {np.flatnonzero(~np.isfinite(proj))[:5].tolist()}")
+        return proj
+
+    def _blend(self, arch, s, start, laps, auto, proj, seed, T, slate, prov, proj_label):
+        """Blend the mean sources with the fitted weights and match the scenarios to the blend."""
+        src_means = {}
+        if proj is not None:
+            src_means["projection"] = proj
+        for k in ("history", "salary"):
+            if k in auto:
+                src_means[k] = self._pilot_mean(arch, auto[k], start, laps, seed, T)
+        keys = [k for k in SOURCES if k in src_means]
+        W = load_blend_weights().get("subsets", {})
+        key = "+".join(keys)
+        notes = []
+        if key in W:
+            w = {k: float(W[key][k]) for k in keys}
+        else:
+            w = {k: 1.0 / len(keys) for k in keys}
+            notes.append(f"no fitted blend weights for sources {key}: equal weights")
+        dev = sum(w[k] * (src_means[k] - src_means[k].mean()) for k in keys)
+        means = pd.DataFrame({"name": slate.players["name"].to_numpy()})
+        for k in keys:
+            means[f"mean_{k}"] = src_means[k]
+        for k in keys:
+            means[f"weight_{k}"] = w[k]
+        s, extra = self._match_projections(arch, s, start, laps, dev, seed, T, slate, what="blended mean")
+        total = self._pilot_mean(arch, s, start, laps, seed, T).mean()
+        means["mean_blend"] = dev - dev.mean() + total
+        notes += extra
+        wtxt = ", ".join(f"{k} {w[k]:.2f}" for k in keys)
+        names = {"projection": proj_label or "projection", "history": "history model", "salary": "salary-implied"}
+        prov = (prov + "; " if prov else "") + f"mean = blend of {', '.join(names[k] for k in keys)} (weights {wtxt})"
+        notes.append(f"scenario means matched to the blend of {', '.join(keys)} (weights {wtxt}, fitted "
+                     "leave-one-slate-out on the real slates)")
+        return s, means, notes, prov
+
+    def _match_projections(self, arch, s, start, laps, proj, seed, T, slate, n_pilot=N_PILOT, iters=40,
+                           what="projections"):
+        proj = np.asarray(proj, dtype=float)
         s = s.copy()
         slope = np.full(len(s), 12.0)  # DK points per unit strength; refined per driver (secant)
         prev = None
+        best = (np.inf, s.copy(), None, None)
+        damp = 0.8
         for it in range(iters):
             _, finish, ll, fl, _ = self._run(arch, s, start, laps, n_pilot, seed, T)
             m = dk_points(start[None, :], finish, ll, fl).mean(0)
@@ -284,14 +519,22 @@ class RaceSimulator:
                 slope = np.where(ok & (est > 0), np.clip(est, 2.0, 400.0), slope)
             target = proj - proj.mean() + m.mean()  # keep the race's points total
             gap = target - m
-            if np.abs(gap).max() < 0.25:
+            g = np.abs(gap).max()
+            if g < best[0]:
+                best = (g, s.copy(), m, gap)
+            elif it > 5:
+                damp = max(0.2, damp * 0.7)  # not improving: smaller steps (drivers interact through shared laps)
+            if g < 0.25:
                 break
             prev = (s.copy(), m)
-            s = s + np.clip(0.8 * gap / slope, -0.5, 0.5)  # damped: drivers interact through shared laps
-        notes = [f"projections matched after {it + 1} pilot iterations: shifted by {m.mean() - proj.mean():+.2f} pts "
-                 f"per driver to the race total; max |gap| {np.abs(gap).max():.2f} pts on the pilot"]
+            s = s + np.clip(damp * gap / slope, -0.5, 0.5)
+        _, s, m, gap = best  # the best pilot match seen
+        shift = "" if what == "blended mean" else \
+            f"shifted by {m.mean() - proj.mean():+.2f} pts per driver to the race total; "
+        notes = [f"{what} matched after {it + 1} pilot iterations: {shift}max |gap| {np.abs(gap).max():.2f} pts "
+                 "on the pilot"]
         if np.abs(gap).max() > 2.0:
             worst = slate.players["name"].iloc[int(np.argmax(np.abs(gap)))]
-            warnings.warn(f"projections: could not match all means (max gap {np.abs(gap).max():.1f} pts, {worst}); "
+            warnings.warn(f"{what}: could not match all means (max gap {np.abs(gap).max():.1f} pts, {worst}); "
                           "they may be outside what a race can produce", UserWarning, stacklevel=3)
         return s, notes
