@@ -76,7 +76,10 @@ def clear_caches() -> None:
     with _FIELD_LOCK:
         _FIELD_CACHE.clear()
     _payout_fitter.cache_clear()
-    _cached_race_logs.cache_clear()
+    from .racesim import load_history
+
+    if hasattr(load_history, "cache_clear"):
+        load_history.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -266,8 +269,8 @@ class SlateAnalysis:
                              "give it, or give scenarios")
         sim = self.simulator_given
         if sim is None:
+            # finds the race history itself (everything before the slate date), blends the mean sources
             sim = RaceSimulator(n_scenarios=self.n_scenarios, random_state=_int_seed(seed))
-            _attach_history(sim, self.slate)
         else:
             import copy
 
@@ -756,20 +759,3 @@ def _keep_warnings(sc, caught):
         msg = str(w.message)
         if msg not in notes:
             notes.append(msg)
-
-
-def _attach_history(sim, slate):
-    """Give the simulator the real race history when the slate has a date and the data folder is present."""
-    from ._config import data_dir
-
-    has_rating = "rating" in slate.players and slate.players["rating"].notna().all()
-    if has_rating or slate.date is None or data_dir(required=False) is None:
-        return
-    sim.set_history(_cached_race_logs())
-
-
-@functools.lru_cache(maxsize=1)
-def _cached_race_logs():
-    from .io import read_race_logs
-
-    return read_race_logs()

@@ -216,12 +216,12 @@ def header_markdown(analysis) -> str:
     sc = analysis.scenarios
     date = None if s.date is None else s.date.date().isoformat()
     p = analysis.get_params()
-    strength = getattr(sc, "strength_source", "")
+    strength = getattr(sc, "provenance", "") or getattr(sc, "strength_source", "")
     lines = [
         f"**{s.name}** — series **{s.series or 'unknown'}**, track **{s.track or 'unknown'}** ({s.archetype}), "
         f"**{s.race_laps}** laps, race date **{date or 'unknown'}**; {s.n_players} drivers, salaries "
         f"${int(s.salaries.min()):,}–${int(s.salaries.max()):,}.",
-        f"Driver strength from: *{strength}*.",
+        f"Where driver strength and the scenario means came from: *{strength}*.",
         f"Run: {p['n_lineups']} lineups, contest of {p['field_size']:,} entries at ${p['entry_fee']:g} "
         f"({p['payouts']}), leverage penalty {p['leverage_penalty']:g}, max overlap {p['max_overlap']}, "
         f"max exposure {p['max_exposure']:.0%}, min salary ${p['min_salary']:,}, selection *{p['selection']}*, "
@@ -289,16 +289,6 @@ def slate_fingerprint(slate: Slate) -> str:
 
 
 # ---------------------------------------------------------------------- kept for the backtest until it moves
-def make_simulator(slate: Slate, n_scenarios: int, random_state=None):
-    """A :class:`RaceSimulator` with the real race history attached (see :class:`~dfslab.SlateAnalysis`)."""
-    from .pipeline import _attach_history
-    from .racesim import RaceSimulator
-
-    sim = RaceSimulator(n_scenarios=n_scenarios, random_state=random_state)
-    _attach_history(sim, slate)
-    return sim
-
-
 def with_projection(slate: Slate, scenarios) -> Slate:
     """The slate with a ``projection`` column: the slate's own where present, else the simulated mean."""
     if "projection" in slate.players and slate.players["projection"].notna().all():

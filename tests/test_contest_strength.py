@@ -67,10 +67,10 @@ def test_typical_entries_earn_about_minus_the_rake():
     """k entries picked from a full field draw are a fair yardstick: over many simulated
     contests they average about -rake, like the whole field (the ROI identity)."""
     import dfslab
-    from dfslab.report import make_simulator, with_projection
+    from dfslab.report import with_projection
 
     sl = dfslab.demo_slate()
-    scen = make_simulator(sl, 1500, 1).simulate(sl)
+    scen = dfslab.RaceSimulator(1500, random_state=1).simulate(sl)
     own = dfslab.estimate_ownership(with_projection(sl, scen))["ownership"].to_numpy()
     pay = dfslab.PayoutCurveFitter().fit().generate(entries=2000, entry_fee=20)
     rake = 1 - pay.pool / (2000 * 20)

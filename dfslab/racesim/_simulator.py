@@ -105,6 +105,23 @@ class RaceScenarios:
     means: pd.DataFrame | None = None
     provenance: str = ""
 
+    def _repr_html_(self) -> str:
+        from .._display import scenarios_html
+
+        return scenarios_html(self)
+
+    def plot_points(self, top: int = 20, ax=None):
+        """Box plots of simulated DK points, the ``top`` drivers by mean; returns the matplotlib Axes."""
+        from ..plots import point_distributions
+
+        return point_distributions(self.points, self.slate.players["name"].tolist(), top=top, ax=ax)
+
+    def plot_regimes(self, ax=None):
+        """Share of simulated races per regime; returns the matplotlib Axes."""
+        from ..plots import regime_mix
+
+        return regime_mix(self.regime_mix(), ax=ax)
+
     @property
     def n_scenarios(self) -> int:
         return self.points.shape[0]
