@@ -41,6 +41,7 @@ _LAZY = {
     "load_contest_training_data": ".ownership", "pretrained_nascar_estimator": ".ownership",
     "OwnershipCalibration": ".ownership", "nascar_ownership_figures": ".ownership",
     "DriverRatingModel": ".racesim", "RaceScenarios": ".racesim", "RaceSimulator": ".racesim", "load_history": ".racesim",
+    "loso_simulator_kwargs": ".racesim",
     "PayoutTable": ".payouts", "load_real_payout_tables": ".payouts", "read_payout_table": ".payouts",
     "read_payout_tables": ".payouts",
 }

@@ -223,25 +223,10 @@ def fit_blend(means: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> dict:
                             **{k: (c["actual"] - c[k]).to_numpy() ** 2 for k in cols}}).groupby("slate").agg(["sum", "size"])
         ev = {"n_slates": int(len(slates)), "n_drivers": int(len(c)), "mse_blend_loso": float(se.mean()),
               "mse_single": {k: float(((c["actual"] - c[k]) ** 2).mean()) for k in cols}}
-        # slate bootstrap: resample slates, recompute pooled MSEs and the weights
-        sums = {k: per[(k, "sum")].to_numpy() for k in ["blend", *cols]}
-        sizes = per[("blend", "size")].to_numpy()
-        diffs = {k: [] for k in cols}
-        wb = []
-        idx_of = {s: np.flatnonzero((c["slate"] == s).to_numpy()) for s in per.index}
-        for _ in range(n_boot):
-            pick = rng.integers(0, len(per), len(per))
-            n = sizes[pick].sum()
-            for k in cols:
-                diffs[k].append((sums["blend"][pick].sum() - sums[k][pick].sum()) / n)
-            rows = np.concatenate([idx_of[per.index[i]] for i in pick])
-            wb.append(_nnls(c.iloc[rows], cols))
-        wb = np.array(wb)
-        ev["mse_diff_ci95"] = {k: [float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))] for k, v in diffs.items()}
-        ev["weights_ci95"] = {k: [float(np.percentile(wb[:, j], 2.5)), float(np.percentile(wb[:, j], 97.5))]
-                              for j, k in enumerate(cols)}
         ev["blend_below_every_source"] = bool(all(ev["mse_blend_loso"] < v for v in ev["mse_single"].values()))
         ev["nnls_weights"] = out["subsets"][key]
+        if n_boot:
+            _bootstrap(ev, c, cols, per, n_boot, rng)
         if not ev["blend_below_every_source"]:
             # The blend did not beat every single source out of sample: ship the best single source instead.
             best = min(ev["mse_single"], key=ev["mse_single"].get)
@@ -251,6 +236,26 @@ def fit_blend(means: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> dict:
             ev["shipped"] = "NNLS blend"
         out["evaluation"][key] = ev
     return out
+
+
+def _bootstrap(ev, c, cols, per, n_boot, rng):
+    """Slate bootstrap: resample slates, recompute pooled MSEs and the weights (95 % intervals into ``ev``)."""
+    sums = {k: per[(k, "sum")].to_numpy() for k in ["blend", *cols]}
+    sizes = per[("blend", "size")].to_numpy()
+    diffs = {k: [] for k in cols}
+    wb = []
+    idx_of = {s: np.flatnonzero((c["slate"] == s).to_numpy()) for s in per.index}
+    for _ in range(n_boot):
+        pick = rng.integers(0, len(per), len(per))
+        n = sizes[pick].sum()
+        for k in cols:
+            diffs[k].append((sums["blend"][pick].sum() - sums[k][pick].sum()) / n)
+        rows = np.concatenate([idx_of[per.index[i]] for i in pick])
+        wb.append(_nnls(c.iloc[rows], cols))
+    wb = np.array(wb)
+    ev["mse_diff_ci95"] = {k: [float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))] for k, v in diffs.items()}
+    ev["weights_ci95"] = {k: [float(np.percentile(wb[:, j], 2.5)), float(np.percentile(wb[:, j], 97.5))]
+                          for j, k in enumerate(cols)}
 
 
 def loso_blend_targets(means: pd.DataFrame) -> dict:

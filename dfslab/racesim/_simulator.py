@@ -66,6 +66,56 @@ def _check_params(params: dict) -> dict:
     return params
 
 
+def _check_blend_weights(bw):
+    """Validate a blend-weights override ({sources key: {source: weight >= 0}})."""
+    if bw is None:
+        return None
+    if not isinstance(bw, dict):
+        raise InputError(f"blend_weights: expected a dict {{sources key: {{source: weight}}}}, got {type(bw).__name__}")
+    out = {}
+    for key, w in bw.items():
+        parts = str(key).split("+")
+        if not parts or any(p not in SOURCES for p in parts) or list(parts) != [x for x in SOURCES if x in parts]:
+            raise InputError(f"blend_weights: key {key!r} must be sources joined by '+' in the order "
+                             f"{'+'.join(SOURCES)} (e.g. 'projection+salary')")
+        if not isinstance(w, dict) or set(w) != set(parts):
+            raise InputError(f"blend_weights[{key!r}]: expected one weight for each of {parts}, got "
+                             f"{sorted(w) if isinstance(w, dict) else type(w).__name__}")
+        for k, v in w.items():
+            if not (isinstance(v, (int, float, np.integer, np.floating)) and np.isfinite(v) and v >= 0):
+                raise InputError(f"blend_weights[{key!r}][{k!r}]: must be a number >= 0, got {v!r}")
+        out[key] = {k: float(w[k]) for k in parts}
+    return out
+
+
+def _positive(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and np.isfinite(v) and v > 0
+
+
+def _check_salary_slopes(sl):
+    """Validate a salary-slope override (a number, or {"slope": {archetype: x}, "pooled_slope": y})."""
+    if sl is None:
+        return None
+    if isinstance(sl, (int, float, np.integer, np.floating)) and not isinstance(sl, bool):
+        sl = {"pooled_slope": sl, "slope": {}}  # one slope for every archetype
+    if not isinstance(sl, dict) or not set(sl) & {"slope", "pooled_slope"}:
+        raise InputError("salary_slopes: expected a number or a dict with 'slope' ({archetype: slope}) and/or "
+                         f"'pooled_slope', got {sl!r}")
+    out = {"slope": {}}
+    for a, v in (sl.get("slope") or {}).items():
+        if a not in ARCHETYPES:
+            raise InputError(f"salary_slopes['slope']: unknown archetype {a!r}; expected one of {ARCHETYPES}")
+        if not _positive(v):
+            raise InputError(f"salary_slopes['slope'][{a!r}]: must be a positive number, got {v!r}")
+        out["slope"][a] = float(v)
+    if "pooled_slope" in sl:
+        v = sl["pooled_slope"]
+        if not _positive(v):
+            raise InputError(f"salary_slopes['pooled_slope']: must be a positive number, got {v!r}")
+        out["pooled_slope"] = float(v)
+    return out
+
+
 @dataclass
 class RaceScenarios:
     """Simulated races of one slate (rows = scenarios, columns = slate.players rows).
@@ -197,6 +247,18 @@ class RaceSimulator:
     blend : bool
         Use the blended mean (default). False: strengths from history (or salary) as
         they are, and ``projections=`` matched exactly.
+    blend_weights : dict, optional
+        Blend weights to use instead of the shipped ones, in the shape of
+        ``load_blend_weights()["subsets"]``: ``{"projection+history+salary":
+        {"projection": 0.7, "history": 0.1, "salary": 0.2}, ...}`` (key = the sources
+        present joined by ``+`` in the order projection, history, salary; weights
+        >= 0). Sets not given keep the shipped weights. See
+        :func:`dfslab.racesim.loso_simulator_kwargs` for weights fitted without a
+        given real slate.
+    salary_slopes : float or dict, optional
+        Salary->strength slope instead of the shipped fit (``params["salary_strength"]``):
+        one number for every archetype, or ``{"slope": {archetype: x}, "pooled_slope": y}``
+        (archetypes not listed take ``pooled_slope``, else the shipped value).
 
     Examples
     --------
@@ -206,10 +268,18 @@ class RaceSimulator:
     ((500, 38), 'float32')
     >>> bool((res.laps_led.sum(1) == 267).all())
     True
+
+    Parameters fitted without one real slate (for a backtest on that slate):
+
+    >>> sim = RaceSimulator(500, random_state=0, blend_weights={"projection+salary": {"projection": 0.6,
+    ...                     "salary": 0.3}}, salary_slopes=0.35, mean_error=0.1)
+    >>> sim.blend_weights_()["projection+salary"]
+    {'projection': 0.6, 'salary': 0.3}
     """
 
     def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None, *,
-                 history="auto", mean_error: float | None = None, finish_gain: float = 1.0, blend: bool = True):
+                 history="auto", mean_error: float | None = None, finish_gain: float = 1.0, blend: bool = True,
+                 blend_weights: dict | None = None, salary_slopes=None):
         if not isinstance(n_scenarios, (int, np.integer)) or n_scenarios < 1:
             raise InputError(f"n_scenarios: must be a positive integer, got {n_scenarios!r}")
         self.n_scenarios = int(n_scenarios)
@@ -225,6 +295,25 @@ class RaceSimulator:
             raise InputError(f"finish_gain: must be a positive number, got {finish_gain!r}")
         self.finish_gain = float(finish_gain)
         self.blend = bool(blend)
+        self.blend_weights = _check_blend_weights(blend_weights)
+        self.salary_slopes = _check_salary_slopes(salary_slopes)
+
+    def blend_weights_(self) -> dict:
+        """The blend weights this simulator uses: {sources key: {source: weight}} (shipped, then overrides)."""
+        W = {k: dict(v) for k, v in load_blend_weights().get("subsets", {}).items()}
+        W.update({k: dict(v) for k, v in (self.blend_weights or {}).items()})
+        return W
+
+    def salary_slope_(self, archetype: str) -> float:
+        """The salary->strength slope this simulator uses for ``archetype`` (override, else shipped fit)."""
+        sal = self._params().get("salary_strength", {})
+        o = self.salary_slopes
+        if o is not None:
+            if "slope" in o and archetype in o["slope"]:
+                return float(o["slope"][archetype])
+            if "pooled_slope" in o:
+                return float(o["pooled_slope"])
+        return float(sal.get("slope", {}).get(archetype, sal.get("pooled_slope", DEFAULT_SALARY_SLOPE)))
 
     @property
     def history_(self):
@@ -315,9 +404,7 @@ class RaceSimulator:
         return s, notes, line
 
     def _salary_strength(self, slate: Slate):
-        sal = self._params().get("salary_strength", {})
-        slope = sal.get("slope", {}).get(slate.archetype, sal.get("pooled_slope", DEFAULT_SALARY_SLOPE))
-        return salary_strength(slate.salaries.astype(float), slope=float(slope))
+        return salary_strength(slate.salaries.astype(float), slope=self.salary_slope_(slate.archetype))
 
     def _strength(self, slate: Slate, strength):
         """(shape strength, label, notes, provenance, {source: strength} for the blend)."""
@@ -493,7 +580,7 @@ class RaceSimulator:
             if k in auto:
                 src_means[k] = self._pilot_mean(arch, auto[k], start, laps, seed, T)
         keys = [k for k in SOURCES if k in src_means]
-        W = load_blend_weights().get("subsets", {})
+        W = self.blend_weights_()
         key = "+".join(keys)
         notes = []
         if key in W:
@@ -512,10 +599,11 @@ class RaceSimulator:
         means["mean_blend"] = dev - dev.mean() + total
         notes += extra
         wtxt = ", ".join(f"{k} {w[k]:.2f}" for k in keys)
+        origin = ("given blend_weights" if self.blend_weights and key in self.blend_weights
+                  else "fitted leave-one-slate-out on the real slates")
         names = {"projection": proj_label or "projection", "history": "history model", "salary": "salary-implied"}
         prov = (prov + "; " if prov else "") + f"mean = blend of {', '.join(names[k] for k in keys)} (weights {wtxt})"
-        notes.append(f"scenario means matched to the blend of {', '.join(keys)} (weights {wtxt}, fitted "
-                     "leave-one-slate-out on the real slates)")
+        notes.append(f"scenario means matched to the blend of {', '.join(keys)} (weights {wtxt}, {origin})")
         return s, means, notes, prov
 
     def _match_projections(self, arch, s, start, laps, proj, seed, T, slate, n_pilot=N_PILOT, iters=40,
