@@ -807,8 +807,8 @@ def nascar_ownership_mae(slates=None, races=None) -> tuple[pd.DataFrame, pd.Data
 def roi_vs_field_sharpness(slate=None, shares=(0.0, 0.25, 0.5, 0.75, 1.0), strength=None, n_lineups: int = 20,
                            n_scenarios: int = 2000, field_size: int = 2000, entry_fee: float = 20.0,
                            n_field_draws: int = 2, leverage_penalty: float = 0.5, random_state: int = 0,
-                           n_calibration: int = 5000, ownership=None, timings: dict | None = None,
-                           **sampler_kw) -> pd.DataFrame:
+                           n_calibration: int = 5000, ownership=None, sources=("ours", "vendor"),
+                           regime_aware: bool = True, timings: dict | None = None, **sampler_kw) -> pd.DataFrame:
     """A FIXED portfolio's predicted ROI as the field gets sharper (share of projection-driven entries).
 
     The report's pipeline on ``slate`` (default the demo slate): simulated races,
@@ -818,14 +818,21 @@ def roi_vs_field_sharpness(slate=None, shares=(0.0, 0.25, 0.5, 0.75, 1.0), stren
     (and ``proj_strength=strength`` when given), everything else fixed (same
     portfolio, same scenarios, same seeds). A sharper field must not make the
     same portfolio look better: the old single-projection optimizer share did
-    (it duplicated itself). The field's sources are our simulated mean, the
-    slate's published ``projection`` when it has one, and salary.
+    (it duplicated itself). The field's sources are our simulated mean
+    (``"ours"``), the slate's published ``projection`` when it has one
+    (``"vendor"``), and salary (unless ``salary_source=False`` is passed).
+    The old optimizer share is the special case ``sources=("ours",),
+    proj_types=1, proj_noise=0, salary_source=False`` (every such entry drawn
+    from one tilted law, strength = 1 / opt_noise).
 
     Parameters
     ----------
     ownership : array_like, optional
         The field's ownership (default :func:`dfslab.estimate_ownership` of the
         slate, the report's choice).
+    regime_aware : bool
+        Build the portfolio with ``optimize_regime_aware`` (the report's
+        default) or ``optimize`` on the simulated mean (faster).
     timings : dict, optional
         Filled with the seconds spent per stage.
 
@@ -852,13 +859,13 @@ def roi_vs_field_sharpness(slate=None, shares=(0.0, 0.25, 0.5, 0.75, 1.0), stren
     own = estimate_ownership(with_projection(sl, scen))["ownership"].to_numpy() if ownership is None else \
         np.asarray(ownership, dtype=float)
     mean = np.asarray(scen.points, dtype=float).mean(0)
-    src = {"ours": mean}
-    if "projection" in sl.players and sl.players["projection"].notna().all():
+    src = {"ours": mean} if "ours" in sources else {}
+    if "vendor" in sources and "projection" in sl.players and sl.players["projection"].notna().all():
         src["vendor"] = sl.column("projection").astype(float)
     tm["simulate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    pf = LeverageAwareOptimizer(n_lineups=n_lineups, leverage_penalty=leverage_penalty,
-                                random_state=int(seeds[2])).optimize_regime_aware(sl, scen, own)
+    opt = LeverageAwareOptimizer(n_lineups=n_lineups, leverage_penalty=leverage_penalty, random_state=int(seeds[2]))
+    pf = opt.optimize_regime_aware(sl, scen, own) if regime_aware else opt.optimize(sl, mean, own)
     pay = PayoutCurveFitter().fit().generate(entries=field_size + n_lineups, entry_fee=entry_fee)
     tm["optimize"] = time.perf_counter() - t0
     tm["field_fit"] = tm["contest"] = 0.0
