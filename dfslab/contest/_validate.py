@@ -815,7 +815,8 @@ def roi_vs_field_sharpness(slate=None, shares=(0.0, 0.25, 0.5, 0.75, 1.0), stren
     our ownership estimate, a regime-aware portfolio built on one scenario set
     and scored on another; the field (projections = our simulated mean, plus
     the salary-implied source) is sampled with ``proj_share`` in ``shares``
-    (and ``proj_strength=strength`` when given), everything else fixed (same
+    and ``proj_strength`` in ``strength`` (a number or a list; None = the
+    default), everything else fixed (same
     portfolio, same scenarios, same seeds). A sharper field must not make the
     same portfolio look better: the old single-projection optimizer share did
     (it duplicated itself). The field's sources are our simulated mean
@@ -870,10 +871,11 @@ def roi_vs_field_sharpness(slate=None, shares=(0.0, 0.25, 0.5, 0.75, 1.0), stren
     tm["optimize"] = time.perf_counter() - t0
     tm["field_fit"] = tm["contest"] = 0.0
     rows = []
-    for q in shares:
+    grid = [(q, b) for b in (strength if np.ndim(strength) else [strength]) for q in shares]
+    for q, b in grid:
         kw = dict(sampler_kw, proj_share=q)
-        if strength is not None:
-            kw["proj_strength"] = strength
+        if b is not None:
+            kw["proj_strength"] = b
         t0 = time.perf_counter()
         fs = FieldLineupSampler(sl, own, random_state=int(seeds[3]), projections=src,
                                 n_calibration=n_calibration, **kw).fit()
