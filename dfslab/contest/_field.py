@@ -494,11 +494,6 @@ class FieldLineupSampler:
         lo[R], hi[R] = 0, B
         return _dp_tables(W, V, nv, zR, lo, hi), u, B
 
-    def _budget_table(self, logw: np.ndarray):
-        """One weight vector's tables (see :meth:`_budget_tables`): list of R + 1 arrays (B + 1,)."""
-        logZ, u, B = self._budget_tables(np.asarray(logw)[None, :])
-        return [z[0] for z in logZ], u, B
-
     def _draw_raw(self, n: int, logw: np.ndarray, rng, types: np.ndarray | None = None) -> np.ndarray:
         """Lineups from the salary-tilted product law (see :meth:`_budget_tables`); -1 where a slot died.
 
