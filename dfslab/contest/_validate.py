@@ -595,8 +595,8 @@ def nascar_field_sources(race, sources=("vendor", "ours"), n_scenarios: int = 20
     """The projections a NASCAR field builds from (``projections=`` of :class:`FieldLineupSampler`).
 
     ``vendor`` = the slate's published projection (DailyFan on dk_2026);
-    ``ours`` = the mean of our race simulation (:func:`dfslab.report.make_simulator`,
-    pre-lock information only). The salary-implied source is added by the sampler.
+    ``ours`` = the mean of our race simulation (:class:`dfslab.RaceSimulator`, history
+    before the race date only: pre-lock information). The salary-implied source is added by the sampler.
     """
     out = {}
     for s in sources:
@@ -605,9 +605,9 @@ def nascar_field_sources(race, sources=("vendor", "ours"), n_scenarios: int = 20
             if np.isfinite(v).all():
                 out["vendor"] = v
         elif s == "ours":
-            from ..report import make_simulator
+            from ..racesim import RaceSimulator
 
-            sc = make_simulator(race.slate, n_scenarios, random_state=random_state).simulate(race.slate)
+            sc = RaceSimulator(n_scenarios, random_state=random_state).simulate(race.slate)
             out["ours"] = np.asarray(sc.points, dtype=float).mean(0)
         else:
             raise InputError(f"sources: unknown source {s!r} (use 'vendor', 'ours')")
@@ -845,48 +845,35 @@ def roi_vs_field_sharpness(slate=None, shares=(0.0, 0.25, 0.5, 0.75, 1.0), stren
         field_proj_p90 (90th percentile of the field's summed projection).
     """
     from ..demo import demo_slate
-    from ..optimize import LeverageAwareOptimizer
-    from ..ownership import estimate_ownership
-    from ..report import make_simulator, with_projection
-    from ._payout_curve import PayoutCurveFitter
-    from ._simulator import ContestSimulator
+    from ..pipeline import SlateAnalysis
 
     sl = demo_slate() if slate is None else slate
     tm = timings if timings is not None else {}
     t0 = time.perf_counter()
-    seeds = np.random.SeedSequence(random_state).generate_state(6)
-    scen = make_simulator(sl, n_scenarios, random_state=int(seeds[0])).simulate(sl)
-    scen_eval = make_simulator(sl, n_scenarios, random_state=int(seeds[1])).simulate(sl)
-    own = estimate_ownership(with_projection(sl, scen))["ownership"].to_numpy() if ownership is None else \
-        np.asarray(ownership, dtype=float)
-    mean = np.asarray(scen.points, dtype=float).mean(0)
+    # the report's pipeline, everything fixed but the field: same races, ownership, portfolio and seeds
+    a = SlateAnalysis(sl, n_scenarios=n_scenarios, n_lineups=n_lineups, leverage_penalty=leverage_penalty,
+                      field_size=field_size + n_lineups, entry_fee=entry_fee, n_field_draws=n_field_draws,
+                      ownership=ownership, regime_aware=regime_aware, random_state=random_state, progress=False)
+    a.portfolio
+    tm["simulate_and_optimize"] = time.perf_counter() - t0
+    mean = a.mean_points
     src = {"ours": mean} if "ours" in sources else {}
-    if "vendor" in sources and "projection" in sl.players and sl.players["projection"].notna().all():
-        src["vendor"] = sl.column("projection").astype(float)
-    tm["simulate"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    opt = LeverageAwareOptimizer(n_lineups=n_lineups, leverage_penalty=leverage_penalty, random_state=int(seeds[2]))
-    pf = opt.optimize_regime_aware(sl, scen, own) if regime_aware else opt.optimize(sl, mean, own)
-    pay = PayoutCurveFitter().fit().generate(entries=field_size + n_lineups, entry_fee=entry_fee)
-    tm["optimize"] = time.perf_counter() - t0
-    tm["field_fit"] = tm["contest"] = 0.0
+    if "vendor" in sources and "published" in a.field_projections:
+        src["vendor"] = a.field_projections["published"]
+    tm["field_and_contest"] = 0.0
     rows = []
     grid = [(q, b) for b in (strength if np.ndim(strength) else [strength]) for q in shares]
     for q, b in grid:
-        kw = dict(sampler_kw, proj_share=q)
+        kw = dict(sampler_kw, proj_share=q, n_calibration=n_calibration)
         if b is not None:
             kw["proj_strength"] = b
         t0 = time.perf_counter()
-        fs = FieldLineupSampler(sl, own, random_state=int(seeds[3]), projections=src,
-                                n_calibration=n_calibration, **kw).fit()
-        tm["field_fit"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        cs = ContestSimulator(pay, field_size=field_size, entry_fee=entry_fee, n_field_draws=n_field_draws,
-                              random_state=int(seeds[4]), progress=False)
-        r = cs.simulate(pf.lineups, scen_eval.points, fs)
-        tm["contest"] += time.perf_counter() - t0
-        F = fs.sample(field_size, random_state=int(seeds[5]))
-        rows.append({"proj_share": q, "proj_strength": fs.proj_strength, "roi_mean": r.portfolio["roi_mean"],
+        v = a.with_params(field_options=kw)
+        v.__dict__["field_projections"] = src  # the sources under test
+        r = v.contest
+        tm["field_and_contest"] += time.perf_counter() - t0
+        F = v.field.sample(field_size, random_state=int(np.random.SeedSequence(random_state).generate_state(1)[0]))
+        rows.append({"proj_share": q, "proj_strength": v.field.proj_strength, "roi_mean": r.portfolio["roi_mean"],
                      "roi_se": r.portfolio["roi_se"], "cash_pct": r.portfolio["cash_pct"],
                      "win_pct": r.portfolio["win_pct"], "field_dup_share": field_stats(F)["dup_share"],
                      "field_proj_p90": float(np.percentile(mean[F].sum(1), 90))})
