@@ -72,7 +72,7 @@ def test_vendor_ownership_complete_partial_and_bad():
     np.testing.assert_allclose(vp[:20], part["ownership"].iloc[:20])
     assert np.isnan(vp[20:]).all()
     bad = s.players.assign(ownership=np.r_[[150.0], s.players["ownership"].iloc[1:]])
-    with pytest.raises(InputError, match=r"\[0, 100\]"):
+    with pytest.raises(InputError, match=r"row 1 .*outside 0-100"):
         vendor_ownership(s.with_players(bad))
     over = s.players.assign(ownership=np.r_[[90.0] * 8, [np.nan] * (s.n_players - 8)])
     with pytest.raises(InputError, match="more than 600"):

@@ -57,7 +57,9 @@ def capped_normalize(scores, total, cap: float = CAP) -> np.ndarray:
     ss = np.take_along_axis(s, order, 1)
     tail = np.cumsum(ss[:, ::-1], axis=1)[:, ::-1]           # sum_{i>=k} ss_i
     k = np.arange(n)[None, :]
-    lam = (total - cap * k) / tail
+    # Tiny hypothesis-style scores can overflow lam; an infinite lam only marks k as infeasible.
+    with np.errstate(over="ignore", divide="ignore"):
+        lam = (total - cap * k) / tail
     ok = lam * ss <= cap * (1 + 1e-12)
     kstar = np.argmax(ok, axis=1)                            # fewest capped players
     lam_star = lam[np.arange(m), kstar][:, None]
