@@ -141,11 +141,14 @@ def contest_html(res) -> str:
 def field_html(fs) -> str:
     """FieldLineupSampler: target ownership, the field-behaviour settings, whether it is fitted."""
     own = pd.DataFrame({"driver": fs.slate.players["name"].to_numpy(), "target ownership (%)": fs.ownership})
+    if getattr(fs, "target_", None) is not None:
+        # The cap-consistent target can differ from the given ownership (lineups must fit the cap).
+        own["cap-consistent target (%)"] = fs.target_
     own = own.sort_values("target ownership (%)", ascending=False)
     fitted = getattr(fs, "logw_", None) is not None
     err = getattr(fs, "calibration_error_", None)
-    settings = {k: getattr(fs, k) for k in ("salary_floor", "salary_left_scale", "dup_prob", "dup_tail", "dup_chalk")
-                if hasattr(fs, k)}
+    settings = {k: getattr(fs, k) for k in ("salary_floor", "salary_left_scale", "dup_prob", "dup_tail", "dup_chalk",
+                                            "proj_share", "proj_strength", "proj_noise") if hasattr(fs, k)}
     lines = [f"opponent field for {_esc(fs.slate.name)}: {fs.slate.n_players} drivers, ownership summing to "
              f"{fs.ownership.sum():.0f}%",
              ("fitted" + (f": calibration error {err:.2f} pp" if err is not None else "")) if fitted
@@ -154,4 +157,6 @@ def field_html(fs) -> str:
                        for k, v in settings.items())]
     if getattr(fs, "ownership_sampler", None) is not None:
         lines.append("each field draw gets its own ownership vector (ownership_sampler)")
+    if getattr(fs, "source_names_", None):
+        lines.append("projection sources read by the field: " + ", ".join(map(str, fs.source_names_)))
     return box("FieldLineupSampler", lines, [("target ownership", _table(own))])

@@ -105,6 +105,9 @@ def test_rich_display_and_plot_methods(analysis):
     assert "<b>Slate</b>" in analysis.slate._repr_html_()
     assert "ContestResult" in analysis.contest._repr_html_() and "± " in analysis.contest._repr_html_()
     assert "Portfolio" in analysis.portfolio._repr_html_()
+    fh = analysis.field._repr_html_()
+    assert "FieldLineupSampler" in fh and "fitted" in fh and "cap-consistent target (%)" in fh
+    assert "not fitted" in dfslab.FieldLineupSampler(analysis.slate, analysis.field.ownership)._repr_html_()
     assert "ROI (%)" in analysis.contest.portfolio._repr_html_() and analysis.contest.portfolio["roi_mean"] > -1
     assert isinstance(analysis.contest.plot_roi(), matplotlib.axes.Axes)
     assert isinstance(analysis.portfolio.plot_exposure(), matplotlib.axes.Axes)

@@ -852,6 +852,10 @@ class FieldLineupSampler:
             raise InputError(f"ownership_sampler: must return a (1, {self.slate.n_players}) matrix, got {own.shape}")
         return self.sample(n_entries, random_state=rng, ownership=own[0])
 
+    def _repr_html_(self) -> str:
+        from .._display import field_html
+        return field_html(self)
+
     @staticmethod
     def ownership_of(lineups, n_players: int) -> np.ndarray:
         """Percent of lineups rostering each player."""
