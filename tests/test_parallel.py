@@ -42,3 +42,23 @@ def test_batch_reports_on_a_local_cluster(tmp_path, capsys):
     for f in ("a", "b"):
         assert (tmp_path / f / "slate_report.html").is_file() and (tmp_path / f / "lineups.csv").is_file()
     assert (tmp_path / "a" / "lineups.csv").read_text() != (tmp_path / "b" / "lineups.csv").read_text()
+
+
+def test_contest_scenario_chunks_on_a_local_cluster_equal_serial(client):
+    import numpy as np
+
+    import dfslab
+    from dfslab.contest import ContestSimulator
+
+    s = dfslab.demo_slate()
+    pts = np.random.default_rng(0).gamma(4.0, 8.0, (1200, s.n_players))
+    fs = dfslab.FieldLineupSampler(s, dfslab.estimate_ownership(s)["ownership"].to_numpy(), random_state=0).fit()
+    my = fs.sample(5, random_state=3)
+    cs = ContestSimulator(dfslab.PayoutCurveFitter().fit().generate(1000, 20.0), field_size=995, entry_fee=20.0,
+                          n_field_draws=2, random_state=1)
+    serial = cs.simulate(my, pts, fs, track_field=True)
+    dist = cs.simulate(my, pts, fs, track_field=True, client=client)
+    np.testing.assert_array_equal(serial.roi_samples, dist.roi_samples)
+    np.testing.assert_array_equal(serial.ranks, dist.ranks)
+    np.testing.assert_array_equal(serial.field_paid, dist.field_paid)
+    assert serial.portfolio == dist.portfolio

@@ -128,6 +128,22 @@ def _summary(roi: np.ndarray, pay: np.ndarray, rank: np.ndarray, cash: np.ndarra
     return out
 
 
+def _score_chunk(P, M64, terms, cnt, use_pairs, cum, track_field):
+    """One scenario chunk of one field draw (a Dask task): my lineups' prizes and ranks, and the field's prizes."""
+    from . import _kernels
+
+    m = M64.shape[0]
+    pay = np.empty((P.shape[0], m))
+    rank = np.empty((P.shape[0], m), dtype=np.int64)
+    args = (M64, terms, cnt, use_pairs, cum)
+    _kernels.run_threads(_kernels.score_contest, P, (pay, rank), *args)
+    fp = None
+    if track_field:
+        fp = np.empty(P.shape[0])
+        _kernels.run_threads(_kernels.field_paid, P, (fp,), *args)
+    return pay, rank, fp
+
+
 class ContestSimulator:
     """Rank my lineups against a sampled field in every simulated contest and pay them.
 
@@ -259,7 +275,8 @@ class ContestSimulator:
             i = int(np.flatnonzero(dup)[0])
             raise InputError(f"{where}: lineup {i} uses a player twice: {F[i].tolist()}")
 
-    def simulate(self, my_lineups, points, field_sampler, slate=None, track_field: bool = False) -> ContestResult:
+    def simulate(self, my_lineups, points, field_sampler, slate=None, track_field: bool = False,
+                 client=None) -> ContestResult:
         """Simulate the contest.
 
         Parameters
@@ -274,6 +291,10 @@ class ContestSimulator:
             Used to check my lineups and every field draw; defaults to ``field_sampler.slate``.
         track_field : bool
             Also pay every field entry (``ContestResult.field_paid``); a second, slower pass.
+        client : dask.distributed.Client, optional
+            Score the scenario chunks as Dask tasks (a LocalCluster from :func:`dfslab.parallel.get_client`
+            or a remote scheduler). Field draws are made here, in order, from ``random_state``, and each
+            chunk's result lands in its own rows, so the result equals the serial run exactly.
         """
         fs_slate, draw, fixed = self._field_source(field_sampler)
         slate = slate if slate is not None else fs_slate
@@ -325,6 +346,13 @@ class ContestSimulator:
             from tqdm.auto import tqdm
             bar = tqdm(total=D * S, unit="scen", desc="contest sim")
         M64 = np.ascontiguousarray(M, dtype=np.int64)
+        if client is not None:
+            # about two tasks per worker and field draw, unless the user set the chunk size
+            n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+            chunk = self.chunk_size or max(1, -(-S // (2 * n_workers)))
+            P_fut = [(s0, min(S, s0 + chunk), client.scatter([P[s0:min(S, s0 + chunk)]])[0])
+                     for s0 in range(0, S, chunk)]
+            jobs = []
         prev = None
         for d in range(D):
             F = draw(self.field_size, rng)
@@ -333,6 +361,12 @@ class ContestSimulator:
                 U, cnt = _kernels.distinct_lineups(F, n_players)
                 prev = _kernels.field_terms(U, n_players) + (cnt,)
             terms, use_pairs, cnt = prev
+            if client is not None:
+                shared = client.scatter([(M64, terms, cnt, use_pairs, cum)], broadcast=True)[0]
+                for s0, s1, pf in P_fut:
+                    jobs.append((d * S + s0, d * S + s1, client.submit(
+                        lambda p, sh, tf: _score_chunk(p, *sh, tf), pf, shared, track_field, pure=False)))
+                continue
             for s0 in range(0, S, chunk):
                 s1 = min(S, s0 + chunk)
                 r0, r1 = d * S + s0, d * S + s1
@@ -342,6 +376,18 @@ class ContestSimulator:
                     _kernels.run_threads(_kernels.field_paid, P[s0:s1], (field_paid[r0:r1],), *args)
                 if bar is not None:
                     bar.update(s1 - s0)
+        if client is not None:
+            from dask.distributed import as_completed
+
+            where = {f.key: (r0, r1) for r0, r1, f in jobs}
+            for fut in as_completed([f for _, _, f in jobs]):
+                r0, r1 = where[fut.key]
+                cp, cr, cf = fut.result()
+                pay[r0:r1], rank[r0:r1] = cp, cr
+                if track_field:
+                    field_paid[r0:r1] = cf
+                if bar is not None:
+                    bar.update(r1 - r0)
         if bar is not None:
             bar.close()
         top_k = max(1, int(np.ceil(0.01 * N)))
