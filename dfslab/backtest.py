@@ -423,15 +423,15 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     # a child seed per race, by its place in the full sorted list: a subset reproduces the full run's races
     seeds = dict(zip([r.name for r in all_races], np.random.SeedSequence(int(random_state)).spawn(len(all_races))))
     run = [r for r in all_races if races is None or r.name in set(races)]
-    estimators = {r.name: _estimator_without(r, all_races) for r in run}
     if client is not None:
-        futs = client.map(backtest_race, run, [cfg] * len(run), [seeds[r.name] for r in run],
-                          [estimators[r.name] for r in run], pure=False)
+        # each task refits its own leave-one-race-out ownership model: no serial step before the map
+        races_f = client.scatter([all_races], broadcast=True)[0]
+        futs = [client.submit(_race_task, r, cfg, seeds[r.name], races_f, pure=False) for r in run]
         outs = client.gather(futs)
     else:
         outs = []
         for r in run:
-            outs.append(backtest_race(r, cfg, seeds[r.name], estimators[r.name]))
+            outs.append(_race_task(r, cfg, seeds[r.name], all_races))
             if verbose:
                 print(f"{r.name}: {outs[-1]['race']['seconds']:.1f} s", flush=True)
     per = pd.DataFrame([row for o in outs for row in o["rows"]])
@@ -440,6 +440,11 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     cfg["seconds"] = time.perf_counter() - t0
     cfg["n_races"] = len(run)
     return BacktestResult(per_race=per, pooled=pooled, paired=paired, races=races_df, settings=cfg, notes=notes)
+
+
+def _race_task(race, cfg, seed, all_races):
+    """One race of the backtest (a Dask task): its ownership model without it, then :func:`backtest_race`."""
+    return backtest_race(race, cfg, seed, _estimator_without(race, all_races))
 
 
 def _estimator_without(race, all_races):
