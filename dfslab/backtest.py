@@ -476,6 +476,13 @@ def evidence_text(res: BacktestResult) -> str:
         f = p.loc["field_like"]
         txt += (f" Field-like lineups: predicted ROI {100 * f['roi_pred_mean']:+.0f}%, realised "
                 f"{100 * f['roi_mean']:+.0f}% ± {100 * f['roi_se']:.0f}.")
+    q = res.paired.set_index("strategy") if len(res.paired) else None
+    for k, what in (("vendor_projection", "optimizing the vendor's projection directly"),
+                    ("leverage_0.5", "a leverage penalty of 0.5")):
+        if q is not None and k in q.index:
+            d = q.loc[k]
+            txt += (f" Against the default, {what} changed the edge by {d['edge_diff_mean']:+.1f} ± "
+                    f"{d['edge_diff_se']:.1f} points (better in {int(d['races_better_edge'])} of {int(d['n_races'])} races).")
     return txt
 
 
