@@ -160,3 +160,23 @@ def field_html(fs) -> str:
     if getattr(fs, "source_names_", None):
         lines.append("projection sources read by the field: " + ", ".join(map(str, fs.source_names_)))
     return box("FieldLineupSampler", lines, [("target ownership", _table(own))])
+
+
+def payout_table_html(t) -> str:
+    """PayoutTable: pool, paid places, first prize; the rows folded."""
+    lines = [f"source {_esc(t.source)}: pool ${t.pool:,.2f}, {t.n_paid:,} paid places, 1st ${float(t.payout.max()):,.2f}, "
+             f"min cash ${float(t.payout.min()):,.2f}"]
+    df = t.to_frame().rename(columns={"place_lo": "place from", "place_hi": "place to", "payout": "payout ($)"})
+    return box("PayoutTable", lines, [(f"{len(df)} rows", _table(df))])
+
+
+def payout_fitter_html(f) -> str:
+    """PayoutCurveFitter: the fitted parameters per contest-size tier."""
+    if f.params_ is None:
+        return box("PayoutCurveFitter", [f"tiers start at {f.tier_bounds} entries; not fitted yet (call .fit())"])
+    df = pd.DataFrame([{"tier": k, "real tables": v["n_tables"], "median entries": v["median_entries"],
+                        "paid (% of entries)": 100 * v["paid_frac"], "1st prize (% of pool)": 100 * v["top_share"],
+                        "min cash (x fee)": v["min_cash_mult"]} for k, v in f.params_.items()])
+    lines = [f"fitted on {int(df['real tables'].sum()):,} real DK GPP payout tables; rake {100 * f.rake_:.1f}%",
+             "generate(entries, entry_fee) builds a table for any contest size"]
+    return box("PayoutCurveFitter", lines, [("tiers", _table(df))])

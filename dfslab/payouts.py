@@ -182,6 +182,10 @@ class PayoutTable:
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"place_lo": self.place_lo, "place_hi": self.place_hi, "payout": self.payout})
 
+    def _repr_html_(self) -> str:
+        from ._display import payout_table_html
+        return payout_table_html(self)
+
 
 def read_payout_table(path) -> PayoutTable:
     """Read a DK payout_structure.csv (Place_lo, Place_hi, Payout).

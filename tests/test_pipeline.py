@@ -105,6 +105,8 @@ def test_rich_display_and_plot_methods(analysis):
     assert "<b>Slate</b>" in analysis.slate._repr_html_()
     assert "ContestResult" in analysis.contest._repr_html_() and "± " in analysis.contest._repr_html_()
     assert "Portfolio" in analysis.portfolio._repr_html_()
+    assert "PayoutTable" in analysis.payouts._repr_html_() and "paid places" in analysis.payouts._repr_html_()
+    assert "real DK GPP payout tables" in dfslab.PayoutCurveFitter().fit()._repr_html_()
     fh = analysis.field._repr_html_()
     assert "FieldLineupSampler" in fh and "fitted" in fh and "cap-consistent target (%)" in fh
     assert "not fitted" in dfslab.FieldLineupSampler(analysis.slate, analysis.field.ownership)._repr_html_()

@@ -113,6 +113,10 @@ class PayoutCurveFitter:
         self.params_ = None
         self.rake_ = None
 
+    def _repr_html_(self) -> str:
+        from .._display import payout_fitter_html
+        return payout_fitter_html(self)
+
     def tier_of(self, entries: float) -> str:
         """'small' (< bounds[0] entries), 'medium' or 'large' (>= bounds[1])."""
         entries = check_number("entries", entries, lo=0)
