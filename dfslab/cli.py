@@ -193,7 +193,9 @@ def render_report(parameters: dict, out_dir, notebook: Path = NOTEBOOK, progress
     params = dict(parameters, out_dir=str(stage.resolve()))
     try:
         pm.execute_notebook(str(notebook), str(executed), parameters=params, progress_bar=progress,
-                            cwd=str(_REPO), kernel_name="python3")
+                            cwd=str(_REPO), kernel_name="python3",
+                            # the kernel logs an "interrupt" on every normal shutdown (jupyter_client 8): noise
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["title"] = f"dfslab slate report: {slate.name if slate is not None else parameters.get('slate')}"
         exporter = HTMLExporter(template_name="dfslab_report", extra_template_basedirs=[str(_TEMPLATES)])
