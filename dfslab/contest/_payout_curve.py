@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -72,6 +73,21 @@ def _check_bounds(tier_bounds) -> tuple[int, int]:
     if not ok:
         raise InputError(f"tier_bounds must be two increasing positive entry counts, got {tier_bounds!r}")
     return int(b[0]), int(b[1])
+
+
+_FIT_CACHE: dict = {}
+
+
+def _real_data_key(tier_bounds, rake):
+    """Cache key of a fit on the real tables: the data folder, its payout files' mtimes and the settings."""
+    from .._config import data_dir
+
+    d = data_dir(required=False)
+    if d is None:
+        return None
+    files = [d / "dk_payouts.csv", d / "dk_contests" / "contests.csv"]
+    stamp = tuple(f.stat().st_mtime_ns if f.exists() else None for f in files)
+    return (str(d.resolve()), stamp, tuple(tier_bounds), rake)
 
 
 class PayoutCurveFitter:
@@ -171,6 +187,10 @@ class PayoutCurveFitter:
         from ..payouts import load_real_payout_tables
 
         if X is None:
+            key = _real_data_key(self.tier_bounds, rake)
+            if key is not None and key in _FIT_CACHE:  # the real tables are read and fitted once per process
+                self.params_, self.rake_ = copy.deepcopy(_FIT_CACHE[key])
+                return self
             try:
                 tables, meta, _ = load_real_payout_tables()
                 rake = self.real_rake() if rake is None else rake
@@ -202,6 +222,8 @@ class PayoutCurveFitter:
                             "min_cash_mult": float(g.min_cash_mult.median()), "n_tables": int(len(g)),
                             "median_entries": float(g.entries.median())}
         self.params_, self.rake_ = params, rake
+        if X is None and key is not None:
+            _FIT_CACHE[key] = copy.deepcopy((params, rake))
         return self
 
     def save(self, path=None) -> Path:
