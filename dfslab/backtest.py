@@ -2,8 +2,9 @@
 
 For each real race (the 2025 slate snapshots and every race folder in the
 ``dk_2026`` layout) the pipeline (:class:`~dfslab.SlateAnalysis`) runs on PRE-LOCK
-information only -- race history before the race date, an ownership model that
-never saw the race, the real contest's size, fee and prize pool where known -- and
+information only -- race history before the race date, an ownership model and the
+race model's real-slate parameters (blend weights, mean error, salary slopes) fitted
+without the race, the real contest's size, fee and prize pool where known -- and
 builds a portfolio per strategy. Each portfolio is then judged twice on the same
 footing:
 
@@ -248,9 +249,13 @@ def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
     n_entries, fee, payouts, contest_note = _race_settings(cfg, race)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     s_model, s_real = ss.spawn(2)
+    from .racesim import RaceSimulator, loso_simulator_kwargs
+
+    # the race model's real-slate parameters (blend weights, mean error, salary slopes) fitted without this race
+    sim = RaceSimulator(cfg["n_scenarios"], **loso_simulator_kwargs(race.name))
     base = SlateAnalysis(race.slate, n_scenarios=cfg["n_scenarios"], n_lineups=cfg["n_lineups"],
                          field_size=n_entries, entry_fee=fee, payouts=payouts, n_field_draws=cfg["n_field_draws"],
-                         estimator=estimator, random_state=s_model, progress=False)
+                         estimator=estimator, simulator=sim, random_state=s_model, progress=False)
     for step in ("scenarios", "eval_scenarios", "ownership", "payouts", "field", "field_median_points"):
         getattr(base, step)  # computed once, shared by every strategy (with_params keeps them)
     analyses = {}

@@ -132,8 +132,13 @@ class SlateAnalysis:
     ownership : array_like, optional
         Projected ownership (percent, sums to 600) to use instead of the estimator.
     ownership_uncertainty : bool
-        Each simulated field draws its own ownership vector from the estimator's
-        uncertainty (a fixed vector overstates what we know about the field).
+        Each simulated field draws its own ownership vector from the estimator's uncertainty.
+        Off by default: such a shock is independent of the race, so any lineup not drawn
+        from that very vector gains from being different -- lineups drawn like the field
+        itself were predicted 15-25 percentage points of ROI above minus the rake on real
+        slates (60 on the demo slate) with it on, and at minus the rake with it off
+        (docs/pipeline.md). The real field's deviations from a forecast carry information
+        this shock does not, so it overstates every edge.
     estimator : HybridOwnershipEstimator, optional
         Ownership model (default: the shipped NASCAR model).
     scenarios : RaceScenarios or array_like, optional
@@ -152,6 +157,9 @@ class SlateAnalysis:
     optimizer_options : dict, optional
         Further :class:`~dfslab.LeverageAwareOptimizer` settings (``max_ownership_per_driver``,
         ``min_low_owned``, ``low_owned_threshold``, ``max_total_ownership``, ``locks``, ...).
+    field_options : dict, optional
+        Further :class:`~dfslab.FieldLineupSampler` settings (``proj_share``,
+        ``proj_strength``, ``dup_prob``, ``salary_floor``, ...).
     given_scenarios : {"split", "all"}
         With ``scenarios`` given: "split" builds on one half and scores on the other; "all"
         uses every scenario for the one step asked for (building OR scoring given lineups).
@@ -177,9 +185,10 @@ class SlateAnalysis:
                  max_overlap: int = 4, max_exposure: float = 0.6, min_salary: int = DEFAULT_MIN_SALARY,
                  regime_aware: bool = True, selection: str = "projection", n_candidates: int | None = None,
                  field_size: int = 5000, entry_fee: float = 20.0, payouts=None, n_field_draws: int = 4,
-                 ownership=None, ownership_uncertainty: bool = True, estimator=None, scenarios=None,
+                 ownership=None, ownership_uncertainty: bool = False, estimator=None, scenarios=None,
                  excludes=None, simulator=None, optimize_on: str = "model", optimizer_options: dict | None = None,
-                 given_scenarios: str = "split", random_state: int = 42, progress: bool | None = None):
+                 given_scenarios: str = "split", field_options: dict | None = None, random_state: int = 42,
+                 progress: bool | None = None):
         if not isinstance(slate, Slate):
             raise InputError(f"slate: expected a dfslab.Slate, got {type(slate).__name__}")
         self._init_kwargs = {k: v for k, v in locals().items() if k not in ("self", "slate", "__class__")}
@@ -205,6 +214,7 @@ class SlateAnalysis:
                              f"step only: build OR score), got {given_scenarios!r}")
         self.given_scenarios = given_scenarios
         self.optimizer_options = dict(optimizer_options or {})
+        self.field_options = dict(field_options or {})
         bad = set(self.optimizer_options) & {"n_lineups", "leverage_penalty", "max_overlap", "max_exposure",
                                              "min_salary", "excludes"}
         if bad:
@@ -239,7 +249,7 @@ class SlateAnalysis:
                 "n_field_draws": self.n_field_draws,
                 "ownership": "given" if self.ownership_given is not None else "estimated",
                 "ownership_uncertainty": self.ownership_uncertainty, "optimize_on": self.optimize_on,
-                "optimizer_options": self.optimizer_options,
+                "optimizer_options": self.optimizer_options, "field_options": self.field_options,
                 "random_state": self.random_state}
 
     def with_params(self, **changes) -> "SlateAnalysis":
@@ -255,8 +265,12 @@ class SlateAnalysis:
         new = SlateAnalysis(self.slate, **{**self._init_kwargs, **changes})
         new.created_ = self.created_
         changed = {k for k, v in changes.items() if v is not self._init_kwargs.get(k)}
-        for step, deps in _DEPENDS.items():
-            if step in self.__dict__ and not (deps & changed):
+        deps = dict(_DEPENDS)
+        # the portfolio depends on the field and payouts only when it is chosen by simulation
+        deps["portfolio"] = _PORTFOLIO | (set() if self.selection == "projection" and new.selection == "projection"
+                                          else _DEPENDS["field"] | _DEPENDS["payouts"] | {"selection"})
+        for step, d in deps.items():
+            if step in self.__dict__ and not (d & changed):
                 new.__dict__[step] = self.__dict__[step]
         return new
 
@@ -436,20 +450,22 @@ class SlateAnalysis:
         from .contest import FieldLineupSampler
         from .report import ownership_sampler
 
-        proj = self.field_projections.get("published", self.mean_points)
+        proj = self.field_projections  # every source the slate has: the field reads them, each entry its own way
         use_unc = self.ownership_uncertainty and self.ownership_given is None
         seed = _int_seed(self._seed["field"])
         p = self.slate.players
         key = (self.slate.rules.name, tuple(p["player_id"].astype(str)), tuple(self.slate.salaries.tolist()),
-               tuple(np.round(self.ownership_vector, 6).tolist()), tuple(np.round(proj, 6).tolist()),
-               (id(self.estimator) if self.estimator is not None else "default") if use_unc else None, seed)
+               tuple(np.round(self.ownership_vector, 6).tolist()),
+               tuple((k, tuple(np.round(v, 6).tolist())) for k, v in sorted(proj.items())),
+               (id(self.estimator) if self.estimator is not None else "default") if use_unc else None, seed,
+               tuple(sorted((k, repr(v)) for k, v in self.field_options.items())))
         with _FIELD_LOCK:
             if key in _FIELD_CACHE:
                 _FIELD_CACHE.move_to_end(key)
                 return _FIELD_CACHE[key]
         sampler = ownership_sampler(self.public_slate, self.estimator) if use_unc else None
         fs = FieldLineupSampler(self.slate, self.ownership_vector, random_state=seed, projections=proj,
-                                ownership_sampler=sampler).fit()
+                                ownership_sampler=sampler, **self.field_options).fit()
         with _FIELD_LOCK:
             _FIELD_CACHE[key] = fs
             while len(_FIELD_CACHE) > FIELD_CACHE_SIZE:
@@ -735,14 +751,17 @@ class SlateAnalysis:
 
 _RACE = {"n_scenarios", "scenarios", "simulator", "random_state"}
 _OWN = _RACE | {"ownership", "estimator"}
+_PORTFOLIO = _OWN | {"n_lineups", "leverage_penalty", "max_overlap", "max_exposure", "min_salary", "regime_aware",
+                     "selection", "n_candidates", "optimize_on", "optimizer_options", "excludes"}
 # which settings each cached step depends on (with_params keeps a step when none of them changed)
 _DEPENDS = {
     "scenarios": _RACE, "eval_scenarios": _RACE, "mean_points": _RACE, "public_slate": _RACE,
     "field_projections": _RACE, "optimal_rates": _RACE, "excludes": {"excludes"},
     "ownership": _OWN, "ownership_vector": _OWN,
     "payouts": {"field_size", "entry_fee", "payouts"},
-    "field": _OWN | {"ownership_uncertainty"},
-    "field_median_points": _OWN | {"ownership_uncertainty", "field_size", "n_lineups", "n_field_draws"},
+    "field": _OWN | {"ownership_uncertainty", "field_options"},
+    "field_median_points": _OWN | {"ownership_uncertainty", "field_options", "field_size", "n_lineups",
+                                   "n_field_draws"},
 }
 
 

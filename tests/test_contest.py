@@ -164,8 +164,9 @@ def test_salary_tilt_spends_more_of_the_cap(slate):
 
 def test_fit_has_no_rejection_and_stops(slate):
     # near-uniform ownership: the old rejection sampler accepted ~1.6% of lineups; the budget DP accepts all
+    # (uniform ownership implies far more salary left than a field leaves: max_salary_left=None keeps it as given)
     own = np.full(slate.n_players, 600 / slate.n_players)
-    fs = FieldLineupSampler(slate, own, random_state=0, n_calibration=2000, max_iter=5).fit()
+    fs = FieldLineupSampler(slate, own, random_state=0, n_calibration=2000, max_iter=5, max_salary_left=None).fit()
     assert fs.acceptance_ == 1.0 and fs.n_iter_ <= 5
     F = fs.sample(3000, random_state=0)
     check_lineups(F, slate)

@@ -8,30 +8,78 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from numba import njit
 
 from .._errors import InfeasibleError, InputError
 from ..slate import Slate, check_ownership
 
 _NEG = -np.inf
 _PARAMS_PATH = Path(__file__).resolve().parent.parent / "_data" / "field_params.json"
+_DUP_KEYS = ("dup_prob", "dup_tail", "dup_chalk")
+_PROJ_KEYS = ("proj_share", "proj_strength", "proj_noise", "proj_mix", "proj_types")
+_CAP_KEYS = ("max_salary_left",)
+_TYPE_CHUNK = 512  # perturbed projections per DP batch (memory: 7 x 512 x 501 doubles = 14 MB per table)
+_FIT_TYPES = 256  # perturbed projections per calibration field (fit needs the mixture's mean, not diversity)
 
 
 def default_field_params() -> dict:
     """Field-behaviour defaults fitted on the real DK GPP fields (``dfslab/_data/field_params.json``).
 
     Keys: ``salary_left_scale`` (dollars per $50,000 cap), ``dup_prob``,
-    ``dup_tail``, ``dup_chalk``, ``opt_share``, ``opt_noise`` (see
+    ``dup_tail``, ``dup_chalk``, ``proj_share``, ``proj_strength``,
+    ``proj_noise``, ``proj_mix``, ``proj_types``, ``max_salary_left`` (see
     :class:`FieldLineupSampler`) and ``source``.
 
     Examples
     --------
     >>> p = default_field_params()
-    >>> sorted(k for k in p if k != "source")
-    ['dup_chalk', 'dup_prob', 'dup_tail', 'opt_noise', 'opt_share', 'salary_left_scale']
+    >>> sorted(k for k in p if k != "source")  # doctest: +NORMALIZE_WHITESPACE
+    ['dup_chalk', 'dup_prob', 'dup_tail', 'max_salary_left', 'proj_mix', 'proj_noise', 'proj_share',
+     'proj_strength', 'proj_types', 'salary_left_scale']
     """
     d = json.loads(_PARAMS_PATH.read_text())
-    return {k: d[k] for k in ("salary_left_scale", "dup_prob", "dup_tail", "dup_chalk", "opt_share", "opt_noise",
-                              "source")}
+    return {k: d[k] for k in ("salary_left_scale", *_DUP_KEYS, *_PROJ_KEYS, *_CAP_KEYS, "source")}
+
+
+@njit(cache=True)
+def _dp_tables(W, V, nv, zR, lo, hi):  # pragma: no cover - compiled
+    """Budget DP for K weight rows: log ``Z[t, k, b]``, ``Z[t, k, b] = sum_c W[t, k, c] Z[t+1, k, b - V[t, c]]``,
+    ``Z[R] = zR``.
+
+    Only steps t >= 1 (sampling never reads Z[0]) and only budgets ``lo[t] <= b <= hi[t]``
+    (those reachable after t distinct picks; zero elsewhere) are computed; each row
+    is rescaled to max 1 (only ratios within a step are used).
+    """
+    R, K = W.shape[0], W.shape[1]
+    B1 = zR.shape[0]
+    Z = np.zeros((R + 1, K, B1))
+    for k in range(K):
+        Z[R, k, :] = zR
+    for t in range(R - 1, 0, -1):
+        for k in range(K):
+            out = Z[t, k]
+            nxt = Z[t + 1, k]
+            for c in range(nv[t]):
+                wv = W[t, k, c]
+                if wv == 0.0:
+                    continue
+                v = V[t, c]
+                b0 = max(lo[t], lo[t + 1] + v)
+                b1 = min(hi[t], hi[t + 1] + v)
+                for bb in range(b0, b1 + 1):
+                    out[bb] += wv * nxt[bb - v]
+            m = out.max()
+            if m > 0.0:
+                out /= m
+    # logs, -inf outside the windows (never read inside them: the windows nest)
+    L = np.full((R + 1, K, B1), -np.inf)
+    for t in range(1, R + 1):
+        for k in range(K):
+            for bb in range(lo[t], hi[t] + 1):
+                x = Z[t, k, bb]
+                if x > 0.0:
+                    L[t, k, bb] = np.log(x)
+    return L
 
 
 def _zipf_pmf(alpha: float, kmax: int) -> np.ndarray:
@@ -52,18 +100,34 @@ class FieldLineupSampler:
     Gumbel-argmax keys ``log w_j + log Z_next(budget - salary_j)`` (see
     :meth:`_budget_table`), vectorized over the field.
 
-    *Field strength* (with ``projections``): real fields hold many
-    optimizer-built lineups near the projection frontier, which a product
-    law calibrated to ownership cannot express (a per-player projection tilt
-    is absorbed by the calibration). A share ``opt_share`` of the fresh
-    lineups is therefore drawn as the best lineup under a perturbed lineup
-    projection, ``argmax_L [proj_z(L) + opt_noise x Gumbel_L]`` over the
-    ownership-weighted legal lineups (``proj_z`` = summed player projections in
-    SDs of the player projections), i.e. exactly the same DP sampler with
-    log-weights ``log w + proj_z / opt_noise``. The player weights ``w`` are
-    shared and calibrated on the MIXTURE, so the combined field still matches
-    the target ownership while its strength (projected points) comes from the
-    optimizer share.
+    *Projection-driven entries* (with ``projections``): real fields hold
+    many entries built from projections, each by a player with his own read
+    of the slate (a vendor's projection, another site's, salary as a proxy,
+    personal tweaks). A share ``proj_share`` of the fresh lineups is
+    therefore built, each from its OWN perturbed, multi-source projection:
+    source weights ``a ~ Dirichlet(proj_mix)`` over the standardized sources
+    (the given projections plus a salary-implied one), plus independent
+    per-player noise of SD ``proj_noise``; the entry is drawn from the same
+    exact DP sampler with log-weights ``log w + proj_strength x z_entry``.
+    Entries following different reads disagree, so a sharper field is a
+    stronger field, not a pile of copies of one optimal lineup (the old
+    single-projection optimizer share duplicated itself and made a fixed
+    portfolio's predicted ROI RISE with its share). For speed the field
+    shares at most ``proj_types`` distinct perturbed projections per draw
+    (one DP table each, vectorized); the shared weights ``w`` are calibrated
+    on the MIXTURE, so the whole field still matches the target ownership.
+
+    *Cap-consistent target* (``max_salary_left``): an ownership vector fixes
+    the field's mean lineup salary (sum of ownership x salary / 100). A
+    forecast implying much more salary left than real fields leave cannot be
+    met by a field that spends the cap; forcing it would make the field
+    leave thousands. Such a target is first tilted toward salary,
+    ``own_i ~ own_i x exp(lambda x salary_i)`` (capped at 100%), until it
+    implies ``max_salary_left`` (``target_`` = the tilted vector,
+    ``salary_tilt_`` = lambda per $1,000). On the real 2026 NASCAR contests
+    this moved the DailyFan and our forecasts closer to the actual %Drafted
+    (Atlanta: DailyFan implied $2,733 left per lineup; the real field owned
+    the dear drivers far more).
 
     *Duplicates* (real GPPs: a share of entries are copies: multi-entry
     repeats and optimizer chalk): each fresh lineup is entered more than once
@@ -107,18 +171,49 @@ class FieldLineupSampler:
         Percentage points allowed after rebalancing.
     n_calibration : int
         Size of the calibration field.
-    max_seconds : float
-        Time budget of :meth:`fit` (it stops with the best weights so far and
-        warns; the rebalance still matches the target).
-    projections : array_like, optional
-        Projected points per player (e.g. the slate's projection or the
-        simulated mean). None = no strength component (ownership-only field,
-        the behaviour before the strength model).
-    opt_share, opt_noise : float or "default"
-        Share of optimizer-style fresh lineups and their lineup-score noise
-        (Gumbel scale, in SDs of the player projections); "default" = fitted on
-        the real MLB GPP fields (``field_strength_check``). Used only with
-        ``projections``; ``opt_share=0`` turns the component off.
+    max_seconds : float, optional
+        Time budget of :meth:`fit` (default None = none). It stops the fit
+        (with the best weights so far, and a warning; the rebalance still
+        matches the target) only when ``random_state`` is None; with a seed
+        the fit runs to ``max_iter`` and warns, so seeded results never
+        depend on machine speed.
+    max_batches : int
+        Iteration budget of the exact sampler: batches of draws before
+        :class:`~dfslab.InfeasibleError` (a budget message; draws only die
+        when the salary rules leave almost no legal lineup).
+    projections : array_like or dict, optional
+        The projections the field builds from: one array of projected points
+        per player, an (n_sources, n_players) array, or a dict name -> array
+        (e.g. ``{"vendor": slate_projection, "ours": simulated_mean}``). Each
+        source is standardized over the owned players. None = no
+        projection-driven entries (ownership-only field).
+    salary_source : bool
+        Add a salary-implied projection to the sources (default True; it is
+        skipped when salaries are all equal).
+    proj_share, proj_strength, proj_noise, proj_mix : float or "default"
+        Share of projection-driven fresh lineups; their log-weight tilt per SD
+        of the entry's own projection; the SD of the per-player noise added
+        to each entry's blend (in SDs); the Dirichlet concentration of the
+        source weights (small = each entry follows mostly one source).
+        "default" = fitted on the real MLB GPP fields (duplication and
+        projected-points tails) and checked on the real NASCAR contests.
+        ``proj_share=0`` (or ``proj_strength=0``) gives the ownership-only field.
+    max_salary_left : float, None or "default"
+        Mean salary left per lineup (dollars per $50,000 cap) the target may
+        imply before it is tilted toward salary (see *Cap-consistent
+        target*); None = use the target as given. "default" =
+        ``salary_left_scale`` (what the field itself leaves on average, so the
+        calibration can meet the target), for position-less rules (NASCAR)
+        only: with positions a small slate's pool can force real fields to
+        leave thousands. A target implying a mean lineup salary above the cap
+        (impossible) is tilted the other way, to the same mean.
+    proj_types : int or "default"
+        At most this many distinct perturbed projections per field draw
+        (entries beyond it share one, still drawn independently).
+    opt_share, opt_noise
+        Removed (the single-projection optimizer share); ``opt_share=0`` is
+        accepted as ``proj_share=0`` with a DeprecationWarning, anything else
+        raises :class:`~dfslab.InputError`.
 
     Examples
     --------
@@ -137,7 +232,10 @@ class FieldLineupSampler:
                  salary_left_scale="default", dup_prob="default", dup_tail="default", dup_chalk="default",
                  ownership_sampler=None, match_ownership: bool = True, match_tol: float = 0.25,
                  n_calibration: int = 10000, max_iter: int = 30, calibration_tol: float = 0.5,
-                 max_seconds: float = 30.0, projections=None, opt_share="default", opt_noise="default"):
+                 max_seconds: float | None = None, projections=None, salary_source: bool = True,
+                 proj_share="default", proj_strength="default", proj_noise="default", proj_mix="default",
+                 proj_types="default", max_salary_left="default", opt_share=None, opt_noise=None,
+                 max_batches: int = 50):
         if not isinstance(slate, Slate):
             raise InputError(f"slate: expected a dfslab Slate, got {type(slate).__name__}")
         self.slate = slate
@@ -152,9 +250,20 @@ class FieldLineupSampler:
             salary_left_scale == "default" else salary_left_scale
         if salary_left_scale is not None and not salary_left_scale > 0:
             raise InputError(f"salary_left_scale must be > 0 dollars or None, got {salary_left_scale!r}")
+        if opt_share is not None or opt_noise is not None:
+            if opt_share is not None and float(opt_share) == 0 and opt_noise is None:
+                warnings.warn("opt_share is removed: opt_share=0 is read as proj_share=0 (ownership-only field)",
+                              DeprecationWarning, stacklevel=2)
+                proj_share = 0.0
+            else:
+                raise InputError("opt_share/opt_noise were removed: the single-projection optimizer share duplicated "
+                                 "itself and made predicted ROI rise with it; use proj_share (share of "
+                                 "projection-driven entries) and proj_strength (their tilt) instead")
         vals = {}
-        for name, v in (("dup_prob", dup_prob), ("dup_tail", dup_tail), ("dup_chalk", dup_chalk),
-                        ("opt_share", opt_share), ("opt_noise", opt_noise)):
+        given = {"dup_prob": dup_prob, "dup_tail": dup_tail, "dup_chalk": dup_chalk, "proj_share": proj_share,
+                 "proj_strength": proj_strength, "proj_noise": proj_noise, "proj_mix": proj_mix,
+                 "proj_types": proj_types}
+        for name, v in given.items():
             v = d[name] if isinstance(v, str) and v == "default" else v
             try:
                 v = float(v)
@@ -166,40 +275,61 @@ class FieldLineupSampler:
         if not vals["dup_tail"] > 0 or not np.isfinite(vals["dup_chalk"]):
             raise InputError(f"dup_tail must be > 0 and dup_chalk finite, got {vals['dup_tail']!r}, "
                              f"{vals['dup_chalk']!r}")
-        if not 0 <= vals["opt_share"] < 1 or not vals["opt_noise"] > 0:
-            raise InputError(f"opt_share must be in [0, 1) and opt_noise > 0, got {vals['opt_share']!r}, "
-                             f"{vals['opt_noise']!r}")
-        if projections is not None:
-            pr = np.asarray(projections, dtype=float)
-            if pr.shape != (slate.n_players,):
-                raise InputError(f"projections: expected shape ({slate.n_players},), got {pr.shape}")
-            if not np.isfinite(pr).all():
-                raise InputError(f"projections: NaN or infinite value for player {int(np.flatnonzero(~np.isfinite(pr))[0])}")
-            projections = pr
+        if not 0 <= vals["proj_share"] <= 1:
+            raise InputError(f"proj_share must be in [0, 1], got {vals['proj_share']!r}")
+        for name in ("proj_strength", "proj_noise"):
+            if not (np.isfinite(vals[name]) and vals[name] >= 0):
+                raise InputError(f"{name} must be a finite number >= 0, got {vals[name]!r}")
+        if not (np.isfinite(vals["proj_mix"]) and vals["proj_mix"] > 0):
+            raise InputError(f"proj_mix must be > 0, got {vals['proj_mix']!r}")
+        if not (vals["proj_types"].is_integer() and vals["proj_types"] >= 1):
+            raise InputError(f"proj_types must be a whole number >= 1, got {vals['proj_types']!r}")
+        sources = self._read_sources(projections, slate)
+        if isinstance(max_salary_left, str) and max_salary_left == "default":
+            # the field's own salary behaviour: it leaves about salary_left_scale on average
+            max_salary_left = (salary_left_scale if d["max_salary_left"] == "salary_left_scale" else
+                               d["max_salary_left"]) if self.rules.is_positionless else None
+        if max_salary_left is not None and not (np.isfinite(float(max_salary_left)) and max_salary_left >= 0):
+            raise InputError(f"max_salary_left must be >= 0 dollars, None or 'default', got {max_salary_left!r}")
         if ownership_sampler is not None and not callable(ownership_sampler):
             raise InputError("ownership_sampler must be a callable (n, rng) -> (n, n_players) ownership matrix")
         if not n_calibration >= 1000:
             raise InputError(f"n_calibration must be >= 1000, got {n_calibration}")
-        if not max_seconds > 0:
-            raise InputError(f"max_seconds must be > 0, got {max_seconds!r}")
+        if max_seconds is not None and not max_seconds > 0:
+            raise InputError(f"max_seconds must be > 0 or None, got {max_seconds!r}")
+        if not (float(max_batches).is_integer() and max_batches >= 1):
+            raise InputError(f"max_batches must be a whole number >= 1, got {max_batches!r}")
         self.salary_floor = int(floor)
         self.salary_left_scale = None if salary_left_scale is None else float(salary_left_scale) * cap / 50_000
         self.dup_prob, self.dup_tail, self.dup_chalk = vals["dup_prob"], vals["dup_tail"], vals["dup_chalk"]
         self.ownership_sampler = ownership_sampler
         self.projections = projections
-        self.opt_share, self.opt_noise = vals["opt_share"], vals["opt_noise"]
-        self._opt_tilt = None
-        if projections is not None and self.opt_share > 0:
-            live = self.ownership > 0
-            sd = projections[live].std() if live.sum() > 1 else 0.0
-            if sd > 0:  # in SDs of the owned players' projections: one scale across sports and slates
-                self._opt_tilt = (projections - projections[live].mean()) / sd / self.opt_noise
+        self.proj_share, self.proj_strength = vals["proj_share"], vals["proj_strength"]
+        self.proj_noise, self.proj_mix, self.proj_types = vals["proj_noise"], vals["proj_mix"], int(vals["proj_types"])
+        self.salary_source = bool(salary_source)
+        self.max_salary_left = None if max_salary_left is None else float(max_salary_left) * cap / 50_000
+        self.target_, self.salary_tilt_ = self._cap_consistent(self.ownership)
+        self.max_batches = int(max_batches)
+        # standardized sources over the owned players (one scale across sports and slates)
+        live = self.ownership > 0
+        if self.salary_source:
+            sal = slate.salaries.astype(float)
+            sources.setdefault("salary", sal)
+        Zs, names = [], []
+        for name, v in sources.items():
+            sd = v[live].std() if live.sum() > 1 else 0.0
+            if sd > 0:
+                Zs.append((v - v[live].mean()) / sd)
+                names.append(name)
+        self.source_names_ = names
+        self._sources = np.array(Zs) if Zs and projections is not None else None
+        self._proj_on = self._sources is not None and self.proj_share > 0 and self.proj_strength > 0
         self.match_ownership = bool(match_ownership)
         self.match_tol = float(match_tol)
         self.n_calibration = int(n_calibration)
         self.max_iter = int(max_iter)
         self.calibration_tol = float(calibration_tol)
-        self.max_seconds = float(max_seconds)
+        self.max_seconds = None if max_seconds is None else float(max_seconds)
         self.random_state = random_state
         self._rng = np.random.default_rng(random_state)
         self.sal = slate.salaries.astype(np.int64)
@@ -231,15 +361,96 @@ class FieldLineupSampler:
         if bad.any():
             raise InputError(f"ownership: player {int(np.flatnonzero(bad)[0])} is owned but fits no slot")
 
-    def _budget_table(self, logw: np.ndarray):
-        """Log partition function of the remaining slots by remaining budget (dynamic programme over salary).
+    def _cap_consistent(self, own: np.ndarray) -> tuple[np.ndarray, float]:
+        """The target tilted toward salary until it implies at most ``max_salary_left`` per lineup (see class doc).
 
-        ``logZ[t][b]`` = log of the summed ``prod(w) x exp(-salary_left / scale)``
+        Returns the (possibly unchanged) target and lambda (log-weight per
+        $1,000 of salary; 0 = unchanged). Unowned players stay unowned.
+        """
+        from ..ownership._estimator import capped_normalize
+
+        if self.max_salary_left is None:
+            return own, 0.0
+        sal = self.slate.salaries.astype(float)
+        cap, R = self.rules.salary_cap, self.rules.roster_size
+        total = float(own.sum())
+        live = own > 0
+        if sal[live].std() == 0 or live.sum() <= R:
+            return own, 0.0
+        goal = cap - self.max_salary_left
+
+        def tilted(lam):
+            out = np.zeros_like(own)
+            out[live] = capped_normalize(own[live] * np.exp(lam * (sal[live] - sal[live].max()) / 1000.0), total)
+            return out
+
+        def mean_salary(o):
+            return float((o * sal).sum() / 100.0 * R / (total / 100.0))
+
+        m0 = mean_salary(own)
+        if goal <= m0 <= cap:
+            return own, 0.0
+        if m0 > cap:  # implies more than the cap (impossible): tilt the other way, to the same goal
+            sign = -1.0
+        else:
+            sign = 1.0
+
+        def short(lam):  # > 0 while the tilt has not reached the goal
+            return sign * (goal - mean_salary(tilted(sign * lam)))
+
+        hi = 1.0
+        while short(hi) > 0 and hi < 64:
+            hi *= 2
+        if short(hi) > 0:  # the pool cannot get there: tilt as far as it goes
+            return tilted(sign * hi), sign * hi
+        lo = 0.0
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if short(mid) > 0 else (lo, mid)
+        return tilted(sign * hi), sign * hi
+
+    @staticmethod
+    def _read_sources(projections, slate) -> dict:
+        """``projections`` as a dict name -> (n_players,) float array, checked (empty dict for None)."""
+        if projections is None:
+            return {}
+        if isinstance(projections, dict):
+            items = list(projections.items())
+        else:
+            arr = np.asarray(projections, dtype=float) if not isinstance(projections, np.ndarray) else projections
+            if arr.ndim == 2:
+                items = [(f"source{k}", arr[k]) for k in range(arr.shape[0])]
+            else:
+                items = [("projection", arr)]
+        if not items:
+            raise InputError("projections: an empty dict (give at least one projection source)")
+        out = {}
+        for name, v in items:
+            try:
+                pr = np.asarray(v, dtype=float)
+            except (TypeError, ValueError):
+                raise InputError(f"projections[{name!r}]: not numbers") from None
+            if pr.shape != (slate.n_players,):
+                raise InputError(f"projections[{name!r}]: expected shape ({slate.n_players},), got {pr.shape}")
+            bad = ~np.isfinite(pr)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise InputError(f"projections[{name!r}]: NaN or infinite value for player {i} "
+                                 f"({slate.players['name'].iloc[i]})")
+            out[str(name)] = pr
+        return out
+
+    def _budget_tables(self, logW: np.ndarray):
+        """Log partition functions of the remaining slots by remaining budget, one table per weight row.
+
+        ``logZ[t, k, b]`` = log of the summed ``prod(w_k) x exp(-salary_left / scale)``
         over the ways to fill slots ``t..R-1`` (fill order) with ``b`` salary units
-        left (a player may repeat inside this sum: the only approximation).
-        Sampling slot ``t`` with keys ``log w_j + logZ[t+1][b - u_j]`` then draws
-        whole lineups from the salary-tilted product law, with no rejection and
-        no forced fill-ins, so the weights stay calibratable.
+        left, for weight row ``k`` of ``logW`` (K x n_players; a player may repeat
+        inside this sum: the only approximation). Sampling slot ``t`` with keys
+        ``log w_j + logZ[t+1, k, b - u_j]`` then draws whole lineups from the
+        salary-tilted product law of row ``k``, with no rejection and no forced
+        fill-ins, so the weights stay calibratable. The convolution over salary
+        runs over the distinct salary values (compiled: :func:`_dp_tables`).
         """
         R = self.rules.roster_size
         cap, floor = self.rules.salary_cap, self.salary_floor
@@ -255,33 +466,59 @@ class FieldLineupSampler:
         zR = np.where(left <= cap - floor, 1.0, 0.0)
         if self.salary_left_scale is not None:
             zR = zR * np.exp(-(left - offset * unit) / self.salary_left_scale)
-        live = np.isfinite(logw)
-        w = np.where(live, np.exp(np.where(live, logw - logw[live].max(), 0.0)), 0.0)
-        Z = [None] * R + [zR]
-        for t in range(R - 1, -1, -1):
-            j = self.slot_order[t]
-            m = self.elig[:, j] & live
-            W = np.bincount(u[m], weights=w[m], minlength=B + 1)[:B + 1]
-            z = np.convolve(W, Z[t + 1])[:B + 1]
-            Z[t] = z / max(z.max(), 1e-300) if t else z  # rescale: only ratios matter within a step
-        with np.errstate(divide="ignore"):
-            logZ = [np.log(z) for z in Z]
-        return logZ, u, B
+        logW = np.atleast_2d(logW)
+        K = len(logW)
+        live = np.isfinite(logW)
+        mx = np.where(live, logW, -np.inf).max(1, keepdims=True)
+        w = np.where(live, np.exp(np.where(live, logW - mx, 0.0)), 0.0)
+        # per fill step: the distinct salaries of the eligible players and each row's summed weight at each
+        vals_t, W_t = [], []
+        for t in range(R):
+            m = np.flatnonzero(self.elig[:, self.slot_order[t]] & (u <= B))
+            vals, grp = np.unique(u[m], return_inverse=True)
+            vals_t.append(vals)
+            W_t.append(w[:, m] @ (grp[:, None] == np.arange(len(vals))[None, :]))
+        V = np.full((R, max(len(v) for v in vals_t)), 0, dtype=np.int64)
+        W = np.zeros((R, K, V.shape[1]))
+        nv = np.array([len(v) for v in vals_t], dtype=np.int64)
+        for t in range(R):
+            V[t, :nv[t]] = vals_t[t]
+            W[t, :, :nv[t]] = W_t[t]
+        # budgets reachable after t distinct picks (slot rules ignored: a superset)
+        us = np.sort(u[np.isfinite(logW).any(0) & (u <= B)])
+        t_ = np.arange(R + 1)
+        top = np.concatenate([[0], np.cumsum(us[::-1])])[np.minimum(t_, len(us))]
+        bot = np.concatenate([[0], np.cumsum(us)])[np.minimum(t_, len(us))]
+        lo = np.maximum(B - top, 0).astype(np.int64)
+        hi = np.minimum(B - bot, B).astype(np.int64)
+        lo[R], hi[R] = 0, B
+        return _dp_tables(W, V, nv, zR, lo, hi), u, B
 
-    def _draw_raw(self, n: int, logw: np.ndarray, rng) -> np.ndarray:
-        """Lineups from the salary-tilted product law (see :meth:`_budget_table`); -1 where a slot died."""
+    def _draw_raw(self, n: int, logw: np.ndarray, rng, types: np.ndarray | None = None) -> np.ndarray:
+        """Lineups from the salary-tilted product law (see :meth:`_budget_tables`); -1 where a slot died.
+
+        ``logw`` is one weight vector, or a (K, n_players) matrix with ``types``
+        (n,) naming the row each lineup is drawn from.
+        """
         R = self.rules.roster_size
-        logZ, u, B = self._budget_table(logw)
+        logW = np.atleast_2d(logw)
+        typed = types is not None
+        logZ, u, B = self._budget_tables(logW)
+        tt = types if typed else np.zeros(n, dtype=np.int64)
         out = np.full((n, R), -1, dtype=np.int64)
         budget = np.full(n, B, dtype=np.int64)
         rows = np.arange(n)
-        live = np.isfinite(logw)
+        live = np.isfinite(logW).any(0)
         for step, j in enumerate(self.slot_order):
             cand = np.flatnonzero(self.elig[:, j] & live)
             if len(cand) == 0:
                 continue
             rest = budget[:, None] - u[cand][None, :]
-            keys = logw[cand][None, :] + logZ[step + 1][np.maximum(rest, 0)]
+            nxt = logZ[step + 1]
+            if typed:
+                keys = logW[:, cand][tt] + nxt[tt[:, None], np.maximum(rest, 0)]
+            else:
+                keys = logW[0, cand][None, :] + nxt[0][np.maximum(rest, 0)]
             keys = np.where(rest >= 0, keys, -np.inf)
             if step:
                 taken = out[:, self.slot_order[:step]]
@@ -295,13 +532,36 @@ class FieldLineupSampler:
             budget -= np.where(dead, 0, u[pick])
         return out
 
-    def _draw_mix(self, n: int, logw: np.ndarray, rng) -> np.ndarray:
-        """``n`` fresh lineups: ``opt_share`` optimizer-style (projection-tilted) and the rest product-form, shuffled."""
-        if self._opt_tilt is None:
+    def _entry_tilts(self, k: int, rng) -> np.ndarray:
+        """``k`` entries' own perturbed projections as log-weight tilts (k x n_players).
+
+        Source weights ~ Dirichlet(proj_mix) over the standardized sources, plus
+        independent N(0, proj_noise) per player; times ``proj_strength``.
+        """
+        S, P = self._sources.shape
+        a = rng.dirichlet(np.full(S, self.proj_mix), size=k) if S > 1 else np.ones((k, 1))
+        z = a @ self._sources
+        if self.proj_noise > 0:
+            z = z + self.proj_noise * rng.standard_normal((k, P))
+        return self.proj_strength * z
+
+    def _draw_mix(self, n: int, logw: np.ndarray, rng, max_types: int | None = None) -> np.ndarray:
+        """``n`` fresh lineups: ``proj_share`` projection-driven (each from its own perturbed projection, at most
+        ``max_types`` distinct ones, default ``proj_types``) and the rest product-form, shuffled."""
+        if not self._proj_on:
             return self._draw(n, logw, rng)
-        k = int(rng.binomial(n, self.opt_share))
-        L = np.concatenate([self._draw(n - k, logw, rng), self._draw(k, logw + self._opt_tilt, rng)]) if k else \
-            self._draw(n, logw, rng)
+        k = int(rng.binomial(n, self.proj_share))
+        if k == 0:
+            return self._draw(n, logw, rng)
+        K = min(k, self.proj_types if max_types is None else max_types)
+        tilts = self._entry_tilts(K, rng)
+        types = rng.permutation(np.arange(k) % K)
+        parts = [] if k == n else [self._draw(n - k, logw, rng)]
+        for a in range(0, K, _TYPE_CHUNK):  # bounded memory: one DP table per perturbed projection
+            sel = np.flatnonzero((types >= a) & (types < a + _TYPE_CHUNK))
+            logW = logw[None, :] + tilts[a:a + _TYPE_CHUNK]  # -inf (unowned) stays -inf
+            parts.append(self._draw(len(sel), logW, rng, types[sel] - a))
+        L = np.concatenate(parts)
         return L[rng.permutation(n)]
 
     def _accept(self, L: np.ndarray) -> np.ndarray:
@@ -309,28 +569,44 @@ class FieldLineupSampler:
         sal = self.sal[np.where(L >= 0, L, 0)].sum(1)
         return ok & (sal <= self.rules.salary_cap) & (sal >= self.salary_floor)
 
-    def _draw(self, n: int, logw: np.ndarray, rng) -> np.ndarray:
-        """``n`` legal lineups (vectorized batches sized from the measured acceptance)."""
+    def _draw(self, n: int, logw: np.ndarray, rng, types: np.ndarray | None = None) -> np.ndarray:
+        """``n`` legal lineups (vectorized batches sized from the measured acceptance).
+
+        Stops after ``max_batches`` batches (an iteration budget, so where it
+        stops never depends on machine speed). With ``types``, lineup ``i`` is
+        drawn from weight row ``types[i]`` of ``logw`` (a batch redraws the
+        rows still missing).
+        """
         got, have, rate = [], 0, 1.0
         if n <= 0:
             return np.empty((0, self.rules.roster_size), dtype=np.int64)
-        t0 = time.perf_counter()
-        for _ in range(200):
+        todo = None if types is None else np.asarray(types)
+        drawn = 0
+        for _ in range(self.max_batches):
             need = n - have
-            m = int(min(max(need / max(rate, 1e-3) * 1.05 + 16, 64), 400_000))
-            L = self._draw_raw(m, logw, rng)
-            ok = self._accept(L)
+            if todo is None:
+                m = int(min(max(need / max(rate, 1e-3) * 1.05 + 16, 64), 400_000))
+                L = self._draw_raw(m, logw, rng)
+                ok = self._accept(L)
+                L = L[ok][:need]
+            else:  # one attempt per missing lineup, from its own row
+                tt = todo
+                m = len(tt)
+                L = self._draw_raw(m, logw, rng, tt)
+                ok = self._accept(L)
+                todo, L = tt[~ok], L[ok]
+            drawn += m
             rate = max(ok.mean(), 1e-3)
             self.acceptance_ = float(ok.mean())
-            L = L[ok][:need]
             got.append(L)
             have += len(L)
             if have >= n:
                 return np.concatenate(got)
-            if time.perf_counter() - t0 > max(10.0, self.max_seconds):
-                break
-        raise InfeasibleError(f"field: only {have} of {n} legal lineups (acceptance {rate:.2%}, "
-                              f"{time.perf_counter() - t0:.0f} s); lower salary_floor")
+        raise InfeasibleError(
+            f"field: drew only {have} of {n} legal lineups within the sampling budget of max_batches="
+            f"{self.max_batches} batches ({drawn} attempts, acceptance {have / max(drawn, 1):.2%}). This is an "
+            f"iteration budget, not a proof of infeasibility: most draws die on the salary rules (cap "
+            f"{self.rules.salary_cap}, floor {self.salary_floor}); lower salary_floor or raise max_batches")
 
     # ------------------------------------------------------------------ duplication
     def _chalk_z(self, L: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -382,19 +658,22 @@ class FieldLineupSampler:
         each weighted by its expected number of entries. Iterates
         ``log w += log target - log expected`` (common random numbers keep the
         updates smooth) until every player is within ``calibration_tol``
-        points, ``max_iter`` or ``max_seconds`` (``calibration_error_`` = max
-        gap, ``fit_seconds_`` = time spent).
+        points or ``max_iter`` (``calibration_error_`` = max gap,
+        ``fit_seconds_`` = time spent). ``max_seconds`` is a time budget: it
+        stops the fit only when no ``random_state`` is given (a seeded fit
+        runs to ``max_iter`` and warns, so its result never depends on
+        machine speed).
         """
-        t = self.ownership
+        t = self.target_
         logw = np.where(t > 0, np.log(np.maximum(t, 1e-12)), _NEG)
         n = self.n_calibration
         seed = int(np.random.default_rng(self.random_state).integers(2 ** 31))
         best = (np.inf, logw)
         t0 = time.perf_counter()
-        it = 0
+        it, over = 0, False
         for it in range(self.max_iter):
             # common random numbers: the same seed every iteration keeps the updates smooth
-            L = self._draw_mix(n, logw, np.random.default_rng(seed))
+            L = self._draw_mix(n, logw, np.random.default_rng(seed), max_types=_FIT_TYPES)
             w = self._expected_mult(L, t, n)
             own = 100.0 * np.bincount(L.ravel(), weights=np.repeat(w, L.shape[1]), minlength=len(t)) / w.sum()
             err = np.abs(own - t).max()
@@ -402,10 +681,18 @@ class FieldLineupSampler:
                 best = (err, logw.copy())
             if err < self.calibration_tol:
                 break
-            if time.perf_counter() - t0 > self.max_seconds:
-                warnings.warn(f"FieldLineupSampler.fit stopped after {self.max_seconds:.0f} s at max ownership "
-                              f"gap {best[0]:.2f} pp (sample() rebalances the rest)", UserWarning, stacklevel=2)
-                break
+            if self.max_seconds is not None and time.perf_counter() - t0 > self.max_seconds and not over:
+                over = True
+                if self.random_state is None:
+                    warnings.warn(f"FieldLineupSampler.fit stopped at its time budget (max_seconds="
+                                  f"{self.max_seconds:g}) after {it + 1} iterations, max ownership gap {best[0]:.2f} "
+                                  "pp (sample() rebalances the rest); where a time budget stops depends on machine "
+                                  "speed: pass random_state for a reproducible fit", UserWarning, stacklevel=2)
+                    break
+                warnings.warn(f"FieldLineupSampler.fit passed its time budget (max_seconds={self.max_seconds:g}) "
+                              f"after {it + 1} iterations; random_state is given, so it runs on to max_iter="
+                              f"{self.max_iter} / calibration_tol (a seeded result never depends on machine speed)",
+                              UserWarning, stacklevel=2)
             step = 0.8 * np.log((t + 0.05) / (own + 0.05))
             logw = np.where(t > 0, logw + step, _NEG)
             logw = np.where(t > 0, logw - logw[t > 0].max(), _NEG)
@@ -518,11 +805,11 @@ class FieldLineupSampler:
         if self.logw_ is None:
             self.fit()
         rng = self._rng if random_state is None else np.random.default_rng(random_state)
-        target, logw = self.ownership, self.logw_
+        target, logw = self.target_, self.logw_
         if ownership is not None:
-            own = check_ownership(ownership, self.rules, self.slate.n_players)
+            own = self._cap_consistent(check_ownership(ownership, self.rules, self.slate.n_players))[0]
             with np.errstate(divide="ignore", invalid="ignore"):
-                adj = np.where(self.ownership > 0, np.log(np.maximum(own, 1e-9) / self.ownership), 0.0)
+                adj = np.where(self.target_ > 0, np.log(np.maximum(own, 1e-9) / self.target_), 0.0)
             logw = np.where(own > 0, np.where(np.isfinite(logw), logw, np.log(np.maximum(own, 1e-9)) - 5) + adj,
                             _NEG)
             target = own

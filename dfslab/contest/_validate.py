@@ -202,7 +202,7 @@ def _quick_contests(idx: pd.DataFrame) -> list:
 
 
 def validate_field_realism(quick: bool = False, contests=None, random_state: int = 0, return_fields: bool = False,
-                           n_calibration: int | None = None, **sampler_kw):
+                           n_calibration: int | None = None, use_projections: bool = True, **sampler_kw):
     """Sample a field from each real contest's actual ownership and compare it with the real entries.
 
     Parameters
@@ -214,6 +214,10 @@ def validate_field_realism(quick: bool = False, contests=None, random_state: int
         ``contest_dir`` values (default: all of ``contests.csv``, or the quick set).
     return_fields : bool
         Also return ``{contest_dir: (ContestField, sampled lineups)}`` for plots.
+    use_projections : bool
+        Build the projection-driven entries from the public projection
+        (DKSalaries' AvgPointsPerGame; MLB only, NFL has none) as the
+        sampler does in use; False = the ownership-only field.
     **sampler_kw
         Passed to :class:`FieldLineupSampler` (e.g. ``dup_prob=0``).
 
@@ -236,6 +240,8 @@ def validate_field_realism(quick: bool = False, contests=None, random_state: int
         kw = dict(sampler_kw)
         if not cf.has_salaries:
             kw["salary_left_scale"] = None
+        if use_projections and cf.projection is not None and np.isfinite(cf.projection).all():
+            kw.setdefault("projections", cf.projection)
         fs = FieldLineupSampler(cf.slate, cf.ownership, random_state=random_state + i, n_calibration=ncal,
                                 max_iter=12 if quick else 20, **kw).fit()
         F = fs.sample(len(cf.lineups), random_state=random_state + 1000 + i)
@@ -460,7 +466,7 @@ def field_strength_check(quick: bool = False, contests=None, random_state: int =
     use_projections : bool
         False = the ownership-only field (the model before the strength component).
     **sampler_kw
-        Passed to :class:`FieldLineupSampler` (e.g. ``opt_share=0.3, opt_noise=0.5``).
+        Passed to :class:`FieldLineupSampler` (e.g. ``proj_share=0.5, proj_strength=1``).
 
     Returns
     -------
@@ -468,8 +474,9 @@ def field_strength_check(quick: bool = False, contests=None, random_state: int =
         One row per contest: contest_dir, date, is_cash, entries, own_maxerr,
         ``real_*`` / ``sim_*`` for pts_p50/p90/p99/max and proj_p50/p90/p99/max,
         win_rank_real / win_rank_sim and med_rank_real / med_rank_sim (percent),
-        and ``gap_pts_p99`` etc. (sampled - real, in points); ``pooled`` is in
-        ``df.attrs`` (see :func:`summarize_field_strength`).
+        ``gap_pts_p99`` etc. (sampled - real, in points), and ``real_`` /
+        ``sim_`` dup_share, dup_ge3_share, overlap_mean, overlap_ge_half,
+        salary_left_p50 (see :func:`field_stats`).
     """
     idx = contest_index()
     if contests is None:
@@ -502,6 +509,10 @@ def field_strength_check(quick: bool = False, contests=None, random_state: int =
         row.update(sim)
         for k in real:
             row[f"gap_{k[5:]}"] = sim[f"sim_{k[5:]}"] - real[k]
+        sal = cf.slate.salaries
+        fr, fsim = field_stats(cf.lineups, sal, cf.slate.rules.salary_cap), field_stats(F, sal, cf.slate.rules.salary_cap)
+        for k in ("dup_share", "dup_ge3_share", "overlap_mean", "overlap_ge_half", "salary_left_p50"):
+            row[f"real_{k}"], row[f"sim_{k}"] = fr[k], fsim[k]
         row.update({"real_pts_sd": float(real_pts.std()), "real_proj_sd": float(real_proj.std()),
                     "win_rank_real": _rank_in(real_pts, win), "win_rank_sim": _rank_in(sim_pts, win),
                     "med_rank_real": _rank_in(real_pts, med), "med_rank_sim": _rank_in(sim_pts, med),
@@ -527,3 +538,343 @@ def summarize_field_strength(df: pd.DataFrame) -> pd.DataFrame:
                     "median_gap": (df[f"{a}_rank_sim"] - df[f"{a}_rank_real"]).median(),
                     "mean_abs_gap": (df[f"{a}_rank_sim"] - df[f"{a}_rank_real"]).abs().mean()})
     return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------------------- real NASCAR contests
+_NASCAR_OWNERSHIP = ("dailyfan", "ours", "actual_known")
+
+
+def _nascar_ownership(race, how, contest_id=None) -> np.ndarray:
+    """A field's ownership target for one real race (percent, sums to 600).
+
+    ``dailyfan``: the slate's projected ownership (DailyFan) rescaled to 600;
+    ``ours``: :func:`dfslab.estimate_ownership` on the pre-lock slate;
+    ``actual_known``: a diagnostic, NOT a forecast: the contest's actual
+    %Drafted where the data has it, the rest of the 600 spread over the other
+    drivers in proportion to DailyFan's projection.
+    """
+    from ..ownership import estimate_ownership
+    from ..ownership._estimator import capped_normalize
+
+    sl = race.slate
+    total = sl.rules.ownership_total
+    if callable(how):
+        return check_ownership_total(np.asarray(how(race), dtype=float), total, race.name)
+    if how == "ours":
+        return estimate_ownership(sl)["ownership"].to_numpy(dtype=float)
+    df = sl.column("ownership").astype(float)
+    if not np.isfinite(df).all():
+        raise InputError(f"race {race.name}: no DailyFan projected ownership for "
+                         f"{sl.players['name'][~np.isfinite(df)].tolist()}")
+    own = capped_normalize(df, total)
+    if how == "dailyfan":
+        return own
+    if how == "actual_known":
+        a = race.actual_ownership
+        a = a[(a["contest_id"] == str(contest_id)) & (a["player"] >= 0)]
+        known = np.zeros(sl.n_players, dtype=bool)
+        known[a["player"].to_numpy()] = True
+        out = own.copy()
+        out[a["player"].to_numpy()] = a["actual_own"].to_numpy(dtype=float)
+        rest = total - out[known].sum()
+        if rest <= 0 or (~known).sum() == 0:
+            raise InputError(f"race {race.name} contest {contest_id}: known actual ownership sums to "
+                             f"{out[known].sum():.1f}% (>= {total})")
+        out[~known] *= rest / out[~known].sum()
+        return out
+    raise InputError(f"ownership must be one of {_NASCAR_OWNERSHIP} or a callable race -> array, got {how!r}")
+
+
+def check_ownership_total(own: np.ndarray, total: float, name: str) -> np.ndarray:
+    if own.ndim != 1 or not np.isfinite(own).all() or abs(own.sum() - total) > 0.5:
+        raise InputError(f"race {name}: ownership must be finite and sum to {total:g}, got sum {own.sum():.2f}")
+    return own
+
+
+def nascar_field_sources(race, sources=("vendor", "ours"), n_scenarios: int = 2000, random_state: int = 0) -> dict:
+    """The projections a NASCAR field builds from (``projections=`` of :class:`FieldLineupSampler`).
+
+    ``vendor`` = the slate's published projection (DailyFan on dk_2026);
+    ``ours`` = the mean of our race simulation (:class:`dfslab.RaceSimulator`, history
+    before the race date only: pre-lock information). The salary-implied source is added by the sampler.
+    """
+    out = {}
+    for s in sources:
+        if s == "vendor":
+            v = race.slate.column("projection").astype(float)
+            if np.isfinite(v).all():
+                out["vendor"] = v
+        elif s == "ours":
+            from ..racesim import RaceSimulator
+
+            sc = RaceSimulator(n_scenarios, random_state=random_state).simulate(race.slate)
+            out["ours"] = np.asarray(sc.points, dtype=float).mean(0)
+        else:
+            raise InputError(f"sources: unknown source {s!r} (use 'vendor', 'ours')")
+    return out
+
+
+def _top_dups(F: np.ndarray, pts: np.ndarray, k: int = 10) -> tuple[float, int]:
+    """Share of the field's top-``k`` entries (by points) that are duplicated, and their largest group."""
+    g = dup_groups(F)
+    top = np.argsort(-pts, kind="stable")[:k]
+    return float((g[top] > 1).mean()), int(g[top].max())
+
+
+def validate_nascar_contests(slates=None, ownership=("dailyfan", "ours"), sources=("vendor", "ours"),
+                             n_fields: int = 40, quick: bool = False, random_state: int = 0,
+                             n_calibration: int | None = None, races=None, sampler_kw_for=None,
+                             **sampler_kw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sample fields of each real NASCAR contest's size and compare their winning and 80th-percentile scores.
+
+    For every real DK contest with a known winning score (``dk_2026`` layout,
+    :func:`dfslab.io.load_real_races` with ``include_2025=False``), ``n_fields``
+    fields of the contest's real size are sampled from the slate's pre-lock
+    ownership (:class:`FieldLineupSampler` with the default field behaviour and
+    ``projections`` = the race's ``sources``), scored with the drivers'
+    actual DK points, and the median sampled winning score and 80th-percentile
+    score are compared with the real ones. Also compared: how many of the top
+    10 entries are duplicated (real ``top_lineups.dup_count`` vs sampled).
+
+    Parameters
+    ----------
+    slates : path-like, optional
+        A folder of races in the ``dk_2026`` layout (default the shipped one).
+    ownership : str, callable or tuple of them
+        ``"dailyfan"`` (projected ownership, rescaled to 600), ``"ours"``
+        (:func:`dfslab.estimate_ownership`), ``"actual_known"`` (diagnostic:
+        actual %Drafted where known), or a callable ``race -> ownership``.
+    sources : tuple of str
+        Field projection sources (:func:`nascar_field_sources`); ``()`` =
+        ownership-only field.
+    n_fields : int
+        Sampled fields per contest.
+    quick : bool
+        The three smallest contests of two races, 8 fields each, a 3,000-lineup
+        calibration field (seconds; used by the tests).
+    races : list of RealRace, optional
+        Already loaded races (skips loading).
+    sampler_kw_for : callable, optional
+        ``race -> dict`` of sampler keywords for that race (e.g. parameters
+        fitted leaving that race out).
+    **sampler_kw
+        Passed to :class:`FieldLineupSampler`.
+
+    Returns
+    -------
+    per_contest : DataFrame
+        One row per (ownership, contest): race, contest_id, entries, real and
+        sampled (median) win / p80, their relative errors in percent
+        (``win_err_pct`` = 100 x (sampled / real - 1)), the real score's
+        percentile among the sampled ones (``win_pit``, ``p80_pit``), sampled
+        mean lineup score, top-10 duplicated share and largest group (real /
+        sampled), fit and sampling seconds.
+    summary : DataFrame
+        Per ownership: median and worst absolute relative error of win and p80,
+        how often the sampled p80 / win is high, top-10 dup shares.
+    """
+    from ..io import load_real_races
+
+    owns = (ownership,) if (isinstance(ownership, str) or callable(ownership)) else tuple(ownership)
+    if races is None:
+        races = load_real_races(slates, include_2025=False)
+    races = [r for r in races if len(r.contests) and r.contests["winning_score"].notna().any()]
+    if quick:
+        small = sorted(((int(c.entries), i, str(c.contest_id)) for i, r in enumerate(races)
+                        for c in r.contests.itertuples() if np.isfinite(c.winning_score)))
+        keep, seen = [], set()
+        for e, i, cid in small:
+            if len(keep) < 3 and (i in seen or len(seen) < 2):
+                keep.append((i, cid))
+                seen.add(i)
+        races = [(races[i], [c for j, c in keep if j == i]) for i in sorted(seen)]
+        n_fields = min(n_fields, 8)
+    else:
+        races = [(r, None) for r in races]
+    ncal = n_calibration or (3000 if quick else 10000)
+    ss = np.random.SeedSequence(random_state)
+    rows = []
+    for (race, only), seq in zip(races, ss.spawn(len(races))):
+        s_src, s_fit, s_draw = (int(x.generate_state(1)[0]) for x in seq.spawn(3))
+        race.require_complete()
+        src = nascar_field_sources(race, sources, random_state=s_src) if sources else None
+        kw = dict(sampler_kw)
+        if sampler_kw_for is not None:
+            kw.update(sampler_kw_for(race))
+        pts = race.actual
+        for how in owns:
+            label = how if isinstance(how, str) else getattr(how, "__name__", "custom")
+            per_contest = how == "actual_known"
+            fs = None
+            for c in race.contests.itertuples():
+                cid = str(c.contest_id)
+                if not np.isfinite(c.winning_score) or (only is not None and cid not in only):
+                    continue
+                t0 = time.perf_counter()
+                if fs is None or per_contest:
+                    own = _nascar_ownership(race, how, cid)
+                    fs = FieldLineupSampler(race.slate, own, random_state=s_fit, projections=src,
+                                            n_calibration=ncal, **kw).fit()
+                fit_s = time.perf_counter() - t0
+                n = int(c.entries)
+                rng = np.random.default_rng([s_draw, int(cid) if cid.isdigit() else 0])
+                win, p80, mean, tshare, tmax = [], [], [], [], []
+                t1 = time.perf_counter()
+                for _ in range(n_fields):
+                    F = fs.sample(n, random_state=rng)
+                    sc = np.round(pts[F].sum(1), 2)
+                    win.append(sc.max())
+                    p80.append(np.percentile(sc, 80))
+                    mean.append(sc.mean())
+                    a, b = _top_dups(F, sc)
+                    tshare.append(a)
+                    tmax.append(b)
+                win, p80 = np.array(win), np.array(p80)
+                tl = race.top_lineups[race.top_lineups["contest_id"] == cid]
+                rw, rp = float(c.winning_score), float(c.cash_line_p80)
+                rows.append({
+                    "ownership": label, "race": race.name, "contest_id": cid, "entries": n,
+                    "real_win": rw, "sim_win": float(np.median(win)), "real_p80": rp, "sim_p80": float(np.median(p80)),
+                    "win_err_pct": 100 * (np.median(win) / rw - 1), "p80_err_pct": 100 * (np.median(p80) / rp - 1),
+                    "win_pit": float((win < rw).mean() + 0.5 * (win == rw).mean()),
+                    "p80_pit": float((p80 < rp).mean() + 0.5 * (p80 == rp).mean()),
+                    "sim_win_p10": float(np.percentile(win, 10)), "sim_win_p90": float(np.percentile(win, 90)),
+                    "sim_mean": float(np.mean(mean)),
+                    "real_top10_dup_share": float((tl["dup_count"] > 1).mean()) if len(tl) else np.nan,
+                    "sim_top10_dup_share": float(np.mean(tshare)),
+                    "real_top10_max_dup": int(tl["dup_count"].max()) if len(tl) else np.nan,
+                    "sim_top10_max_dup": float(np.median(tmax)),
+                    "fit_seconds": fit_s, "sample_seconds": (time.perf_counter() - t1) / n_fields,
+                })
+    df = pd.DataFrame(rows)
+    return df, summarize_nascar_contests(df)
+
+
+def summarize_nascar_contests(df: pd.DataFrame) -> pd.DataFrame:
+    """Per ownership source: median / worst absolute relative error (percent) of the sampled winning and
+    80th-percentile scores, how many are high, mean PIT, and the top-10 duplicated shares."""
+    out = []
+    for how, g in df.groupby("ownership", sort=False):
+        out.append({"ownership": how, "n_contests": len(g),
+                    "win_med_abs_err_pct": g.win_err_pct.abs().median(), "win_max_abs_err_pct": g.win_err_pct.abs().max(),
+                    "p80_med_abs_err_pct": g.p80_err_pct.abs().median(), "p80_max_abs_err_pct": g.p80_err_pct.abs().max(),
+                    "win_high": int((g.win_err_pct > 0).sum()), "p80_high": int((g.p80_err_pct > 0).sum()),
+                    "win_pit_mean": g.win_pit.mean(), "p80_pit_mean": g.p80_pit.mean(),
+                    "real_top10_dup_share": g.real_top10_dup_share.mean(),
+                    "sim_top10_dup_share": g.sim_top10_dup_share.mean()})
+    return pd.DataFrame(out)
+
+
+def nascar_ownership_mae(slates=None, races=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Actual %Drafted vs DailyFan's projected ownership and ours, on the same (contest, driver) rows.
+
+    Both forecasts are compared as given (DailyFan rescaled to 600) and as the
+    field uses them (``*_field``: :class:`FieldLineupSampler`'s cap-consistent
+    ``target_``, see ``max_salary_left``).
+
+    Returns
+    -------
+    rows : DataFrame
+        race, contest_id, name, actual_own, dailyfan, ours, dailyfan_field, ours_field (percent).
+    summary : DataFrame
+        Per source: rows, MAE and mean error (forecast - actual) in percentage points.
+    """
+    from ..io import load_real_races
+
+    races = load_real_races(slates, include_2025=False) if races is None else races
+    parts = []
+    for r in races:
+        a = r.actual_ownership
+        a = a[a["player"] >= 0]
+        if a.empty:
+            continue
+        p = a["player"].to_numpy()
+        d = {"race": r.name, "contest_id": a["contest_id"].to_numpy(), "name": a["name"].to_numpy(),
+             "actual_own": a["actual_own"].to_numpy(dtype=float)}
+        for how in ("dailyfan", "ours"):
+            own = _nascar_ownership(r, how)
+            d[how] = own[p]
+            d[f"{how}_field"] = FieldLineupSampler(r.slate, own).target_[p]
+        parts.append(pd.DataFrame(d))
+    rows = pd.concat(parts, ignore_index=True)
+    srcs = ("dailyfan", "ours", "dailyfan_field", "ours_field")
+    summ = pd.DataFrame([{"source": s, "rows": len(rows), "mae_pp": float((rows[s] - rows.actual_own).abs().mean()),
+                          "mean_error_pp": float((rows[s] - rows.actual_own).mean())} for s in srcs])
+    return rows, summ
+
+
+# ---------------------------------------------------------------------------- predicted ROI vs field sharpness
+def roi_vs_field_sharpness(slate=None, shares=(0.0, 0.25, 0.5, 0.75, 1.0), strength=None, n_lineups: int = 20,
+                           n_scenarios: int = 2000, field_size: int = 2000, entry_fee: float = 20.0,
+                           n_field_draws: int = 2, leverage_penalty: float = 0.5, random_state: int = 0,
+                           n_calibration: int = 5000, ownership=None, sources=("ours", "vendor"),
+                           regime_aware: bool = True, timings: dict | None = None, **sampler_kw) -> pd.DataFrame:
+    """A FIXED portfolio's predicted ROI as the field gets sharper (share of projection-driven entries).
+
+    The report's pipeline on ``slate`` (default the demo slate): simulated races,
+    our ownership estimate, a regime-aware portfolio built on one scenario set
+    and scored on another; the field (projections = our simulated mean, plus
+    the salary-implied source) is sampled with ``proj_share`` in ``shares``
+    and ``proj_strength`` in ``strength`` (a number or a list; None = the
+    default), everything else fixed (same
+    portfolio, same scenarios, same seeds). A sharper field must not make the
+    same portfolio look better: the old single-projection optimizer share did
+    (it duplicated itself). The field's sources are our simulated mean
+    (``"ours"``), the slate's published ``projection`` when it has one
+    (``"vendor"``), and salary (unless ``salary_source=False`` is passed).
+    The old optimizer share is the special case ``sources=("ours",),
+    proj_types=1, proj_noise=0, salary_source=False`` (every such entry drawn
+    from one tilted law, strength = 1 / opt_noise).
+
+    Parameters
+    ----------
+    ownership : array_like, optional
+        The field's ownership (default :func:`dfslab.estimate_ownership` of the
+        slate, the report's choice).
+    regime_aware : bool
+        Build the portfolio with ``optimize_regime_aware`` (the report's
+        default) or ``optimize`` on the simulated mean (faster).
+    timings : dict, optional
+        Filled with the seconds spent per stage.
+
+    Returns
+    -------
+    DataFrame
+        One row per share: proj_share, proj_strength, roi_mean, roi_se, cash_pct,
+        win_pct, field_dup_share (duplicated share of one sampled field) and
+        field_proj_p90 (90th percentile of the field's summed projection).
+    """
+    from ..demo import demo_slate
+    from ..pipeline import SlateAnalysis
+
+    sl = demo_slate() if slate is None else slate
+    tm = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    # the report's pipeline, everything fixed but the field: same races, ownership, portfolio and seeds
+    a = SlateAnalysis(sl, n_scenarios=n_scenarios, n_lineups=n_lineups, leverage_penalty=leverage_penalty,
+                      field_size=field_size + n_lineups, entry_fee=entry_fee, n_field_draws=n_field_draws,
+                      ownership=ownership, regime_aware=regime_aware, random_state=random_state, progress=False)
+    a.portfolio
+    tm["simulate_and_optimize"] = time.perf_counter() - t0
+    mean = a.mean_points
+    src = {"ours": mean} if "ours" in sources else {}
+    if "vendor" in sources and "published" in a.field_projections:
+        src["vendor"] = a.field_projections["published"]
+    tm["field_and_contest"] = 0.0
+    rows = []
+    grid = [(q, b) for b in (strength if np.ndim(strength) else [strength]) for q in shares]
+    for q, b in grid:
+        kw = dict(sampler_kw, proj_share=q, n_calibration=n_calibration)
+        if b is not None:
+            kw["proj_strength"] = b
+        t0 = time.perf_counter()
+        v = a.with_params(field_options=kw)
+        v.__dict__["field_projections"] = src  # the sources under test
+        r = v.contest
+        tm["field_and_contest"] += time.perf_counter() - t0
+        F = v.field.sample(field_size, random_state=int(np.random.SeedSequence(random_state).generate_state(1)[0]))
+        rows.append({"proj_share": q, "proj_strength": v.field.proj_strength, "roi_mean": r.portfolio["roi_mean"],
+                     "roi_se": r.portfolio["roi_se"], "cash_pct": r.portfolio["cash_pct"],
+                     "win_pct": r.portfolio["win_pct"], "field_dup_share": field_stats(F)["dup_share"],
+                     "field_proj_p90": float(np.percentile(mean[F].sum(1), 90))})
+    return pd.DataFrame(rows)
