@@ -95,14 +95,21 @@ def tune_finish(params, logs, strengths, race_ids, mean_error: float, grid=FINIS
     best = own.groupby(["trouble", "archetype"]).agg(loss=("loss", "min"), races=("races", "first")).reset_index()
     by_t = best.groupby("trouble").apply(lambda g: np.average(g["loss"], weights=g["races"]), include_groups=False)
     trouble = float(by_t.idxmin())
+    return finish_gains_at(tab, trouble, params["archetypes"]), trouble, tab
+
+
+def finish_gains_at(tab: pd.DataFrame, trouble: float, archetypes) -> dict:
+    """Each archetype's finish gain at one trouble value of a :func:`tune_finish` table
+    (parabola through the grid minimum; archetypes with fewer than :data:`MIN_ARCH_RACES`
+    races take the pooled gain)."""
     out = {}
-    for a, g in tab[tab["trouble"] == trouble].groupby("archetype"):
+    for a, g in tab[np.isclose(tab["trouble"], trouble)].groupby("archetype"):
         g = g.sort_values("finish_gain")
         if a == "pooled" or g["races"].iloc[0] >= MIN_ARCH_RACES:
             out[a] = round(_parabola_min(g["finish_gain"].to_numpy(), g["loss"].to_numpy()), 3)
-    for a in params["archetypes"]:
+    for a in archetypes:
         out.setdefault(a, out["pooled"])
-    return out, trouble, tab
+    return out
 
 
 def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: float | None = None,
