@@ -322,6 +322,46 @@ def test_closing_stint_goes_to_the_winner_and_keeps_invariants():
     assert (win1 == 0).mean() < (win0 == 0).mean()
 
 
+def test_finish_trouble_drops_running_cars_behind_untroubled_ones_but_ahead_of_dnfs():
+    from dfslab.racesim._core import simulate_rows
+
+    n, D, L = 2000, 30, 200
+    u = np.tile(np.linspace(-1.5, 1.5, D), (n, 1))  # the same field in every row: the last car is the favourite
+    f = lambda x: np.full(n, x, float)  # noqa: E731
+    args = dict(u=u, laps=np.full(n, L), p_dnf=f(0.1), rho=f(0.6), ll_kappa=f(0.5), ll_alpha=f(10.0),
+                fl_total=np.full(n, 150), fl_kappa=f(0.5), fl_alpha=f(10.0), finish_gain=f(3.0))
+    fin0, ll0, fl0, dnf0 = simulate_rows(np.random.default_rng(3), **args)
+    fin1, ll1, fl1, dnf1 = simulate_rows(np.random.default_rng(3), **args, trouble=f(0.2))
+    # trouble is drawn last: laps, fastest laps and DNFs are those of the run without it
+    assert (ll0 == ll1).all() and (fl0 == fl1).all() and (dnf0 == dnf1).all()
+    assert (np.sort(fin1, 1) == np.arange(1, D + 1)).all()
+    # every DNF still behind every running car; fewer running cars keep their no-trouble place
+    worst_running = np.where(dnf1, 0, fin1).max(1)
+    best_dnf = np.where(dnf1, fin1, D + 1).min(1)
+    assert (worst_running < best_dnf).all()
+    # the strongest car (a clear favourite) misses the top 10 more often with trouble
+    top = D - 1
+    assert (fin1[:, top] > 10).mean() > (fin0[:, top] > 10).mean() + 0.1
+    bad = copy.deepcopy(PARAMS)
+    bad["archetypes"]["short"]["finish_trouble"] = 1.0
+    with pytest.raises(InputError, match="finish_trouble"):
+        RaceSimulator(10, params=bad)
+
+
+def test_finish_gains_at_takes_each_archetypes_minimum_and_pools_small_ones():
+    from dfslab.racesim._fit import finish_gains_at
+
+    rows = []
+    for tr, best in ((0.0, 2.0), (0.1, 3.0)):
+        for a, n in (("pooled", 200), ("short", 100), ("road", 10)):
+            for g in (1.0, 2.0, 3.0, 4.0):
+                rows.append({"trouble": tr, "finish_gain": g, "archetype": a, "races": n, "loss": (g - best) ** 2})
+    out = finish_gains_at(pd.DataFrame(rows), 0.1, ["short", "road", "dirt"])
+    assert out["short"] == pytest.approx(3.0) and out["pooled"] == pytest.approx(3.0)
+    assert out["road"] == out["dirt"] == out["pooled"]  # fewer than MIN_ARCH_RACES races: the pooled gain
+    assert finish_gains_at(pd.DataFrame(rows), 0.0, ["short"])["short"] == pytest.approx(2.0)
+
+
 def test_ll_close_parameter_is_validated():
     bad = copy.deepcopy(PARAMS)
     bad["archetypes"]["short"]["regimes"]["chaos"]["ll_close"] = 1.5

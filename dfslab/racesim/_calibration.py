@@ -202,7 +202,7 @@ def _beta_moments(x, lo=1e-3, hi=1 - 1e-3, weights=None):
 
 
 def _sim_stats_base(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, llk, lla, flk, fla, rep, shift, bonus=0.0,
-               close=0.0, mean_error=0.0, finish_gain=1.0):
+               close=0.0, mean_error=0.0, finish_gain=1.0, trouble=0.0):
     rng = np.random.default_rng(rng_seed)
     u0 = bs * S + bq * Q
     u = np.repeat(u0, rep, axis=0)
@@ -216,7 +216,8 @@ def _sim_stats_base(rng_seed, S, Q, V, laps, bs, bq, dnf_ab, gf_ab, rho, gain, l
     f = lambda x: np.full(n, x, float)  # noqa: E731
     fin, ll, fl, _ = simulate_rows(rng, u, L, p, f(rho), f(llk), f(lla), flt, f(flk), f(fla), valid=v,
                                    lead_gain=f(gain), dnf_shift=np.repeat(shift, rep, axis=0), lead_bonus=f(bonus),
-                                   ll_close=f(close), finish_gain=f(finish_gain))
+                                   ll_close=f(close), finish_gain=f(finish_gain),
+                                   trouble=f(trouble) if trouble > 0 else None)
     top = ll.max(1) / L
     n10 = (ll >= 0.1 * L[:, None]).sum(1)
     top5 = _top5_share(u, v, ll, L)
@@ -276,14 +277,14 @@ def fit_dnf_shift(h: pd.DataFrame, race_ids) -> tuple[float, float]:
 
 
 def fit_cell(h, feat, race_ids, seed=0, rep=20, max_races=60, quick=False, gamma=(0.0, 0.0), dnf_weight=None,
-             mean_error=0.0, finish_gain=1.0):
+             mean_error=0.0, finish_gain=1.0, trouble=0.0):
     """Fit all parameters of one (archetype, regime) cell from its races.
 
     ``dnf_weight`` (per race id) weights the races in the DNF-rate fit (recency);
-    ``mean_error`` and ``finish_gain`` are those the simulator will use, so the
-    lap-allocation moments are matched with them on.
+    ``mean_error``, ``finish_gain`` and ``trouble`` are those the simulator will use,
+    so the lap-allocation moments are matched with them on.
     """
-    _sim_stats = functools.partial(_sim_stats_base, mean_error=mean_error, finish_gain=finish_gain)
+    _sim_stats = functools.partial(_sim_stats_base, mean_error=mean_error, finish_gain=finish_gain, trouble=trouble)
     rng = np.random.default_rng(seed)
     ids = list(race_ids)
     S, Q, V, F, DNF, laps, LLr = _race_arrays(h, ids)
@@ -395,7 +396,7 @@ def fit_dnf_half_life(feat: pd.DataFrame, n_years: int = 3) -> tuple[float | Non
 
 def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = False,
                prior_weight: float = 10.0, rating_kwargs=None, strengths: pd.Series | None = None,
-               dnf_half_life="fit", mean_error: float = 0.0, finish_gain: float = 1.0) -> dict:
+               dnf_half_life="fit", mean_error: float = 0.0, finish_gain: float = 1.0, trouble: float = 0.0) -> dict:
     """Fit the full parameter set on races before ``cutoff``.
 
     Parameters
@@ -413,9 +414,10 @@ def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = 
     dnf_half_life : "fit", float or None
         Recency half-life in years of the DNF-rate fit ("fit" = :func:`fit_dnf_half_life`
         on the training seasons; None = all races weigh the same).
-    mean_error, finish_gain : float
-        The simulator's per-scenario strength error and finish gain, on during the
-        lap-allocation fits (stored in the result; ``finish_gain`` per archetype).
+    mean_error, finish_gain, trouble : float
+        The simulator's per-scenario strength error, finish gain and trouble probability,
+        on during the lap-allocation fits (stored in the result; ``finish_gain`` per
+        archetype, ``trouble`` as each archetype's ``finish_trouble``).
     """
     check_history(history)
     h = history
@@ -444,7 +446,8 @@ def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = 
     for r in REGIME_NAMES:
         ids = feat.index[feat["regime"] == r]
         pooled[r] = fit_cell(h, feat, ids, seed=seed, rep=rep, max_races=max_races, quick=quick, gamma=gamma_all,
-                             dnf_weight=dnf_w, mean_error=mean_error, finish_gain=_fg(finish_gain, None))
+                             dnf_weight=dnf_w, mean_error=mean_error, finish_gain=_fg(finish_gain, None),
+                             trouble=trouble)
         pooled[r]["borrowed"] = False
     out = {"regime_names": list(REGIME_NAMES), "archetypes": {},
            "classification": {"chaos_dnf_rate": CHAOS_DNF_RATE, "chaos_start_corr": CHAOS_START_CORR,
@@ -463,12 +466,13 @@ def fit_params(history: pd.DataFrame, cutoff=None, seed: int = 0, quick: bool = 
             ids = fa.index[fa["regime"] == r]
             if len(ids) >= MIN_CELL_RACES:
                 cells[r] = fit_cell(h, feat, ids, seed=seed, rep=rep, max_races=max_races, quick=quick, gamma=gamma,
-                                    dnf_weight=dnf_w, mean_error=mean_error, finish_gain=_fg(finish_gain, a))
+                                    dnf_weight=dnf_w, mean_error=mean_error, finish_gain=_fg(finish_gain, a),
+                                    trouble=trouble)
                 cells[r]["borrowed"] = False
             else:
                 cells[r] = {**pooled[r], "borrowed": True, "n_races": int(len(ids))}
         out["archetypes"][a] = {"dnf_gamma_s": round(gamma[0], 4), "dnf_gamma_q": round(gamma[1], 4),
-                                "finish_gain": _fg(finish_gain, a),
+                                "finish_gain": _fg(finish_gain, a), "finish_trouble": float(trouble),
                                 "regime_probs": np.round(probs, 4).tolist(), "regime_counts": counts.astype(int).tolist(),
                                 "n_races": int(len(fa)), "regimes": cells}
     return out

@@ -14,6 +14,7 @@ REGIME_NAMES = ("dominator", "chaos", "fuel_mileage")
 PARAM_KEYS = ("beta_s", "beta_q", "dnf_a", "dnf_b", "gf_a", "gf_b", "rho", "lead_gain", "lead_bonus",
               "ll_kappa", "ll_alpha", "fl_kappa", "fl_alpha")
 OPTIONAL_KEYS = {"ll_close": 0.0}  # absent in older parameter files: no closing stint
+_TROUBLE_SCORE = -1.0e3  # a running car with trouble finishes behind every car without trouble
 _DNF_SCORE = -1.0e6  # DNFs sort behind every running car, then by how far they got
 _PAD_SCORE = -1.0e9  # padded (non-existent) cars sort behind everything
 
@@ -48,7 +49,8 @@ def _alloc(rng, total, pace, kappa, alpha, weight):
 
 
 def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kappa, fl_alpha, valid=None,
-                  lead_gain=None, dnf_shift=None, lead_bonus=None, ll_close=None, finish_gain=None):
+                  lead_gain=None, dnf_shift=None, lead_bonus=None, ll_close=None, finish_gain=None,
+                  trouble=None):
     """Simulate one race per row.
 
     Parameters
@@ -79,6 +81,10 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
     finish_gain : float array (n,), optional
         Finish score = finish_gain * u + noise: how decisive strength is for the
         finishing order, separately from laps led (default 1).
+    trouble : float array (n,), optional
+        Probability that a running car has trouble (damage, a pit penalty, a spin):
+        it finishes behind every running car without trouble, still ahead of the
+        DNFs (the top of the field can have a bad day without retiring).
 
     Returns
     -------
@@ -117,6 +123,9 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
     fastest = _alloc(rng, fl_total, pace, fl_kappa, fl_alpha, weight)
     if lead_bonus is not None:
         fin = fin + lead_bonus[:, None] * (laps_led / laps[:, None])
+    if trouble is not None and np.any(trouble > 0):
+        # drawn last, so the other draws are those of a simulation without trouble
+        fin = fin + np.where(rng.random((n, D)) < trouble[:, None], _TROUBLE_SCORE, 0.0)
     score = np.where(dnf, _DNF_SCORE + exit_frac, fin)
     score = np.where(valid, score, _PAD_SCORE)
     order = np.argsort(-score, axis=1, kind="stable")
@@ -161,6 +170,7 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
                 ll_kappa=P["ll_kappa"][regime], ll_alpha=P["ll_alpha"][regime], fl_total=fl_total,
                 fl_kappa=P["fl_kappa"][regime], fl_alpha=P["fl_alpha"][regime], lead_gain=P["lead_gain"][regime],
                 lead_bonus=P["lead_bonus"][regime], ll_close=P["ll_close"][regime], finish_gain=fg,
+                trouble=np.full(n, float(arch_params.get("finish_trouble", 0.0))),
                 dnf_shift=dnf_shift(arch_params, strength, qscore)[None, :])
     return regime, args
 

@@ -82,6 +82,7 @@ def score_race(res, actual_points, finish=None, laps_led=None, dnf=None) -> tupl
     if dnf is not None:
         race["dnf_real"] = float(np.sum(dnf))
         race["dnf_sim"] = float(res.dnf.sum(1).mean())
+        race["dnf_sim_sd"] = float(res.dnf.sum(1).std())
     ok = np.isfinite(y)
     if ok.sum() >= 6:
         real6 = np.sort(y[ok])[-6:].sum()
@@ -113,7 +114,9 @@ def figures(drivers: pd.DataFrame, races: pd.DataFrame, n_scenarios: int | None 
 
     Returns a dict with coverage_10_90, crps, pearson_r, mae, slope_win, slope_top5,
     slope_top10, slope_most_laps_led (with the favourites' predicted vs real rates),
-    top6_pit_mean, dnf_diff (simulated minus real DNFs per race), n_races,
+    top6_pit_mean, dnf_diff (simulated minus real DNFs per race; ``dnf_diff_sd`` = the
+    simulated standard deviation of the mean DNF count over these races, so
+    ``dnf_diff / dnf_diff_sd`` says how surprising the gap is), n_races,
     n_driver_races and coverage per archetype.
     """
     d = drivers
@@ -133,6 +136,8 @@ def figures(drivers: pd.DataFrame, races: pd.DataFrame, n_scenarios: int | None 
         out["dnf_real_mean"] = float(races["dnf_real"].mean())
         out["dnf_sim_mean"] = float(races["dnf_sim"].mean())
         out["dnf_diff"] = out["dnf_sim_mean"] - out["dnf_real_mean"]
+        if "dnf_sim_sd" in races:  # spread of the mean real DNF count if the model were right (races independent)
+            out["dnf_diff_sd"] = float(np.sqrt(np.sum(races["dnf_sim_sd"] ** 2)) / len(races))
     if "y_win" in d:
         fav = d.loc[d.groupby("race_id")["p_win"].idxmax()]
         out["favourite_p_win"] = float(fav["p_win"].mean())

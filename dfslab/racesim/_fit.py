@@ -5,9 +5,12 @@
    a recency half-life chosen on the training seasons, lap allocation), with the
    finish gain on (the lap-allocation moments are matched without the mean error:
    matched with it on, the laps-led favourite became under-confident, slope 1.5).
-3. The **finish gain** per archetype: the multiplier of the finish utility that
-   makes the simulated P(win), P(top 5), P(top 10) calibrated (logistic calibration
-   slopes ~1) on the 2020-2024 training races; then step 2 again with it.
+3. The **finish gain** per archetype and one pooled **trouble** probability (a running
+   car has a bad day and finishes behind every car without trouble): together they
+   make the simulated P(win), P(top 5), P(top 10) calibrated (logistic calibration
+   slopes ~1) on the 2020-2024 training races (one gain alone cannot: raising it
+   sharpens the whole order, and top 10 turns over-confident before win is right);
+   then step 2 again with them.
 4. On the 12 real slates: the salary->strength slopes, the blend weights and the
    **mean error** (:mod:`._realfit`).
 
@@ -30,15 +33,20 @@ from ._evaluate import PROB_EVENTS, evaluate_logged_races, figures
 CUTOFF = pd.Timestamp("2025-01-01")
 FINISH_GAINS = (1.0, 1.4, 1.8, 2.2, 2.6, 3.0, 3.5)
 QUICK_FINISH_GAINS = (1.4, 2.2, 3.0)
+TROUBLES = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3)
+QUICK_TROUBLES = (0.0, 0.2)
 MIN_ARCH_RACES = 30  # archetypes with fewer training races take the pooled finish gain
 FINISH_EVENTS = ("win", "top5", "top10")
 
 
-def with_finish_gain(params: dict, gains) -> dict:
-    """A copy of ``params`` with ``finish_gain`` set per archetype (a number or a dict)."""
+def with_finish_gain(params: dict, gains, trouble: float | None = None) -> dict:
+    """A copy of ``params`` with ``finish_gain`` set per archetype (a number or a dict) and, when
+    given, the pooled ``finish_trouble``."""
     P = copy.deepcopy(params)
     for a, p in P["archetypes"].items():
         p["finish_gain"] = float(gains.get(a, gains.get("pooled", 1.0)) if isinstance(gains, dict) else gains)
+        if trouble is not None:
+            p["finish_trouble"] = float(trouble)
     return P
 
 
@@ -52,38 +60,56 @@ def _parabola_min(x, y) -> float:
     return float(np.clip(-b / (2 * a), xs[0], xs[-1])) if a > 0 else float(x[i])
 
 
-def tune_finish_gain(params, logs, strengths, race_ids, mean_error: float, grid=FINISH_GAINS, n_scenarios=600,
-                     seed=0, say=print) -> tuple[dict, pd.DataFrame]:
-    """Finish gain per archetype from the calibration slopes on training races.
+def tune_finish(params, logs, strengths, race_ids, mean_error: float, grid=FINISH_GAINS, troubles=TROUBLES,
+                n_scenarios=600, seed=0, say=print) -> tuple[dict, float, pd.DataFrame]:
+    """Finish gain per archetype and the pooled trouble probability, from the calibration slopes on training races.
 
-    Loss = sum over win / top 5 / top 10 of log(slope)^2; the minimum is refined by a
-    parabola through the grid minimum. Archetypes with fewer than
-    :data:`MIN_ARCH_RACES` races take the pooled value.
+    Loss = sum over win / top 5 / top 10 of log(slope)^2. For each trouble value every
+    archetype takes its best gain on the grid; the trouble value with the smallest
+    race-weighted loss over the archetypes with at least :data:`MIN_ARCH_RACES` races
+    is kept, and each archetype's gain at it is refined by a parabola through the grid
+    minimum. Archetypes with fewer races take the pooled gain.
 
-    Returns ({archetype: gain, "pooled": gain}, table of slopes per gain and archetype).
+    Returns ({archetype: gain, "pooled": gain}, trouble, table of slopes per trouble, gain and archetype).
     """
     rows = []
-    for fg in grid:
-        d, r, _ = evaluate_logged_races(with_finish_gain(params, fg), logs, strengths, race_ids, n_scenarios, seed,
-                                        mean_error=mean_error)
-        for a, g in [("pooled", d)] + list(d.groupby("archetype")):
-            f = figures(g, r if a == "pooled" else r[r["archetype"] == a], n_scenarios)
-            loss = sum(np.log(max(f[f"slope_{e}"], 1e-3)) ** 2 for e in FINISH_EVENTS)
-            rows.append({"finish_gain": fg, "archetype": a, "races": f["n_races"], "loss": loss,
-                         **{f"slope_{e}": f[f"slope_{e}"] for e in PROB_EVENTS}, "coverage_10_90": f["coverage_10_90"],
-                         "top6_pit_mean": f["top6_pit_mean"], "dnf_diff": f["dnf_diff"]})
-        p = [x for x in rows if x["finish_gain"] == fg and x["archetype"] == "pooled"][0]
-        say(f"  finish gain {fg}: slopes win {p['slope_win']:.2f} top5 {p['slope_top5']:.2f} "
-            f"top10 {p['slope_top10']:.2f} most-led {p['slope_most_laps_led']:.2f}, coverage {p['coverage_10_90']:.3f}")
+    for tr in troubles:
+        for fg in grid:
+            d, r, _ = evaluate_logged_races(with_finish_gain(params, fg, tr), logs, strengths, race_ids, n_scenarios,
+                                            seed, mean_error=mean_error)
+            for a, g in [("pooled", d)] + list(d.groupby("archetype")):
+                f = figures(g, r if a == "pooled" else r[r["archetype"] == a], n_scenarios)
+                loss = sum(np.log(max(f[f"slope_{e}"], 1e-3)) ** 2 for e in FINISH_EVENTS)
+                rows.append({"trouble": tr, "finish_gain": fg, "archetype": a, "races": f["n_races"], "loss": loss,
+                             **{f"slope_{e}": f[f"slope_{e}"] for e in PROB_EVENTS},
+                             "coverage_10_90": f["coverage_10_90"], "crps": f["crps"],
+                             "top6_pit_mean": f["top6_pit_mean"], "dnf_diff": f["dnf_diff"]})
+            p = rows[-1 - d["archetype"].nunique()]
+            say(f"  trouble {tr}, finish gain {fg}: slopes win {p['slope_win']:.2f} top5 {p['slope_top5']:.2f} "
+                f"top10 {p['slope_top10']:.2f} most-led {p['slope_most_laps_led']:.2f}, coverage "
+                f"{p['coverage_10_90']:.3f}, CRPS {p['crps']:.3f}")
     tab = pd.DataFrame(rows)
+    own = tab[(tab["archetype"] != "pooled") & (tab["races"] >= MIN_ARCH_RACES)]
+    if own.empty:  # few training races (quick mode): the pooled loss decides
+        own = tab[tab["archetype"] == "pooled"]
+    best = own.groupby(["trouble", "archetype"]).agg(loss=("loss", "min"), races=("races", "first")).reset_index()
+    by_t = best.groupby("trouble").apply(lambda g: np.average(g["loss"], weights=g["races"]), include_groups=False)
+    trouble = float(by_t.idxmin())
+    return finish_gains_at(tab, trouble, params["archetypes"]), trouble, tab
+
+
+def finish_gains_at(tab: pd.DataFrame, trouble: float, archetypes) -> dict:
+    """Each archetype's finish gain at one trouble value of a :func:`tune_finish` table
+    (parabola through the grid minimum; archetypes with fewer than :data:`MIN_ARCH_RACES`
+    races take the pooled gain)."""
     out = {}
-    for a, g in tab.groupby("archetype"):
+    for a, g in tab[np.isclose(tab["trouble"], trouble)].groupby("archetype"):
         g = g.sort_values("finish_gain")
         if a == "pooled" or g["races"].iloc[0] >= MIN_ARCH_RACES:
             out[a] = round(_parabola_min(g["finish_gain"].to_numpy(), g["loss"].to_numpy()), 3)
-    for a in params["archetypes"]:
+    for a in archetypes:
         out.setdefault(a, out["pooled"])
-    return out, tab
+    return out
 
 
 def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: float | None = None,
@@ -97,9 +123,11 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
     quick : bool
         Coarse grids, fewer races and scenarios (for tests; figures are rougher).
     mean_error : float, optional
-        The mean error on during steps 2-3 (default: the shipped fitted value). Step 4
-        refits it; ``params["mean_error_sd"]`` is the refitted value and
-        ``tables["mean_error_used_in_fit"]`` the one steps 2-3 used.
+        The mean error on during steps 2-3 (default: the shipped value), and the one
+        shipped in ``params["mean_error_sd"]``: the finish gains and the lap allocation
+        are fitted with it. Step 4 also picks a value on the real slates
+        (``params["mean_error_fit"]["picked"]``; it is not identified there: coverage is
+        flat in it); pass it as ``mean_error`` to refit everything with it.
     finish_gain : float
         Starting finish gain of the first lap-allocation fit.
     real : bool
@@ -125,12 +153,14 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
     tr = feat.index[(feat["race_date"] >= "2020-01-01") & (feat["race_date"] < CUTOFF)]
     if quick:
         tr = pd.Index(np.random.default_rng(seed).choice(tr, 60, replace=False))
-    gains, fg_tab = tune_finish_gain(P, logs, strengths, list(tr), mean_error,
-                                     QUICK_FINISH_GAINS if quick else FINISH_GAINS, 300 if quick else 600,
-                                     seed + 10_000, say)
-    say(f"finish gains {gains}: {time.perf_counter() - t0:.0f} s")
-    P = fit_params(logs, cutoff=CUTOFF, seed=seed, quick=quick, strengths=strengths, finish_gain=gains)
-    P["finish_gain_fit"] = {"gains": gains, "train_races": int(len(tr)), "grid": list(fg_tab["finish_gain"].unique()),
+    gains, trouble, fg_tab = tune_finish(P, logs, strengths, list(tr), mean_error,
+                                         QUICK_FINISH_GAINS if quick else FINISH_GAINS,
+                                         QUICK_TROUBLES if quick else TROUBLES, 300 if quick else 600, seed + 10_000, say)
+    say(f"finish gains {gains}, trouble {trouble}: {time.perf_counter() - t0:.0f} s")
+    P = fit_params(logs, cutoff=CUTOFF, seed=seed, quick=quick, strengths=strengths, finish_gain=gains,
+                   trouble=trouble)
+    P["finish_gain_fit"] = {"gains": gains, "trouble": trouble, "train_races": int(len(tr)),
+                            "grid": list(fg_tab["finish_gain"].unique()), "trouble_grid": list(fg_tab["trouble"].unique()),
                             "table": fg_tab.round(4).to_dict("records")}
     P["temperature"] = 1.0
     P["mean_error_sd"] = float(mean_error)
@@ -156,8 +186,8 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
         drv = mean_error_drivers(slates, P, targets, slopes, n_scenarios=n, seed=seed + 43_000)
         me_tab = mean_error_table(drv)
         me = round(pick_mean_error(me_tab), 3)
-        P["mean_error_sd"] = me
-        P["mean_error_fit"] = {"criterion": "smallest mean error with 10-90 % coverage of actual DK points within "
+        P["mean_error_fit"] = {"picked": me,
+                               "criterion": "smallest mean error with 10-90 % coverage of actual DK points within "
                                             "one binomial s.e. of 0.80 on the 12 real slates (blended means, LOSO "
                                             "weights)",
                                "table": me_tab.round(4).to_dict("records"), "used_in_fit": mean_error,

@@ -97,6 +97,7 @@ class CalibrationReport:
         out = {k: v for k, v in self.holdout_figures.items()}
         out.update({"quick": self.quick, "seed": self.seed, "n_scenarios": self.n_scenarios,
                     "finish_gain": {a: p.get("finish_gain", 1.0) for a, p in self.params["archetypes"].items()},
+                    "finish_trouble": {a: p.get("finish_trouble", 0.0) for a, p in self.params["archetypes"].items()},
                     "mean_error_sd": float(self.params.get("mean_error_sd", 0.0)),
                     "check_2026": self.check_2026, "real_slates": self.real_slate_figures, "seconds": self.seconds})
         return out

@@ -57,6 +57,9 @@ def _check_params(params: dict) -> dict:
             fg = p.get("finish_gain", 1.0)
             if not (np.isfinite(fg) and fg > 0):
                 raise InputError(f"params: archetype {a!r} 'finish_gain' must be a positive number, got {fg}")
+            tr = p.get("finish_trouble", 0.0)
+            if not (np.isfinite(tr) and 0.0 <= tr < 1.0):
+                raise InputError(f"params: archetype {a!r} 'finish_trouble' must be in [0, 1), got {tr}")
             v = cell.get("ll_close", 0.0)
             if not (np.isfinite(v) and 0.0 <= v <= 1.0):
                 raise InputError(f"params: archetype {a!r} regime {r!r} parameter 'll_close' must be in [0, 1], got {v}")
