@@ -585,6 +585,11 @@ CASES = [
         InputError, "n=1000000000000", "TB", "limit", new_api=True),
 ]
 
+# the engines, the CLI and the API (tests/bad_input_engines.py)
+from bad_input_engines import ENGINE_CASES  # noqa: E402
+
+CASES += ENGINE_CASES
+
 
 def _v():
     import importlib
