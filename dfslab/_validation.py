@@ -123,7 +123,7 @@ def check_float_array(name: str, value) -> np.ndarray:
         arr = np.asarray(value)
     except ValueError:
         arr = None
-    if arr is not None and arr.dtype.kind in "biuf":  # numbers already (lists of floats, Series, arrays)
+    if arr is not None and arr.dtype.kind in "iuf":  # numbers already (lists of floats, Series, arrays)
         return arr.astype(np.float64, copy=False)
     try:
         obj = np.asarray(value, dtype=object)

@@ -442,6 +442,8 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     # a child seed per race, by its place in the full sorted list: a subset reproduces the full run's races
     seeds = dict(zip([r.name for r in all_races], np.random.SeedSequence(int(random_state)).spawn(len(all_races))))
     run = [r for r in all_races if races is None or r.name in set(races)]
+    for r in run:  # a race that cannot be scored fails now, not after the estimators are fitted
+        r.require_complete()
     estimators = {r.name: _estimator_without(r, all_races) for r in run}
     if client is not None:
         futs = client.map(backtest_race, run, [cfg] * len(run), [seeds[r.name] for r in run],

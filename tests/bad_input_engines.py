@@ -106,6 +106,10 @@ def _simulate(slate=None, *, n=40, strength=None, projections=None, **kw):
                                            projections=projections)
 
 
+def _twice(sim):
+    return bool((sim.simulate(_demo()).points == sim.simulate(_demo()).points).all())
+
+
 def _slate_with(**cols):
     p = _demo().players.copy()
     for k, v in cols.items():
@@ -491,6 +495,10 @@ ENGINE_CASES = [
     ok("racesim/one-scenario", lambda t: _simulate(n=1), lambda r: r.points.shape == (1, _n())),
     ok("racesim/numpy-int-n", lambda t: _sim(n_scenarios=np.int32(50)), lambda s: s.n_scenarios == 50),
     ok("racesim/seed-sequence", lambda t: _sim(random_state=np.random.SeedSequence(3)), lambda s: True),
+    ok("racesim/seed-sequence-twice", lambda t: _twice(_sim(n_scenarios=30, random_state=np.random.SeedSequence(3))),
+       lambda same: same),  # a given SeedSequence is not consumed: the same races on every call
+    bad("racesim/projections-bool", lambda t: _simulate(projections=np.ones(_n(), bool)), InputError,
+        "projections", "True|bool"),
 
     # ================================================================= ownership estimator
     bad("own-est/not-slate", lambda t: dfslab.estimate_ownership(_demo().players), InputError, "Slate"),

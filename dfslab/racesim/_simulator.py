@@ -542,7 +542,9 @@ class RaceSimulator:
         s, source, notes, prov, auto = self._strength(slate, strength)
         notes = list(notes)
         rs = self.random_state
-        seed = rs if isinstance(rs, np.random.SeedSequence) else np.random.SeedSequence(rs)
+        # a copy of a given SeedSequence: spawning from the caller's object would change it, and the next call's races
+        seed = np.random.SeedSequence(rs.entropy, spawn_key=rs.spawn_key, pool_size=rs.pool_size) \
+            if isinstance(rs, np.random.SeedSequence) else np.random.SeedSequence(rs)
         main_seed, pilot_seed = seed.spawn(2)
         T = float(self._params().get("temperature", 1.0))
         proj = None
