@@ -629,6 +629,8 @@ def test_corpus_is_large_and_ids_unique():
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
     assert len(CASES) >= 100
+    areas = {c.id.split("/")[0] for c in ENGINE_CASES}
+    assert len(ENGINE_CASES) >= 150 and {"racesim", "own-est", "opt", "field", "contest", "sa", "cli", "api"} <= areas
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
