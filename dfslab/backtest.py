@@ -403,8 +403,11 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
         strat = dict(strategies)
         known = set(inspect.signature(SlateAnalysis.__init__).parameters) - {"self", "slate"}
         for name, settings in strat.items():
+            if settings is None:  # the field-like yardstick
+                continue
             if not isinstance(settings, dict):
-                raise InputError(f"strategies[{name!r}]: expected a dict of SlateAnalysis settings, got {settings!r}")
+                raise InputError(f"strategies[{name!r}]: expected a dict of SlateAnalysis settings (or None: the "
+                                 f"field-like yardstick), got {settings!r}")
             unknown = sorted(set(settings) - known)
             if unknown:
                 raise InputError(f"strategies[{name!r}]: unknown SlateAnalysis setting(s) {unknown}")

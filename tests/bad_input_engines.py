@@ -808,6 +808,8 @@ ENGINE_CASES = [
     bad("backtest/strategy-text", lambda t: _bt(t, strategies="ours"), InputError, "strategies", "'ours'"),
     bad("backtest/strategy-settings", lambda t: _bt(t, strategies={"mine": {"n_lineup": 5}}), InputError,
         "mine", "n_lineup"),
+    bad("backtest/strategy-settings-number", lambda t: _bt(t, strategies={"field_like": None, "mine": 5}),
+        InputError, r"strategies\['mine'\]", "5"),  # None (the yardstick) is legal, 5 is not
     bad("backtest/n-lineups-zero", lambda t: _bt(t, n_lineups=0), InputError, "n_lineups"),
     bad("backtest/fee-text", lambda t: _bt(t, entry_fee="20"), InputError, "entry_fee", "'20'"),
     bad("backtest/field-size-text", lambda t: _bt(t, field_size="big"), InputError, "field_size", "'big'"),
