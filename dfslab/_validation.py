@@ -105,6 +105,37 @@ def check_number(name: str, value, lo=None, hi=None, *, integer: bool = False, l
     return v
 
 
+def check_float_array(name: str, value) -> np.ndarray:
+    """``value`` as a float64 array, or :class:`InputError` naming ``name`` when an entry is not a number.
+
+    Examples
+    --------
+    >>> check_float_array("projections", [1, 2.5]).tolist()
+    [1.0, 2.5]
+    >>> check_float_array("projections", ["lots", 1])
+    Traceback (most recent call last):
+    ...
+    dfslab._errors.InputError: projections: expected an array of numbers, got 'lots' (str)
+    """
+    if isinstance(value, (str, bytes)):
+        raise InputError(f"{name}: expected an array of numbers, got {value!r}")
+    try:
+        arr = np.asarray(value)
+    except ValueError:
+        arr = None
+    if arr is not None and arr.dtype.kind in "iuf":  # numbers already (lists of floats, Series, arrays)
+        return arr.astype(np.float64, copy=False)
+    try:
+        obj = np.asarray(value, dtype=object)
+    except ValueError:  # ragged nesting numpy cannot even hold as objects
+        raise InputError(f"{name}: expected an array of numbers with rows of equal length") from None
+    for v in obj.ravel():  # numpy would turn "20" into 20.0 silently; a string is an error, as in check_number
+        if isinstance(v, (str, bytes, bool, np.bool_)) or not (v is None or isinstance(v, numbers.Real)):
+            what = "rows of equal length" if isinstance(v, (list, tuple, np.ndarray)) else "numbers"
+            raise InputError(f"{name}: expected an array of {what}, got {v!r} ({type(v).__name__})")
+    return obj.astype(np.float64)
+
+
 # ----------------------------------------------------------------------------- resource guards
 
 

@@ -26,6 +26,7 @@ of ~4.
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import InputError
+from ._validation import check_number, check_seed
 
 #: strategy name -> SlateAnalysis settings changed from the defaults ("field_like" is the yardstick)
 STRATEGIES = {
@@ -396,7 +398,22 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
         n_lineups, n_scenarios, n_fields, n_field_draws = min(n_lineups, 6), min(n_scenarios, 400), min(n_fields, 10), 1
         races = list(QUICK_RACES) if races is None else races
     if isinstance(strategies, dict):
+        from .pipeline import SlateAnalysis
+
         strat = dict(strategies)
+        known = set(inspect.signature(SlateAnalysis.__init__).parameters) - {"self", "slate"}
+        for name, settings in strat.items():
+            if settings is None:  # the field-like yardstick
+                continue
+            if not isinstance(settings, dict):
+                raise InputError(f"strategies[{name!r}]: expected a dict of SlateAnalysis settings (or None: the "
+                                 f"field-like yardstick), got {settings!r}")
+            unknown = sorted(set(settings) - known)
+            if unknown:
+                raise InputError(f"strategies[{name!r}]: unknown SlateAnalysis setting(s) {unknown}")
+    elif isinstance(strategies, str):
+        raise InputError(f"strategies: expected a list of strategy names or a dict name -> settings, got "
+                         f"{strategies!r}; known {list(STRATEGIES)}")
     else:
         bad = [s for s in strategies if s not in STRATEGIES]
         if bad:
@@ -408,6 +425,11 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
                         ("n_field_draws", n_field_draws, 1)):
         if isinstance(v, bool) or not float(v).is_integer() or int(v) < lo:
             raise InputError(f"{name}: must be a whole number >= {lo}, got {v!r}")
+    field_size = check_number("field_size", field_size, lo=2, integer=True)
+    entry_fee = check_number("entry_fee", entry_fee, lo=0, lo_open=True)  # dollars
+    random_state = check_seed(random_state)
+    if random_state is None or not isinstance(random_state, int):
+        raise InputError(f"random_state: give an integer seed, got {random_state!r}")
     cfg = dict(n_lineups=int(n_lineups), n_scenarios=int(n_scenarios), n_fields=int(n_fields),
                n_field_draws=int(n_field_draws), field_size=int(field_size), entry_fee=float(entry_fee),
                strategies=strat, random_state=int(random_state), quick=bool(quick),
@@ -423,6 +445,8 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     # a child seed per race, by its place in the full sorted list: a subset reproduces the full run's races
     seeds = dict(zip([r.name for r in all_races], np.random.SeedSequence(int(random_state)).spawn(len(all_races))))
     run = [r for r in all_races if races is None or r.name in set(races)]
+    for r in run:  # a race that cannot be scored fails now, not after the estimators are fitted
+        r.require_complete()
     if client is not None:
         # each task refits its own leave-one-race-out ownership model: no serial step before the map
         races_f = client.scatter([all_races], broadcast=True)[0]

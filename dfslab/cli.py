@@ -123,6 +123,25 @@ def resolve_slate(params: dict):
         raise UsageError(str(e)) from None
 
 
+#: report parameters that describe the slate and the output, not SlateAnalysis settings
+SLATE_PARAMS = ("slate", "starts", "projections", "ownership_file", "archetype", "race_laps", "date", "track",
+                "series", "payout_table", "out_dir")
+
+
+def check_analysis(params: dict, slate) -> None:
+    """Every analysis setting and the payout table checked before a kernel starts (nothing is computed)."""
+    from . import InputError
+    from .payouts import read_payout_table
+    from .pipeline import SlateAnalysis
+
+    settings = {k: v for k, v in params.items() if k not in SLATE_PARAMS}
+    try:
+        payouts = read_payout_table(params["payout_table"]) if params.get("payout_table") else None
+        SlateAnalysis(slate, payouts=payouts, **settings)
+    except InputError as e:
+        raise UsageError(str(e)) from None
+
+
 # ---------------------------------------------------------------------- output folder
 def choose_out_dir(slate, out: str | None, force: bool) -> Path:
     """The report folder: ``--out`` or ``reports/<series>-<track>-<date>``; never another slate's report.
@@ -285,6 +304,7 @@ def _report(args) -> int:
             p = coerce_parameters(params, spec)
             check_paths(p)
             slate = resolve_slate(p)
+            check_analysis(p, slate)
             folder = choose_out_dir(slate, out, args.force)
             jobs.append((p, folder, slate))
         except UsageError as e:
@@ -377,6 +397,12 @@ def _serve(args) -> int:
         from .api import create_app
     except ImportError as e:
         print(f"the REST API needs the extra: pip install 'dfslab[api]' ({e})", file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print(f"dfslab serve: --port must be in 0..65535, got {args.port}", file=sys.stderr)
+        return 2
+    if not args.host.strip():
+        print("dfslab serve: --host is empty; give an address such as 127.0.0.1", file=sys.stderr)
         return 2
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {args.host}: anyone who can reach this address can run simulations on this "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import html
+import inspect
 import threading
 import warnings
 from collections import OrderedDict
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import InputError
-from ._validation import check_number, check_seed
+from ._validation import check_float_array, check_number, check_seed
 from .slate import Slate
 
 # Real top-10 lineups of the 12 real DK NASCAR contests of 2026 (dk_2026) used $48,200-$50,000
@@ -213,6 +214,9 @@ class SlateAnalysis:
             raise InputError(f"given_scenarios: 'split' (half build the lineups, half score them) or 'all' (one "
                              f"step only: build OR score), got {given_scenarios!r}")
         self.given_scenarios = given_scenarios
+        for name, v in (("optimizer_options", optimizer_options), ("field_options", field_options)):
+            if v is not None and not isinstance(v, dict):
+                raise InputError(f"{name} must be a dict of settings, got {v!r}")
         self.optimizer_options = dict(optimizer_options or {})
         self.field_options = dict(field_options or {})
         bad = set(self.optimizer_options) & {"n_lineups", "leverage_penalty", "max_overlap", "max_exposure",
@@ -236,7 +240,75 @@ class SlateAnalysis:
         self.random_state = random_state
         self.progress = progress
         self._seed = _seeds(random_state)
+        self._check_settings(regime_aware, ownership_uncertainty)
         self.created_ = _dt.datetime.now().astimezone()
+
+    def _check_settings(self, regime_aware, ownership_uncertainty):
+        """Every setting checked at construction: a bad value fails here, not minutes later inside a step."""
+        from .contest import FieldLineupSampler
+        from .contest._field import FIELD_BYTES_PER_ENTRY
+        from .payouts import PayoutTable
+        from .racesim._simulator import BYTES_PER_CELL
+        from ._validation import check_memory
+
+        slate, n = self.slate, self.slate.n_players
+        for name, v in (("regime_aware", regime_aware), ("ownership_uncertainty", ownership_uncertainty)):
+            if not isinstance(v, (bool, np.bool_)):
+                raise InputError(f"{name} must be True or False, got {v!r}")
+        cap = slate.rules.salary_cap
+        ms = check_number("min_salary", self.min_salary, lo=0, allow_none=True)  # dollars
+        if ms is not None and ms > cap:
+            raise InputError(f"min_salary: ${ms:,.0f} exceeds the salary cap ${cap:,}")
+        if self.excludes_given is not None:
+            try:
+                slate.index_of(list(self.excludes_given))
+            except InputError as exc:
+                raise InputError(f"excludes: {exc}") from None
+        # the optimizer's own checks, with every portfolio size the run will ask for
+        sizes = [self.n_lineups] + ([] if self.selection == "projection" else
+                                    [self.n_candidates or 8 * self.n_lineups])
+        for size in sizes:
+            try:
+                self._optimizer(size)
+            except TypeError as exc:  # an unknown keyword in optimizer_options
+                raise InputError(f"optimizer_options: {exc}") from None
+        if self.payouts_given is not None and not isinstance(self.payouts_given, PayoutTable):
+            raise InputError(f"payouts: expected a PayoutTable, got {type(self.payouts_given).__name__} "
+                             "(build one with PayoutTable.from_rows / read_payout_table / PayoutCurveFitter.generate)")
+        if self.ownership_given is not None:
+            from .slate import check_ownership
+
+            check_ownership(self.ownership_given, slate.rules, n)
+        if self.estimator is not None and not hasattr(self.estimator, "predict_with_uncertainty"):
+            raise InputError(f"estimator: expected a fitted HybridOwnershipEstimator or None, got {self.estimator!r}")
+        if self.simulator_given is not None and not hasattr(self.simulator_given, "simulate"):
+            raise InputError(f"simulator: expected a RaceSimulator or None, got {self.simulator_given!r}")
+        if self.scenarios_given is not None:
+            self._given_scenarios()
+        # resources: two simulated race sets (build + score), the field's sampled entries, the contest results
+        if self.scenarios_given is None:
+            check_memory(2 * BYTES_PER_CELL * self.n_scenarios * n, what="SlateAnalysis", param="n_scenarios",
+                         value=self.n_scenarios, detail=f"2 race sets x {BYTES_PER_CELL} bytes x "
+                                                         f"{self.n_scenarios:,} scenarios x {n} drivers")
+        check_memory(FIELD_BYTES_PER_ENTRY * self.field_size, what="SlateAnalysis", param="field_size",
+                     value=self.field_size, detail=f"about {FIELD_BYTES_PER_ENTRY:,} bytes per field entry")
+        S = self.n_scenarios if self.scenarios_given is None else len(self._given_scenarios().points)
+        D, m = self.n_field_draws, max(sizes)
+        check_memory(24.0 * m * D * S, what="SlateAnalysis contest", param="n_field_draws" if D >= S else "n_scenarios",
+                     value=D if D >= S else S, detail=f"{D:,} field draws x {S:,} scenarios x {m:,} lineups x 24 bytes")
+        if self.field_options:
+            known = set(inspect.signature(FieldLineupSampler.__init__).parameters) - {"self"}
+            own = {"slate", "ownership", "random_state", "projections", "ownership_sampler"}
+            bad = sorted(set(self.field_options) & own)
+            if bad:
+                raise InputError(f"field_options: {bad} are set by SlateAnalysis (random_state: give it to "
+                                 "SlateAnalysis itself)")
+            unknown = sorted(set(self.field_options) - known)
+            if unknown:
+                raise InputError(f"field_options: unknown FieldLineupSampler setting(s) {unknown}; known: "
+                                 f"{sorted(known - own)}")
+            # the sampler's value checks, on a uniform ownership (no fit: nothing is sampled here)
+            FieldLineupSampler(slate, np.full(n, 100.0 * slate.rules.roster_size / n), **self.field_options)
 
     # ------------------------------------------------------------------ params
     def get_params(self) -> dict:
@@ -296,7 +368,7 @@ class SlateAnalysis:
         from types import SimpleNamespace
 
         sc = self.scenarios_given
-        pts = np.asarray(getattr(sc, "points", sc), dtype=np.float64)
+        pts = check_float_array("scenarios", getattr(sc, "points", sc))
         n = self.slate.n_players
         if pts.ndim != 2 or pts.shape[1] != n:
             raise InputError(f"scenarios: expected an (n_scenarios, {n}) points matrix, got shape {pts.shape}")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import InputError
+from ._validation import check_number
 from .demo import demo_slate
 from .io import read_dk_salaries, read_nascar_slate
 from .io._common import read_csv_checked, require_columns
@@ -121,8 +122,13 @@ def load_report_slate(slate: str = "demo", starts: str = "", projections: str = 
             s.archetype = track_archetype(s.track, s.date)
         except InputError:
             pass
-    if race_laps:
-        s.race_laps = int(race_laps)
+    if race_laps:  # 0 / "" = not given
+        if isinstance(race_laps, str):  # a notebook / CLI parameter given as text
+            try:
+                race_laps = float(race_laps)
+            except ValueError:
+                raise InputError(f"race_laps: expected a whole number of laps, got {race_laps!r}") from None
+        s.race_laps = check_number("race_laps", race_laps, lo=1, integer=True)
     if s.archetype is None:
         raise InputError(f"{s.name}: track archetype unknown; set the 'archetype' parameter (--archetype)")
     if s.race_laps is None:

@@ -585,6 +585,11 @@ CASES = [
         InputError, "n=1000000000000", "TB", "limit", new_api=True),
 ]
 
+# the engines, the CLI and the API (tests/bad_input_engines.py)
+from bad_input_engines import ENGINE_CASES  # noqa: E402
+
+CASES += ENGINE_CASES
+
 
 def _v():
     import importlib
@@ -624,6 +629,8 @@ def test_corpus_is_large_and_ids_unique():
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
     assert len(CASES) >= 100
+    areas = {c.id.split("/")[0] for c in ENGINE_CASES}
+    assert len(ENGINE_CASES) >= 150 and {"racesim", "own-est", "opt", "field", "contest", "sa", "cli", "api"} <= areas
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

@@ -126,7 +126,10 @@ def _validation_detail(errors) -> list[dict]:
         loc = list(e.get("loc", ()))
         if len(loc) >= 2 and loc[0] == "body" and loc[1] in _TAGS:
             del loc[1]
-        out.append({"loc": loc, "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))})
+        msg = str(e.get("msg", ""))
+        if loc == ["body", "drivers"] and e.get("type") == "missing":  # neither contract's driver pool was sent
+            msg += " (the driver pool: send drivers, or driver_data in the seed plan's contract)"
+        out.append({"loc": loc, "msg": msg, "type": str(e.get("type", ""))})
     return out
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit
 
 from .._errors import InfeasibleError, InputError
+from .._validation import check_memory, check_number, check_seed
 from ..slate import Slate, check_ownership
 
 _NEG = -np.inf
@@ -19,6 +20,9 @@ _DUP_KEYS = ("dup_prob", "dup_tail", "dup_chalk")
 _PROJ_KEYS = ("proj_share", "proj_strength", "proj_noise", "proj_mix", "proj_types")
 _CAP_KEYS = ("max_salary_left",)
 _TYPE_CHUNK = 512  # perturbed projections per DP batch (memory: 7 x 512 x 501 doubles = 14 MB per table)
+#: Memory per lineup of a sampled field: the lineups plus the sampler's work arrays (measured 1.7-2.3 kB per
+#: entry for FieldLineupSampler.sample on the 38-driver demo slate, 200k-400k entries).
+FIELD_BYTES_PER_ENTRY = 2_000
 _FIT_TYPES = 256  # perturbed projections per calibration field (fit needs the mixture's mean, not diversity)
 
 
@@ -242,14 +246,13 @@ class FieldLineupSampler:
         self.rules = slate.rules
         self.ownership = check_ownership(ownership, slate.rules, slate.n_players)
         cap = self.rules.salary_cap
-        floor = self.rules.min_salary if salary_floor is None else salary_floor
-        if not float(floor).is_integer() or not 0 <= floor <= cap:
-            raise InputError(f"salary_floor must be a whole number in [0, cap={cap}], got {salary_floor!r}")
+        floor = self.rules.min_salary if salary_floor is None else \
+            check_number("salary_floor", salary_floor, lo=0, hi=cap, integer=True)
         d = default_field_params()
         salary_left_scale = d["salary_left_scale"] if isinstance(salary_left_scale, str) and \
             salary_left_scale == "default" else salary_left_scale
-        if salary_left_scale is not None and not salary_left_scale > 0:
-            raise InputError(f"salary_left_scale must be > 0 dollars or None, got {salary_left_scale!r}")
+        salary_left_scale = check_number("salary_left_scale", salary_left_scale, lo=0, lo_open=True,
+                                         allow_none=True)  # dollars per $50,000 of cap
         if opt_share is not None or opt_noise is not None:
             if opt_share is not None and float(opt_share) == 0 and opt_noise is None:
                 warnings.warn("opt_share is removed: opt_share=0 is read as proj_share=0 (ownership-only field)",
@@ -265,11 +268,9 @@ class FieldLineupSampler:
                  "proj_types": proj_types}
         for name, v in given.items():
             v = d[name] if isinstance(v, str) and v == "default" else v
-            try:
-                v = float(v)
-            except (TypeError, ValueError):
-                raise InputError(f"{name} must be a number or 'default', got {v!r}") from None
-            vals[name] = v
+            if isinstance(v, str):
+                raise InputError(f"{name} must be a number or 'default', got {v!r}")
+            vals[name] = check_number(name, v)
         if not 0 <= vals["dup_prob"] < 1:
             raise InputError(f"dup_prob must be in [0, 1), got {vals['dup_prob']!r}")
         if not vals["dup_tail"] > 0 or not np.isfinite(vals["dup_chalk"]):
@@ -289,16 +290,27 @@ class FieldLineupSampler:
             # the field's own salary behaviour: it leaves about salary_left_scale on average
             max_salary_left = (salary_left_scale if d["max_salary_left"] == "salary_left_scale" else
                                d["max_salary_left"]) if self.rules.is_positionless else None
-        if max_salary_left is not None and not (np.isfinite(float(max_salary_left)) and max_salary_left >= 0):
+        if isinstance(max_salary_left, str):
             raise InputError(f"max_salary_left must be >= 0 dollars, None or 'default', got {max_salary_left!r}")
+        max_salary_left = check_number("max_salary_left", max_salary_left, lo=0, allow_none=True)
         if ownership_sampler is not None and not callable(ownership_sampler):
             raise InputError("ownership_sampler must be a callable (n, rng) -> (n, n_players) ownership matrix")
-        if not n_calibration >= 1000:
-            raise InputError(f"n_calibration must be >= 1000, got {n_calibration}")
-        if max_seconds is not None and not max_seconds > 0:
-            raise InputError(f"max_seconds must be > 0 or None, got {max_seconds!r}")
-        if not (float(max_batches).is_integer() and max_batches >= 1):
-            raise InputError(f"max_batches must be a whole number >= 1, got {max_batches!r}")
+        n_calibration = check_number("n_calibration", n_calibration, lo=1000, integer=True)
+        check_memory(FIELD_BYTES_PER_ENTRY * n_calibration, what="FieldLineupSampler", param="n_calibration",
+                     value=n_calibration, detail=f"about {FIELD_BYTES_PER_ENTRY:,} bytes per calibration lineup")
+        max_seconds = check_number("max_seconds", max_seconds, lo=0, lo_open=True, allow_none=True)
+        max_batches = check_number("max_batches", max_batches, lo=1, integer=True)
+        match_tol = check_number("match_tol", match_tol, lo=0)
+        max_iter = check_number("max_iter", max_iter, lo=1, integer=True)
+        calibration_tol = check_number("calibration_tol", calibration_tol, lo=0, lo_open=True)
+        random_state = check_seed(random_state)
+        if self.rules.is_positionless:  # a floor no lineup reaches is certain up front, not after the draw budget
+            R = self.rules.roster_size
+            sal = np.sort(slate.salaries[self.ownership > 0].astype(np.int64))
+            top = int(sal[-R:].sum()) if len(sal) >= R else 0
+            if top < floor:
+                raise InfeasibleError(f"salary_floor={int(floor):,}: the {R} dearest owned drivers cost ${top:,} "
+                                      "together, so no lineup reaches the floor; lower salary_floor")
         self.salary_floor = int(floor)
         self.salary_left_scale = None if salary_left_scale is None else float(salary_left_scale) * cap / 50_000
         self.dup_prob, self.dup_tail, self.dup_chalk = vals["dup_prob"], vals["dup_tail"], vals["dup_chalk"]
@@ -799,12 +811,12 @@ class FieldLineupSampler:
         ownership vector); use :meth:`typical_entries` for "k lineups like the
         field's".
         """
-        if not float(n_entries).is_integer() or int(n_entries) < 1:
-            raise InputError(f"n_entries must be a whole number >= 1, got {n_entries!r}")
-        n = int(n_entries)
+        n = check_number("n_entries", n_entries, lo=1, integer=True)
+        check_memory(FIELD_BYTES_PER_ENTRY * n, what="FieldLineupSampler.sample", param="n_entries", value=n,
+                     detail=f"about {FIELD_BYTES_PER_ENTRY:,} bytes per sampled entry")
+        rng = self._rng if random_state is None else np.random.default_rng(check_seed(random_state))
         if self.logw_ is None:
             self.fit()
-        rng = self._rng if random_state is None else np.random.default_rng(random_state)
         target, logw = self.target_, self.logw_
         if ownership is not None:
             own = self._cap_consistent(check_ownership(ownership, self.rules, self.slate.n_players))[0]
@@ -837,11 +849,11 @@ class FieldLineupSampler:
         identity), unlike a small :meth:`sample`, which is rebalanced to the
         ownership target.
         """
-        if not float(k).is_integer() or not 1 <= int(k) <= int(field_size):
-            raise InputError(f"k must be a whole number in 1..field_size={field_size}, got {k!r}")
-        rng = np.random.default_rng(random_state)
-        F = self.sample(int(field_size), random_state=rng)
-        return F[rng.choice(len(F), int(k), replace=False)]
+        field_size = check_number("field_size", field_size, lo=1, integer=True)
+        k = check_number("k", k, lo=1, hi=field_size, integer=True)
+        rng = np.random.default_rng(check_seed(random_state))
+        F = self.sample(field_size, random_state=rng)
+        return F[rng.choice(len(F), k, replace=False)]
 
     def draw_field(self, n_entries: int, rng) -> np.ndarray:
         """One simulated contest's field: with an ``ownership_sampler``, ownership is drawn first."""

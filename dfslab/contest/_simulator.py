@@ -11,8 +11,10 @@ import pandas as pd
 
 from .._display import Metrics
 from .._errors import InputError
+from .._validation import check_float_array, check_memory, check_number, check_seed
 from ..payouts import PayoutTable
 from ..slate import check_lineups
+from ._field import FIELD_BYTES_PER_ENTRY
 from ._ranking import prize_cumsum
 
 #: Most of my lineups one simulation takes (slots of the ranking kernel are uint16).
@@ -208,25 +210,20 @@ class ContestSimulator:
         if not isinstance(payouts, PayoutTable):
             raise InputError(f"payouts: expected a PayoutTable, got {type(payouts).__name__} "
                              "(build one with PayoutTable.from_rows / read_payout_table / PayoutCurveFitter.generate)")
-        if not float(field_size).is_integer() or int(field_size) < 1:
-            raise InputError(f"field_size must be a whole number >= 1 (opponent entries), got {field_size!r}")
-        if not np.isfinite(entry_fee) or entry_fee <= 0:
-            raise InputError(f"entry_fee must be a positive amount, got {entry_fee!r}")
-        if not float(n_field_draws).is_integer() or int(n_field_draws) < 1:
-            raise InputError(f"n_field_draws must be a whole number >= 1, got {n_field_draws!r}")
-        if chunk_size is not None and (not float(chunk_size).is_integer() or int(chunk_size) < 1):
-            raise InputError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+        self.field_size = check_number("field_size", field_size, lo=1, integer=True)  # opponent entries
+        self.entry_fee = check_number("entry_fee", entry_fee, lo=0, lo_open=True)
+        self.n_field_draws = check_number("n_field_draws", n_field_draws, lo=1, integer=True)
+        self.chunk_size = check_number("chunk_size", chunk_size, lo=1, integer=True, allow_none=True)
+        # each field draw is a (field_size, roster) int64 array, plus its sampler's work arrays
+        check_memory(FIELD_BYTES_PER_ENTRY * self.field_size, what="ContestSimulator", param="field_size",
+                     value=self.field_size, detail=f"about {FIELD_BYTES_PER_ENTRY:,} bytes per sampled entry")
         self.payouts = payouts
-        self.field_size = int(field_size)
-        self.entry_fee = float(entry_fee)
-        self.n_field_draws = int(n_field_draws)
-        self.chunk_size = None if chunk_size is None else int(chunk_size)
-        self.random_state = random_state
+        self.random_state = check_seed(random_state)
         self.progress = progress
 
     # ------------------------------------------------------------------
     def _points_keys(self, points, n_players: int | None) -> np.ndarray:
-        P = np.asarray(points, dtype=np.float64)
+        P = check_float_array("points", points)
         if P.ndim != 2:
             raise InputError(f"points: expected an (n_scenarios, n_players) matrix, got shape {P.shape}")
         if P.shape[0] < 1:
@@ -321,6 +318,10 @@ class ContestSimulator:
         S = P.shape[0]
         D = self.n_field_draws
         N = self.field_size + m
+        # results kept per simulated contest and lineup: payout, rank and ROI (8 bytes each), + field_paid
+        check_memory((24.0 * m + 8.0 * track_field) * D * S, what="ContestSimulator.simulate",
+                     param="n_field_draws" if D >= S else "n_scenarios", value=D if D >= S else S,
+                     detail=f"{D:,} field draws x {S:,} scenarios x {m:,} lineups x 24 bytes of results")
         notes = []
         fees = N * self.entry_fee
         if self.payouts.pool > fees + 1e-9:

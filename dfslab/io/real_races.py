@@ -244,6 +244,10 @@ def read_race_folder(folder) -> RealRace:
     if no_sal:
         notes.append(f"{len(no_sal)} starter(s) without a DK salary in the pool (not on the slate): "
                      f"{no_sal[:12]}{'...' if len(no_sal) > 12 else ''}")
+    if int(on.sum()) < NASCAR_CLASSIC.roster_size:  # name who lacks a salary, not just "1 players"
+        raise DataFileError(pp, f"only {int(on.sum())} driver(s) have a DK salary, fewer than a roster of "
+                                f"{NASCAR_CLASSIC.roster_size}; no salary for {no_sal[:12]}"
+                                f"{'...' if len(no_sal) > 12 else ''}")
     p_index = pool.index[on.to_numpy()]
     p = pool[on].reset_index(drop=True)
     players = pd.DataFrame({

@@ -47,7 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._errors import InfeasibleError, InputError
+from .._errors import InfeasibleError, InputError, ResourceLimitError
+from .._validation import check_float_array, check_number, check_seed
 from ..slate import Slate, check_ownership
 from . import _enumerate, _mip
 from ._portfolio import Portfolio, build_portfolio, max_pair_overlap
@@ -169,6 +170,8 @@ def _human_seconds(secs: float) -> str:
 def _frac(value, name):
     if value is None:
         return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InputError(f"{name}: must be a fraction in [0, 1], got {value!r}")
     v = float(value)
     if not np.isfinite(v) or not 0.0 <= v <= 1.0:
         raise InputError(f"{name}: must be a fraction in [0, 1], got {value!r}")
@@ -258,40 +261,24 @@ class LeverageAwareOptimizer:
 
     # ------------------------------------------------------------------ validation
     def _check_params(self):
-        n = self.n_lineups
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise InputError(f"n_lineups: must be an integer >= 1, got {n!r}")
-        lim = self.lineup_limit
-        if lim is not None and (isinstance(lim, bool) or not isinstance(lim, (int, np.integer)) or lim < 1):
-            raise InputError(f"lineup_limit: must be an integer >= 1 or None, got {lim!r}")
+        n = check_number("n_lineups", self.n_lineups, lo=1, integer=True)
+        lim = check_number("lineup_limit", self.lineup_limit, lo=1, integer=True, allow_none=True)
         if lim is not None and n > lim:
             eng = "mip" if str(self.method) == "mip" else "enumerate"
             secs = n * _SEC_PER_LINEUP[eng]
-            raise InputError(
+            raise ResourceLimitError(
                 f"n_lineups={n:,} exceeds lineup_limit={lim:,}: a sequential portfolio that size would take roughly "
                 f"{_human_seconds(secs)} with the {eng} engine (a lower bound: each pick costs more as the portfolio "
                 f"grows) and "
                 f"~{n * _BYTES_PER_LINEUP / 2**20:,.0f} MB; DK allows 150 entries per user. Pass lineup_limit=None "
                 f"(or a larger number) to run it anyway")
-        lp = self.leverage_penalty
-        if not isinstance(lp, (int, float, np.number)) or not np.isfinite(lp) or not 0.0 <= lp <= 1.0:
-            raise InputError(f"leverage_penalty: must be in [0, 1], got {lp!r}")
-        if self.max_overlap is not None:
-            mo = self.max_overlap
-            if isinstance(mo, bool) or not isinstance(mo, (int, np.integer)) or mo < 0:
-                raise InputError(f"max_overlap: must be a non-negative integer or None, got {mo!r}")
-        mx = self.max_ownership_per_driver
-        if mx is not None and (not np.isfinite(mx) or not 0.0 < float(mx) <= 100.0):
-            raise InputError(f"max_ownership_per_driver: percent in (0, 100], got {mx!r}")
-        k = self.min_low_owned
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-            raise InputError(f"min_low_owned: must be a non-negative integer, got {k!r}")
-        t = self.low_owned_threshold
-        if not np.isfinite(t) or not 0.0 <= float(t) <= 100.0:
-            raise InputError(f"low_owned_threshold: percent in [0, 100], got {t!r}")
-        tt = self.max_total_ownership
-        if tt is not None and (not np.isfinite(tt) or float(tt) < 0):
-            raise InputError(f"max_total_ownership: must be a non-negative percent total, got {tt!r}")
+        check_number("leverage_penalty", self.leverage_penalty, lo=0, hi=1)
+        check_number("max_overlap", self.max_overlap, lo=0, integer=True, allow_none=True)
+        check_number("max_ownership_per_driver", self.max_ownership_per_driver, lo=0, lo_open=True, hi=100,
+                     allow_none=True)  # percent
+        check_number("min_low_owned", self.min_low_owned, lo=0, integer=True)
+        check_number("low_owned_threshold", self.low_owned_threshold, lo=0, hi=100)  # percent
+        check_number("max_total_ownership", self.max_total_ownership, lo=0, allow_none=True)  # percent total
         for nm in ("min_exposure", "max_exposure"):
             d = getattr(self, nm)
             if d is not None:
@@ -299,15 +286,15 @@ class LeverageAwareOptimizer:
                     _frac(d, nm)
                 elif not hasattr(d, "items"):
                     raise InputError(f"{nm}: must be a fraction in [0, 1] or a dict of player -> fraction, "
-                                     f"got {type(d).__name__}")
+                                     f"got {d!r}")
                 else:
                     for key, v in d.items():
                         _frac(v, f"{nm}[{key!r}]")
         if str(self.method) not in _METHODS:
             raise InputError(f"method: must be one of {_METHODS}, got {self.method!r}")
         _mip.check_solver(self.solver)
-        if self.min_salary is not None and (not np.isfinite(self.min_salary) or self.min_salary < 0):
-            raise InputError(f"min_salary: must be a non-negative amount, got {self.min_salary!r}")
+        check_number("min_salary", self.min_salary, lo=0, allow_none=True)  # dollars
+        check_seed(self.random_state)
 
     def _spec(self, slate: Slate, ownership) -> _Spec:
         if not isinstance(slate, Slate):
@@ -446,7 +433,7 @@ class LeverageAwareOptimizer:
         rnames = getattr(scenarios, "regime_names", None)
         if pts is None or reg is None or rnames is None:
             raise InputError("scenarios: needs .points, .regime and .regime_names")
-        pts = np.asarray(pts, dtype=np.float64)
+        pts = check_float_array("scenarios.points", pts)
         if pts.ndim != 2 or pts.shape[1] != spec.n_players:
             raise InputError(f"scenarios.points: expected shape (n_scenarios, {spec.n_players}), got {pts.shape}")
         if not np.isfinite(pts).all():
@@ -526,7 +513,7 @@ class LeverageAwareOptimizer:
 
 
 def _vector(a, n, name) -> np.ndarray:
-    v = np.asarray(a, dtype=np.float64)
+    v = check_float_array(name, a)
     if v.ndim != 1 or len(v) != n:
         raise InputError(f"{name}: expected {n} values aligned with slate.players, got shape {v.shape}")
     if not np.isfinite(v).all():
@@ -595,13 +582,14 @@ def _check_exposures(spec: _Spec):
     if free_need > free_room:
         raise InputError(f"min_exposure: unlocked minimums need {free_need} roster spots but only {free_room} remain "
                          f"beside the locked drivers")
+    if int(spec.allowed.sum()) < R:  # before the exposure arithmetic, which would blame max_exposure
+        raise InfeasibleError(f"only {int(spec.allowed.sum())} drivers are usable after excludes "
+                              f"({int(spec.excluded.sum())} excluded) and max_ownership_per_driver "
+                              f"({int((spec.over_own_cap & ~spec.excluded).sum())} more above it); a lineup needs {R}")
     room = int(np.minimum(spec.cap_count, N)[spec.allowed].sum())
     if room < R * N:
         raise InputError(f"max_exposure: usable drivers can fill at most {room} roster spots, but {N} lineups x "
                          f"{R} drivers need {R * N}")
-    if int(spec.allowed.sum()) < R:
-        raise InfeasibleError(f"only {int(spec.allowed.sum())} drivers are usable after excludes and "
-                              f"max_ownership_per_driver; a lineup needs {R}")
 
 
 def verify(spec: _Spec, state: _State):

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from .._errors import InputError
+from .._validation import check_memory, check_number, check_seed
 
 CAP = 100.0
 _QGRID = np.linspace(0.0, 1.0, 201)  # quantile levels stored for each residual bin
@@ -286,10 +287,17 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
             raise InputError(f"ensemble_method must be 'voting' or 'stacking', got {self.ensemble_method!r}")
         if self.sk_model not in ("hgb", "poisson"):
             raise InputError(f"sk_model must be 'hgb' or 'poisson', got {self.sk_model!r}")
-        if not 0 < float(self.level) < 1:
-            raise InputError(f"level must be in (0, 1), got {self.level!r}")
+        check_number("level", self.level, lo=0, hi=1, lo_open=True, hi_open=True)
+        rs = self.random_state if isinstance(self.random_state, np.random.RandomState) else \
+            check_seed(self.random_state)
+        if isinstance(rs, (np.random.Generator, np.random.SeedSequence)):
+            raise InputError("random_state: give an integer or a numpy RandomState (a scikit-learn estimator), "
+                             f"got {type(rs).__name__}")
         Xn, slate_ids, _ = self._split_X(X)
-        Xa, y = validate_data(self, Xn, y, y_numeric=True, dtype=np.float64)
+        try:
+            Xa, y = validate_data(self, Xn, y, y_numeric=True, dtype=np.float64)
+        except ValueError as e:  # scikit-learn's own message ("Input y contains NaN."), as a dfslab error
+            raise InputError(f"fit(X, y): {e}") from None
         if Xa.shape[0] < 2:
             raise ValueError(f"HybridOwnershipEstimator needs at least 2 samples, got n_samples = {Xa.shape[0]}")
         y = np.asarray(y, dtype=np.float64)
@@ -431,9 +439,8 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
         distribution mapped back to percent. With a ``calibration`` the residuals are
         its real-%Drafted residuals (per mode: with / without a vendor input).
         """
-        level = self.level if level is None else level
-        if not 0 < float(level) < 1:
-            raise InputError(f"level must be in (0, 1), got {level!r}")
+        level = check_number("level", self.level if level is None else level, lo=0, hi=1, lo_open=True,
+                             hi_open=True)
         if interval not in ("zero_aware", "central"):
             raise InputError(f"interval must be 'zero_aware' or 'central', got {interval!r}")
         p, _, _, modes = self._forecast(X)
@@ -461,10 +468,12 @@ class HybridOwnershipEstimator(RegressorMixin, BaseEstimator):
         distribution, then every sample is renormalized per slate with the capped
         redistribution, so each row is a valid ownership vector (600 for NASCAR).
         """
-        if int(n_samples) < 1:
-            raise InputError(f"n_samples must be >= 1, got {n_samples!r}")
+        n_samples = check_number("n_samples", n_samples, lo=1, integer=True)
+        rng = np.random.default_rng(check_seed(random_state))
         p, codes, totals, modes = self._forecast(X)
-        rng = np.random.default_rng(random_state)
+        # about seven (n_samples, n_rows) float64 work arrays (uniforms, positions, residuals, samples)
+        check_memory(56.0 * n_samples * len(p), what="sample_ownership", param="n_samples", value=n_samples,
+                     detail=f"{n_samples:,} samples x {len(p)} players x 56 bytes")
         u = rng.random((int(n_samples), len(p)))
         Q, c = self._row_quantiles(p, modes)                  # (n, grid)
         # Inverse-CDF per row: vectorized interpolation on the stored grid.

@@ -45,6 +45,8 @@ def _pct_rank(v: pd.Series, groups) -> np.ndarray:
 
 def _contest_features(contest: Mapping | None) -> tuple[float, float]:
     c = dict(_DEFAULT_CONTEST)
+    if contest is not None and not isinstance(contest, Mapping):
+        raise InputError(f"contest: expected a dict like {{'type': 'gpp', 'entries': 1000}}, got {contest!r}")
     if contest is not None:
         unknown = set(contest) - {"type", "entries", "entry_fee", "name"}
         if unknown:
@@ -53,9 +55,11 @@ def _contest_features(contest: Mapping | None) -> tuple[float, float]:
     typ = str(c["type"]).lower()
     if typ not in ("gpp", "cash"):
         raise InputError(f"contest['type']: expected 'gpp' or 'cash' (double-up, 50/50), got {c['type']!r}")
-    entries = float(c["entries"])
-    if not np.isfinite(entries) or entries < 1:
-        raise InputError(f"contest['entries']: expected a positive number of entries, got {c['entries']!r}")
+    e = c["entries"]
+    if isinstance(e, (bool, np.bool_)) or not isinstance(e, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(e) or e < 1:
+        raise InputError(f"contest['entries']: expected a positive number of entries, got {e!r}")
+    entries = float(e)
     return float(typ == "cash"), float(np.log10(entries))
 
 
@@ -256,7 +260,7 @@ def build_features(slate, contest: Mapping | None = None, vendor: bool = True) -
     slates = [slate] if isinstance(slate, Slate) else list(slate) if isinstance(slate, Iterable) else [slate]
     if not slates:
         raise InputError("build_features: no slates given")
-    if contest is None or isinstance(contest, Mapping):
+    if contest is None or isinstance(contest, (Mapping, str, bytes)):
         contests = [contest] * len(slates)
     else:
         contests = list(contest)

@@ -263,6 +263,8 @@ def estimate_ownership(slate: Slate, estimator: HybridOwnershipEstimator | None 
             raise InputError(f"{slate.name}: the pretrained default is NASCAR-only; pass a fitted estimator for "
                              f"{get_rules(slate.rules).name} slates")
         estimator = pretrained_nascar_estimator()
+    elif not hasattr(estimator, "predict_with_uncertainty"):
+        raise InputError(f"estimator: expected a fitted HybridOwnershipEstimator, got {estimator!r}")
     X = build_features(slate, contest=contest, vendor=vendor)
     u = estimator.predict_with_uncertainty(X, level=level)
     p = slate.players

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from .._validation import check_float_array, check_memory, check_number, check_seed
 from ..scoring import dk_points
 from ..slate import ARCHETYPES, Slate
 from ._core import PARAM_KEYS, REGIME_NAMES, draw_regime_rows, simulate_rows, start_score
@@ -20,6 +21,7 @@ CHUNK = 8192  # scenarios simulated at once: bounds memory; fixed, so results do
 N_PILOT = 3000  # scenarios of the pilot runs that compute the mean sources and match the blend
 DEFAULT_SALARY_SLOPE = 0.45  # strength per normal score of the salary rank when no fitted slope is shipped
 SOURCES = ("projection", "history", "salary")
+BYTES_PER_CELL = 17  # memory per scenario and driver of a simulation's outputs (measured; see simulate)
 
 
 def load_default_params() -> dict:
@@ -39,11 +41,17 @@ def load_blend_weights() -> dict:
     return json.loads(f.read_text()) if f.is_file() else {}
 
 
+def _finite(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+
 def _check_params(params: dict) -> dict:
-    if not isinstance(params, dict) or "archetypes" not in params:
+    if not isinstance(params, dict) or not isinstance(params.get("archetypes"), dict):
         raise InputError("params: expected a dict with an 'archetypes' entry (see load_default_params())")
     for a, p in params["archetypes"].items():
-        pr = np.asarray(p.get("regime_probs"), float)
+        if not isinstance(p, dict):
+            raise InputError(f"params: archetype {a!r} must be a dict, got {type(p).__name__}")
+        pr = check_float_array(f"params: archetype {a!r} regime_probs", p.get("regime_probs"))
         if pr.shape != (3,) or not np.all(np.isfinite(pr)) or (pr < 0).any() or pr.sum() <= 0:
             raise InputError(f"params: archetype {a!r} regime_probs must be 3 non-negative numbers, got {pr}")
         for r in REGIME_NAMES:
@@ -52,19 +60,19 @@ def _check_params(params: dict) -> dict:
                 raise InputError(f"params: archetype {a!r} lacks regime {r!r}")
             for k in PARAM_KEYS:
                 v = cell.get(k)
-                if v is None or not np.isfinite(v):
+                if not _finite(v):
                     raise InputError(f"params: archetype {a!r} regime {r!r} parameter {k!r} missing or not finite")
             fg = p.get("finish_gain", 1.0)
-            if not (np.isfinite(fg) and fg > 0):
+            if not (_finite(fg) and fg > 0):
                 raise InputError(f"params: archetype {a!r} 'finish_gain' must be a positive number, got {fg}")
             tr = p.get("finish_trouble", 0.0)
             if not (np.isfinite(tr) and 0.0 <= tr < 1.0):
                 raise InputError(f"params: archetype {a!r} 'finish_trouble' must be in [0, 1), got {tr}")
             v = cell.get("ll_close", 0.0)
-            if not (np.isfinite(v) and 0.0 <= v <= 1.0):
+            if not (_finite(v) and 0.0 <= v <= 1.0):
                 raise InputError(f"params: archetype {a!r} regime {r!r} parameter 'll_close' must be in [0, 1], got {v}")
     me = params.get("mean_error_sd", 0.0)
-    if not (np.isfinite(me) and me >= 0):
+    if not (_finite(me) and me >= 0):
         raise InputError(f"params: 'mean_error_sd' must be a number >= 0, got {me}")
     return params
 
@@ -283,20 +291,22 @@ class RaceSimulator:
     def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None, *,
                  history="auto", mean_error: float | None = None, finish_gain: float = 1.0, blend: bool = True,
                  blend_weights: dict | None = None, salary_slopes=None):
-        if not isinstance(n_scenarios, (int, np.integer)) or n_scenarios < 1:
-            raise InputError(f"n_scenarios: must be a positive integer, got {n_scenarios!r}")
-        self.n_scenarios = int(n_scenarios)
-        self.random_state = random_state
+        self.n_scenarios = check_number("n_scenarios", n_scenarios, lo=1, integer=True)
+        # refuse absurd sizes up front, with the smallest race a lineup can come from (6 drivers);
+        # simulate() checks again with the slate's real field size
+        check_memory(BYTES_PER_CELL * self.n_scenarios * 6, what="RaceSimulator", param="n_scenarios",
+                     value=self.n_scenarios, detail=f"at least {BYTES_PER_CELL} bytes x {self.n_scenarios:,} "
+                                                    "scenarios x 6 drivers")
+        self.random_state = check_seed(random_state)
+        if isinstance(self.random_state, np.random.Generator):
+            raise InputError("random_state: give an integer or a SeedSequence (each chunk of races gets its own "
+                             "child seed from it), not a Generator")
         self.params = _check_params(params) if params is not None else None
         if not (history is None or (isinstance(history, str) and history == "auto") or isinstance(history, pd.DataFrame)):
             raise InputError(f"history: expected 'auto', a DataFrame of race rows or None, got {type(history).__name__}")
         self.history = history
-        if mean_error is not None and not (np.isfinite(mean_error) and mean_error >= 0):
-            raise InputError(f"mean_error: must be a number >= 0 (0 = off), got {mean_error!r}")
-        self.mean_error = mean_error
-        if not (np.isfinite(finish_gain) and finish_gain > 0):
-            raise InputError(f"finish_gain: must be a positive number, got {finish_gain!r}")
-        self.finish_gain = float(finish_gain)
+        self.mean_error = check_number("mean_error", mean_error, lo=0, allow_none=True)  # 0 = off
+        self.finish_gain = check_number("finish_gain", finish_gain, lo=0, lo_open=True)
         self.blend = bool(blend)
         self.blend_weights = _check_blend_weights(blend_weights)
         self.salary_slopes = _check_salary_slopes(salary_slopes)
@@ -412,7 +422,7 @@ class RaceSimulator:
     def _strength(self, slate: Slate, strength):
         """(shape strength, label, notes, provenance, {source: strength} for the blend)."""
         if strength is not None:
-            s = np.asarray(strength, dtype=float)
+            s = check_float_array("strength", strength)
             if s.shape != (slate.n_players,):
                 raise InputError(f"strength: expected {slate.n_players} values (one per slate row), got shape {s.shape}")
             if not np.all(np.isfinite(s)):
@@ -526,10 +536,18 @@ class RaceSimulator:
             With ``means`` (sources, weights, blend) and ``provenance``.
         """
         arch, start = self._check_slate(slate)
+        # the outputs (finish int16, laps led / fastest laps int32, dnf bool, points float32) stay whole even
+        # though the races are simulated in chunks: ~17 bytes per scenario and driver measured at 10^6 scenarios
+        check_memory(BYTES_PER_CELL * self.n_scenarios * slate.n_players, what="RaceSimulator.simulate",
+                     param="n_scenarios", value=self.n_scenarios,
+                     detail=f"{BYTES_PER_CELL} bytes x {self.n_scenarios:,} scenarios x {slate.n_players} drivers")
         laps = int(slate.race_laps)
         s, source, notes, prov, auto = self._strength(slate, strength)
         notes = list(notes)
-        seed = np.random.SeedSequence(self.random_state) if self.random_state is not None else np.random.SeedSequence()
+        rs = self.random_state
+        # a copy of a given SeedSequence: spawning from the caller's object would change it, and the next call's races
+        seed = np.random.SeedSequence(rs.entropy, spawn_key=rs.spawn_key, pool_size=rs.pool_size) \
+            if isinstance(rs, np.random.SeedSequence) else np.random.SeedSequence(rs)
         main_seed, pilot_seed = seed.spawn(2)
         T = float(self._params().get("temperature", 1.0))
         proj = None
@@ -567,7 +585,7 @@ class RaceSimulator:
                              provenance=prov)
 
     def _check_projections(self, projections, slate, what="projections"):
-        proj = np.asarray(projections, dtype=float)
+        proj = check_float_array(what, projections)
         if proj.shape != (slate.n_players,):
             raise InputError(f"{what}: expected {slate.n_players} values, got shape {proj.shape}")
         if not np.all(np.isfinite(proj)):
