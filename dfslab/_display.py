@@ -180,3 +180,24 @@ def payout_fitter_html(f) -> str:
     lines = [f"fitted on {int(df['real tables'].sum()):,} real DK GPP payout tables; rake {100 * f.rake_:.1f}%",
              "generate(entries, entry_fee) builds a table for any contest size"]
     return box("PayoutCurveFitter", lines, [("tiers", _table(df))])
+
+
+def settings_html(obj, key: tuple[str, ...], lines: list[str] = ()) -> str:
+    """An engine's settings: the key ones in a line, every constructor parameter folded (non-defaults marked)."""
+    import inspect
+
+    sig = inspect.signature(type(obj).__init__)
+    rows = []
+    for name, prm in list(sig.parameters.items())[1:]:
+        if prm.kind in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD) or not hasattr(obj, name):
+            continue
+        v = getattr(obj, name)
+        default = prm.default if prm.default is not inspect.Parameter.empty else None
+        try:
+            changed = bool(v != default) if not isinstance(v, (np.ndarray, pd.DataFrame, dict, list)) else True
+        except Exception:  # noqa: BLE001 - objects without a plain comparison count as set
+            changed = True
+        text = repr(v) if not isinstance(v, (np.ndarray, pd.DataFrame)) else f"{type(v).__name__} {getattr(v, 'shape', '')}"
+        rows.append({"parameter": name, "value": text[:80], "set (not default)": "yes" if changed else ""})
+    head = ", ".join(f"{k}={_esc(repr(getattr(obj, k)))}" for k in key if hasattr(obj, k))
+    return box(type(obj).__name__, [head, *lines], [("every parameter", _table(pd.DataFrame(rows)))])

@@ -107,6 +107,12 @@ def test_rich_display_and_plot_methods(analysis):
     assert "Portfolio" in analysis.portfolio._repr_html_()
     assert "PayoutTable" in analysis.payouts._repr_html_() and "paid places" in analysis.payouts._repr_html_()
     assert "real DK GPP payout tables" in dfslab.PayoutCurveFitter().fit()._repr_html_()
+    from dfslab.contest import ContestSimulator
+
+    for eng in (dfslab.RaceSimulator(100, random_state=1), dfslab.LeverageAwareOptimizer(n_lineups=3),
+                ContestSimulator(analysis.payouts, field_size=99, entry_fee=20.0)):
+        h = eng._repr_html_()
+        assert type(eng).__name__ in h and "every parameter" in h and "<table" in h
     fh = analysis.field._repr_html_()
     assert "FieldLineupSampler" in fh and "fitted" in fh and "cap-consistent target (%)" in fh
     assert "not fitted" in dfslab.FieldLineupSampler(analysis.slate, analysis.field.ownership)._repr_html_()

@@ -360,7 +360,7 @@ class LeverageOptimizeRequest(_Model):
     scenario_regimes: list[REGIME] | None = Field(default=None, min_length=1, max_length=MAX_SCENARIO_ROWS,
                                                   description="Regime of each given scenario (needed with use_regime_allocation and scenario_driver_scores).")
     n_lineups: int = Field(default=20, ge=1, le=MAX_LINEUPS)
-    leverage_penalty: float = Field(default=0.5, ge=0, le=1,
+    leverage_penalty: float = Field(default=0.0, ge=0, le=1,
                                     description="Weight of the ownership term in [0, 1] (1: ownership weighs as much as points).")
     max_ownership_per_driver: float | None = Field(
         default=None, gt=0, le=1,

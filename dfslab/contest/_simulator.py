@@ -205,6 +205,10 @@ class ContestSimulator:
     (200, True)
     """
 
+    def _repr_html_(self) -> str:
+        from .._display import settings_html
+        return settings_html(self, ('field_size', 'entry_fee', 'n_field_draws', 'random_state'), [f"payouts: pool ${self.payouts.pool:,.2f}, {self.payouts.n_paid:,} paid places; contest of field_size + my lineups"])
+
     def __init__(self, payouts, field_size: int, entry_fee: float, n_field_draws: int = 1,
                  chunk_size: int | None = None, random_state=None, progress: bool | None = None):
         if not isinstance(payouts, PayoutTable):

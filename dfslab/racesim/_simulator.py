@@ -288,6 +288,10 @@ class RaceSimulator:
     {'projection': 0.6, 'salary': 0.3}
     """
 
+    def _repr_html_(self) -> str:
+        from .._display import settings_html
+        return settings_html(self, ('n_scenarios', 'mean_error', 'finish_gain', 'blend', 'random_state'), ["simulate(slate) returns RaceScenarios: finishing order, laps led, fastest laps and DK points per scenario"])
+
     def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None, *,
                  history="auto", mean_error: float | None = None, finish_gain: float = 1.0, blend: bool = True,
                  blend_weights: dict | None = None, salary_slopes=None):
