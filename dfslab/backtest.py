@@ -26,6 +26,7 @@ of ~4.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 import time
@@ -475,12 +476,21 @@ def _estimator_without(race, all_races):
     """An ownership model that never saw ``race``: base refitted without it when it is a 2025 slate (the
     base's training labels), calibration refitted without it when it is a dk_2026 race (the calibration's
     real %Drafted rows)."""
+    from ._config import data_dir
     from .io import list_nascar_slates, read_nascar_slate
     from .ownership._pretrained import fit_pretrained_nascar
 
-    slates = [read_nascar_slate(f) for f in list_nascar_slates() if f.name != race.name]
-    real = [r for r in all_races if len(r.actual_ownership) and r.name != race.name]
-    return fit_pretrained_nascar(slates, races=real)
+    # fitted once per process for a given race and training set (sweeps and repeated runs reuse it)
+    key = (str(data_dir(required=False)), race.name,
+           tuple(sorted((r.name, len(r.actual_ownership)) for r in all_races)))
+    if key not in _ESTIMATORS:
+        slates = [read_nascar_slate(f) for f in list_nascar_slates() if f.name != race.name]
+        real = [r for r in all_races if len(r.actual_ownership) and r.name != race.name]
+        _ESTIMATORS[key] = fit_pretrained_nascar(slates, races=real)
+    return copy.deepcopy(_ESTIMATORS[key])
+
+
+_ESTIMATORS: dict = {}
 
 
 def evidence_text(res: BacktestResult) -> str:

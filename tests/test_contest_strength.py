@@ -91,17 +91,18 @@ def test_seeded_fit_does_not_depend_on_the_time_budget(setup):
 
 
 def test_sampling_budget_is_an_iteration_budget_and_says_so():
-    # 7 drivers; reaching the floor needs the $12,000 driver twice: the DP (which lets a player repeat inside its
-    # sums) thinks it feasible, every real draw dies -> a budget error after max_batches, whatever the machine
-    players = {"player_id": [str(i) for i in range(7)], "name": [f"D{i}" for i in range(7)],
-               "salary": [12000] + [6000] * 6, "position": "D"}
+    # 8 drivers; the six dearest cost $61,000 (so the up-front floor check passes), but a lineup in
+    # [$48,000, $50,000] needs the $12,000 driver twice: the DP (which lets a player repeat inside its sums)
+    # thinks it feasible, every real draw dies -> a budget error after max_batches, whatever the machine
+    players = {"player_id": [str(i) for i in range(8)], "name": [f"D{i}" for i in range(8)],
+               "salary": [25000, 12000] + [6000] * 6, "position": "D"}
     import pandas as pd
 
     sl = Slate(pd.DataFrame(players), rules=NASCAR_CLASSIC, name="tiny")
-    fs = FieldLineupSampler(sl, np.full(7, 600 / 7), salary_floor=48_000, max_batches=3, max_salary_left=None,
+    fs = FieldLineupSampler(sl, np.full(8, 600 / 8), salary_floor=48_000, max_batches=3, max_salary_left=None,
                             salary_left_scale=None, dup_prob=0.0)
     with pytest.raises(InfeasibleError, match="budget of max_batches=3"):
-        fs._draw(10, np.zeros(7), np.random.default_rng(0))
+        fs._draw(10, np.zeros(8), np.random.default_rng(0))
 
 
 def test_cap_consistent_target(setup):
