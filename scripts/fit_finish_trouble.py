@@ -67,7 +67,7 @@ def main(argv=None):
     P = load_default_params()
     me = float(P.get("mean_error_sd", 0.0))
     logs = read_race_logs()
-    strengths = prerace_strengths(logs)
+    strengths = prerace_strengths(logs, rating_kwargs=P.get("rating") or None)  # the shipped rating settings
     ok, _ = clean_race_ids(logs)
     feat = race_features(logs[logs["race_id"].isin(ok)])
     date = pd.to_datetime(feat["race_date"])

@@ -13,6 +13,7 @@ DATA = require_data()  # skips the module, with a reason, when ../shared/data is
 
 from dfslab.racesim import CalibrationReport, DriverRatingModel, RaceSimulator, run_calibration  # noqa: E402
 from dfslab.racesim._calibration import prerace_strengths  # noqa: E402
+from dfslab.racesim._report import params_strengths  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,17 @@ def test_prerace_strengths_match_rating_model_and_do_not_leak(logs):
     scrambled.loc[later, "finish"] = scrambled.loc[later, "finish"].sample(frac=1, random_state=0).to_numpy()
     again = prerace_strengths(scrambled, races={rid}).loc[rows.index].to_numpy()
     assert np.allclose(fast, again)
+
+
+def test_calibration_strengths_use_the_params_rating_settings(logs):
+    rid = logs.loc[logs["race_date"] >= "2025-03-01", "race_id"].iloc[0]
+    rows = logs[logs["race_id"] == rid]
+    got = params_strengths(logs, {"rating": {"half_life_days": 90.0}}, races={rid}).loc[rows.index].to_numpy()
+    m = DriverRatingModel(half_life_days=90.0).fit(logs, before=rows["race_date"].iloc[0])
+    want = m.strengths(rows["driver_name"], series=rows["series"].iloc[0], archetype=rows["archetype"].iloc[0])
+    assert np.allclose(got, want)
+    default = params_strengths(logs, {"rating": {}}, races={rid}).loc[rows.index].to_numpy()
+    assert not np.allclose(got, default)  # the setting is not ignored
 
 
 def test_real_slate_simulation_uses_history_and_blends_the_published_projection(logs):

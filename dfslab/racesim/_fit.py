@@ -113,7 +113,7 @@ def finish_gains_at(tab: pd.DataFrame, trouble: float, archetypes) -> dict:
 
 
 def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: float | None = None,
-                   finish_gain: float = 2.0, verbose: bool = False, real=True) -> dict:
+                   finish_gain: float = 2.0, verbose: bool = False, real=True, rating_kwargs=None) -> dict:
     """Fit every parameter of the race model; returns {"params", "blend", "tables", "seconds"}.
 
     Parameters
@@ -132,6 +132,10 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
         Starting finish gain of the first lap-allocation fit.
     real : bool
         Run step 4 (needs the real slates).
+    rating_kwargs : dict, optional
+        :class:`DriverRatingModel` settings of the pre-race strengths (default: the shipped
+        ``params["rating"]``); stored in ``params["rating"]`` so every later use of the
+        parameters computes strengths the same way.
     """
     from ..io import read_race_logs
     from ._realfit import (fit_blend, loso_blend_targets, mean_error_drivers, mean_error_loso, mean_error_table,
@@ -144,8 +148,11 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
     logs = read_race_logs() if logs is None else logs
     if mean_error is None:
         mean_error = float(load_default_params().get("mean_error_sd", 0.0))
-    strengths = prerace_strengths(logs)
-    P = fit_params(logs, cutoff=CUTOFF, seed=seed, quick=quick, strengths=strengths, finish_gain=finish_gain)
+    if rating_kwargs is None:
+        rating_kwargs = dict(load_default_params().get("rating") or {})
+    strengths = prerace_strengths(logs, rating_kwargs=rating_kwargs)
+    P = fit_params(logs, cutoff=CUTOFF, seed=seed, quick=quick, strengths=strengths, finish_gain=finish_gain,
+                   rating_kwargs=rating_kwargs)
     say(f"fit 1 on {P['n_races']} races before {CUTOFF.date()} (mean error {mean_error}, finish gain "
         f"{finish_gain}): {time.perf_counter() - t0:.0f} s")
     ok, _ = clean_race_ids(logs)
@@ -158,7 +165,7 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
                                          QUICK_TROUBLES if quick else TROUBLES, 300 if quick else 600, seed + 10_000, say)
     say(f"finish gains {gains}, trouble {trouble}: {time.perf_counter() - t0:.0f} s")
     P = fit_params(logs, cutoff=CUTOFF, seed=seed, quick=quick, strengths=strengths, finish_gain=gains,
-                   trouble=trouble)
+                   trouble=trouble, rating_kwargs=rating_kwargs)
     P["finish_gain_fit"] = {"gains": gains, "trouble": trouble, "train_races": int(len(tr)),
                             "grid": list(fg_tab["finish_gain"].unique()), "trouble_grid": list(fg_tab["trouble"].unique()),
                             "table": fg_tab.round(4).to_dict("records")}

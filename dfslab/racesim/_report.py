@@ -178,6 +178,12 @@ def _clean(f: dict) -> dict:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in f.items()}
 
 
+def params_strengths(logs: pd.DataFrame, params: dict, races=None) -> pd.Series:
+    """Pre-race strengths of loop-data rows with the rating settings the parameters were fitted
+    with (``params["rating"]``, e.g. ``half_life_days``); see :func:`prerace_strengths`."""
+    return prerace_strengths(logs, races=races, rating_kwargs=params.get("rating") or None)
+
+
 def check_2026(params, n_scenarios: int = 4000, seed: int = 0, root=None, n_boot: int = 0) -> tuple[dict, pd.DataFrame]:
     """The held-out figures on the 2026 DK races (``dk_2026`` official results).
 
@@ -315,7 +321,7 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
         params, blend = fit["params"], fit["blend"]
     elif params is None:
         params = load_default_params()
-    strengths = prerace_strengths(logs)  # each race only sees races strictly before its date
+    strengths = params_strengths(logs, params)  # each race only sees races strictly before its date
     ok, _ = clean_race_ids(logs)
     feat_all = race_features(logs[logs["race_id"].isin(ok)])
     ho_ids = feat_all.index[feat_all["race_date"] >= CUTOFF]
