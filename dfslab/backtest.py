@@ -451,8 +451,12 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     if client is not None:
         # each task refits its own leave-one-race-out ownership model: no serial step before the map
         races_f = client.scatter([all_races], broadcast=True)[0]
-        futs = [client.submit(_race_task, r, cfg, seeds[r.name], races_f, pure=False) for r in run]
-        outs = client.gather(futs)
+        # largest contests first (their fields dominate a race's cost): the workers finish together
+        cost = {r.name: _race_settings(cfg, r)[0] for r in run}
+        futs = {r.name: client.submit(_race_task, r, cfg, seeds[r.name], races_f, pure=False,
+                                      priority=int(cost[r.name]))
+                for r in sorted(run, key=lambda r: -cost[r.name])}
+        outs = [futs[r.name].result() for r in run]  # the serial order, whatever order they finished in
     else:
         outs = []
         for r in run:

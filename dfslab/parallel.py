@@ -27,8 +27,14 @@ def get_client(scheduler: str | None = "local", n_workers: int | None = None, th
     if scheduler in (None, "", "local"):
         import os
 
+        import dask
+
         n = n_workers or max(1, os.cpu_count() or 1)
-        cluster = LocalCluster(n_workers=n, threads_per_worker=threads_per_worker, processes=True,
-                               dashboard_address=":0", silence_logs=40)
+        # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536; that turns off glibc's adaptive mmap
+        # threshold, so every large numpy temporary is a fresh mmap: a backtest race ran 1.8x slower in a
+        # worker than in this process (28.6 s vs 15.7 s, measured). Workers get glibc's defaults instead.
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+            cluster = LocalCluster(n_workers=n, threads_per_worker=threads_per_worker, processes=True,
+                                   dashboard_address=":0", silence_logs=40)
         return Client(cluster)
     return Client(scheduler)
