@@ -251,7 +251,8 @@ def glossary_markdown() -> str:
     """Every term of the report, explained once."""
     from .pipeline import GLOSSARY
 
-    return "\n".join(f"- **{k}**: {v}" for k, v in GLOSSARY.items())
+    # "$" is escaped: two of them in one item would be read as a math span by the notebook's markdown
+    return "\n".join(f"- **{k}**: {v}".replace("$", "\\$") for k, v in GLOSSARY.items())
 
 
 def model_evidence() -> dict:
@@ -411,10 +412,15 @@ def evidence_markdown(analysis) -> str:
 
 def files_markdown(files: dict) -> str:
     """Where the upload and readable lineup files went."""
-    out = [f"- `{files['lineups']}`: every lineup with driver names, salary, projection, ownership and simulated "
-           "results (same numbering as above)"]
+    def final(path) -> str:
+        # the CLI writes into a staging folder and moves everything beside the HTML when the run succeeds
+        p = Path(path)
+        return str(p.parent.parent / p.name) if p.parent.name == ".staging" else str(p)
+
+    out = [f"- `{final(files['lineups'])}`: every lineup with driver names, salary, projection, ownership and "
+           "simulated results (same numbering as above)"]
     if "dk_upload" in files:
-        out.append(f"- `{files['dk_upload']}`: DraftKings bulk-upload file (header `D,D,D,D,D,D`, DK ids), "
+        out.append(f"- `{final(files['dk_upload'])}`: DraftKings bulk-upload file (header `D,D,D,D,D,D`, DK ids), "
                    "row n = lineup n")
     out += [f"- {n}" for n in files.get("notes", [])]
     return "\n".join(out)
