@@ -35,6 +35,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._select import _select
+
 #: Largest slot table (entries of uint16) before the binary-search path is used.
 MAX_TABLE = 1 << 16
 #: Largest pair table (player pairs) before field lineups are scored player by player.
@@ -451,40 +453,6 @@ def lineup_stats(pay, rank, entry_fee, top_k, roi):
         for i in range(m):
             var[i] = q[i] / (n - 1)
     return mean, var, c_cash, c_win, c_top, lo, hi, pm, tot, best, anyc
-
-
-@njit(cache=True)
-def _select(a, lo, hi, k):
-    """Reorder ``a[lo:hi]`` in place so that ``a[k]`` is its (k - lo)-th smallest, smaller ones before it.
-
-    Quickselect with a median-of-three pivot and a three-way partition (ROI samples repeat a lot:
-    every non-cashing entry has ROI -1).
-    """
-    hi -= 1
-    while hi > lo:
-        mid = (lo + hi) >> 1
-        x, y, z = a[lo], a[mid], a[hi]
-        pivot = max(min(x, y), min(max(x, y), z))
-        lt, i, gt = lo, lo, hi
-        while i <= gt:  # a[lo:lt] < pivot, a[lt:i] == pivot, a[gt+1:hi+1] > pivot
-            v = a[i]
-            if v < pivot:
-                a[i] = a[lt]
-                a[lt] = v
-                lt += 1
-                i += 1
-            elif v > pivot:
-                a[i] = a[gt]
-                a[gt] = v
-                gt -= 1
-            else:
-                i += 1
-        if k < lt:
-            hi = lt - 1
-        elif k > gt:
-            lo = gt + 1
-        else:
-            return
 
 
 @njit(cache=True, nogil=True)

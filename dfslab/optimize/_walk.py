@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._select import _select
+
 _U1 = np.uint64(1)
 _M1 = np.uint64(0x5555555555555555)
 _M2 = np.uint64(0x3333333333333333)
@@ -166,30 +168,8 @@ def walk(pm, po, pn, cm, co, pos, blocked, deficit_total, deficit_mask, room, ne
 def _kth_largest(x, k):
     """The k-th largest value of x (k >= 1), by quickselect on a copy (three-way partition: ties are common)."""
     a = x.copy()
-    lo, hi, want = 0, a.shape[0] - 1, a.shape[0] - k
-    while hi > lo:
-        p, q, r = a[lo], a[(lo + hi) >> 1], a[hi]
-        pivot = max(min(p, q), min(max(p, q), r))
-        lt, i, gt = lo, lo, hi
-        while i <= gt:
-            v = a[i]
-            if v < pivot:
-                a[i] = a[lt]
-                a[lt] = v
-                lt += 1
-                i += 1
-            elif v > pivot:
-                a[i] = a[gt]
-                a[gt] = v
-                gt -= 1
-            else:
-                i += 1
-        if want < lt:
-            hi = lt - 1
-        elif want > gt:
-            lo = gt + 1
-        else:
-            return pivot
+    want = a.shape[0] - k
+    _select(a, 0, a.shape[0], want)
     return a[want]
 
 
