@@ -382,35 +382,30 @@ class SlateAnalysis:
         return SimpleNamespace(points=pts, regime=reg, regime_names=tuple(names), strength_source="given scenarios",
                                notes=[], slate=self.slate)
 
-    @cached_property
-    def scenarios(self):
-        """Simulated races used to BUILD the lineups (RaceScenarios)."""
+    def _race_part(self, step: str, first_half: bool):
+        """Given scenarios (their half when split), else races simulated with the step's own seed."""
         if self.scenarios_given is not None:
             g = self._given_scenarios()
             if self.given_scenarios == "split":
                 half = len(g.points) // 2
-                g.points, g.regime = g.points[:half], g.regime[:half]
+                part = slice(None, half) if first_half else slice(half, None)
+                g.points, g.regime = g.points[part], g.regime[part]
             return g
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            sc = self._simulator(self._seed["scenarios"]).simulate(self.slate)
+            sc = self._simulator(self._seed[step]).simulate(self.slate)
         _keep_warnings(sc, caught)
         return sc
 
     @cached_property
+    def scenarios(self):
+        """Simulated races used to BUILD the lineups (RaceScenarios)."""
+        return self._race_part("scenarios", first_half=True)
+
+    @cached_property
     def eval_scenarios(self):
         """Independent simulated races used only to SCORE lineups (never the ones that built them)."""
-        if self.scenarios_given is not None:
-            g = self._given_scenarios()
-            if self.given_scenarios == "split":
-                half = len(g.points) // 2
-                g.points, g.regime = g.points[half:], g.regime[half:]
-            return g
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            sc = self._simulator(self._seed["eval_scenarios"]).simulate(self.slate)
-        _keep_warnings(sc, caught)
-        return sc
+        return self._race_part("eval_scenarios", first_half=False)
 
     @cached_property
     def mean_points(self) -> np.ndarray:
