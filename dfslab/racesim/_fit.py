@@ -138,9 +138,6 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
         parameters computes strengths the same way.
     """
     from ..io import read_race_logs
-    from ._realfit import (fit_blend, loso_blend_targets, mean_error_drivers, mean_error_loso, mean_error_table,
-                           pick_mean_error, real_slates, salary_fallback_check, salary_grid_scores, slopes_from_scores,
-                           source_means, top_leader_p95)
     from ._simulator import load_default_params
 
     t0 = time.perf_counter()
@@ -175,31 +172,56 @@ def fit_race_model(logs=None, quick: bool = False, seed: int = 0, mean_error: fl
     tables = {"finish_gain": fg_tab, "mean_error_used_in_fit": mean_error}
     blend = {}
     if real:
-        n = 800 if quick else 2000
-        slates = real_slates(params=P)
-        p95 = top_leader_p95(logs, CUTOFF)
-        scores = salary_grid_scores(slates, P, n_scenarios=n, seed=seed + 40_000, mean_error=mean_error)
-        slopes = slopes_from_scores(scores)
-        fallback = salary_fallback_check(slates, P, scores, p95, n_scenarios=n, seed=seed + 41_000,
-                                         mean_error=mean_error)
-        P["salary_strength"] = {**slopes, "fit": "CRPS of actual DK points, salary-only simulation, 12 real slates",
-                                "p95_top_leader_share": {a: round(v, 4) for a, v in p95.items()}}
-        say(f"salary slopes {slopes['slope']} (pooled {slopes['pooled_slope']}); fallback LOSO coverage "
-            f"{fallback['coverage_10_90']:.3f}: {time.perf_counter() - t0:.0f} s")
-        means = source_means(slates, P, slopes, n_scenarios=1500 if quick else 3000, seed=seed + 42_000,
-                             mean_error=mean_error)
-        blend = fit_blend(means, n_boot=300 if quick else 2000, seed=seed)
-        targets = loso_blend_targets(means)
-        drv = mean_error_drivers(slates, P, targets, slopes, n_scenarios=n, seed=seed + 43_000)
-        me_tab = mean_error_table(drv)
-        me = round(pick_mean_error(me_tab), 3)
-        P["mean_error_fit"] = {"picked": me,
-                               "criterion": "smallest mean error with 10-90 % coverage of actual DK points within "
-                                            "one binomial s.e. of 0.80 on the 12 real slates (blended means, LOSO "
-                                            "weights)",
-                               "table": me_tab.round(4).to_dict("records"), "used_in_fit": mean_error,
-                               "loso": {k: v for k, v in mean_error_loso(drv).items() if k != "picked"}}
-        say(f"mean error {me} (fits used {mean_error}): {time.perf_counter() - t0:.0f} s")
-        tables.update(salary_scores=scores, salary_fallback=fallback, source_means=means, mean_error=me_tab,
-                      mean_error_drivers=drv)
+        P, blend, real_tables = fit_real_slate_part(P, logs, quick=quick, seed=seed, mean_error=mean_error, say=say)
+        tables.update(real_tables)
     return {"params": P, "blend": blend, "tables": tables, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def fit_real_slate_part(P: dict, logs=None, quick: bool = False, seed: int = 0, mean_error: float | None = None,
+                        say=None) -> tuple[dict, dict, dict]:
+    """Step 4 of :func:`fit_race_model`: salary slopes, blend weights and the mean-error pick on the real slates.
+
+    Fitted on the 12 real slates with the race-model parameters ``P`` (their strengths,
+    finish gains and lap allocation shape every simulation). Returns ``(params, blend,
+    tables)``: a copy of ``P`` with ``salary_strength`` and ``mean_error_fit`` replaced, the
+    blend weights (what ``racesim_blend.json`` holds) and the fit tables. The shipped mean
+    error (``P["mean_error_sd"]``) is not changed: the finish gains were fitted with it.
+    """
+    from ..io import read_race_logs
+    from ._realfit import (fit_blend, loso_blend_targets, mean_error_drivers, mean_error_loso, mean_error_table,
+                           pick_mean_error, real_slates, salary_fallback_check, salary_grid_scores, slopes_from_scores,
+                           source_means, top_leader_p95)
+
+    t0 = time.perf_counter()
+    say = say or (lambda *a, **k: None)
+    logs = read_race_logs() if logs is None else logs
+    P = dict(P)
+    mean_error = float(P.get("mean_error_sd", 0.0)) if mean_error is None else float(mean_error)
+    n = 800 if quick else 2000
+    slates = real_slates(params=P)
+    p95 = top_leader_p95(logs, CUTOFF)
+    scores = salary_grid_scores(slates, P, n_scenarios=n, seed=seed + 40_000, mean_error=mean_error)
+    slopes = slopes_from_scores(scores)
+    fallback = salary_fallback_check(slates, P, scores, p95, n_scenarios=n, seed=seed + 41_000,
+                                     mean_error=mean_error)
+    P["salary_strength"] = {**slopes, "fit": "CRPS of actual DK points, salary-only simulation, 12 real slates",
+                            "p95_top_leader_share": {a: round(v, 4) for a, v in p95.items()}}
+    say(f"salary slopes {slopes['slope']} (pooled {slopes['pooled_slope']}); fallback LOSO coverage "
+        f"{fallback['coverage_10_90']:.3f}: {time.perf_counter() - t0:.0f} s")
+    means = source_means(slates, P, slopes, n_scenarios=1500 if quick else 3000, seed=seed + 42_000,
+                         mean_error=mean_error)
+    blend = fit_blend(means, n_boot=300 if quick else 2000, seed=seed)
+    targets = loso_blend_targets(means)
+    drv = mean_error_drivers(slates, P, targets, slopes, n_scenarios=n, seed=seed + 43_000)
+    me_tab = mean_error_table(drv)
+    me = round(pick_mean_error(me_tab), 3)
+    P["mean_error_fit"] = {"picked": me,
+                           "criterion": "smallest mean error with 10-90 % coverage of actual DK points within "
+                                        "one binomial s.e. of 0.80 on the 12 real slates (blended means, LOSO "
+                                        "weights)",
+                           "table": me_tab.round(4).to_dict("records"), "used_in_fit": mean_error,
+                           "loso": {k: v for k, v in mean_error_loso(drv).items() if k != "picked"}}
+    say(f"mean error {me} (fits used {mean_error}): {time.perf_counter() - t0:.0f} s")
+    tables = dict(salary_scores=scores, salary_fallback=fallback, source_means=means, mean_error=me_tab,
+                  mean_error_drivers=drv)
+    return P, blend, tables

@@ -42,16 +42,20 @@ def loso_simulator_kwargs(race) -> dict:
     -------
     dict
         ``{"blend_weights": {sources key: {source: weight}}, "salary_slopes": {"slope":
-        {archetype: x}, "pooled_slope": y}, "mean_error": sd}``, each fitted on the other
-        real slates; ``{}`` for a race that was not in the fit (a new race folder: the
-        shipped parameters never saw it).
+        {archetype: x}, "pooled_slope": y}}``, each fitted on the other real slates; ``{}``
+        for a race that was not in the fit (a new race folder: the shipped parameters never
+        saw it). The mean error is not among them: the simulator keeps the shipped value,
+        the one the finish gains were fitted with on loop-data races (2019-2024, no real
+        slate). The coverage rule's pick per slate is kept in the file (``mean_error``) as a
+        diagnostic only: the slates' coverage is flat in it, and a value other than the one
+        the gains were fitted with would change the calibrated finishing order.
 
     Examples
     --------
     >>> from dfslab.racesim import RaceSimulator, loso_simulator_kwargs
     >>> kw = loso_simulator_kwargs("cup_2025-09-13_8227c09")
     >>> sorted(kw)
-    ['blend_weights', 'mean_error', 'salary_slopes']
+    ['blend_weights', 'salary_slopes']
     >>> sim = RaceSimulator(1000, random_state=0, **kw)
     >>> loso_simulator_kwargs("2027-02-14_daytona")
     {}
@@ -64,8 +68,7 @@ def loso_simulator_kwargs(race) -> dict:
         return {}
     return {"blend_weights": {k: dict(v) for k, v in fit["blend_weights"].items()},
             "salary_slopes": {"slope": dict(fit["salary_slopes"]["slope"]),
-                              "pooled_slope": fit["salary_slopes"]["pooled_slope"]},
-            "mean_error": float(fit["mean_error"])}
+                              "pooled_slope": fit["salary_slopes"]["pooled_slope"]}}
 
 
 def _salary_means(slates, params, values_of, n_scenarios, seed, mean_error) -> dict:

@@ -49,6 +49,12 @@ def race_performance(history: pd.DataFrame) -> pd.Series:
 class DriverRatingModel:
     """Time-decayed, shrunk driver strength from races before a cutoff date.
 
+    The defaults are the shipped settings (``racesim_params.json["rating"]``), chosen
+    on 2020-2024 races by ``scripts/screen_rating_settings.py`` and
+    ``scripts/fit_rating_model.py`` (docs/race_simulator.md, "Rating model"): a race at
+    the same track type counts 10 times another (road and superspeedway form says
+    little about ovals), another series 0.1.
+
     Parameters
     ----------
     half_life_days : float
@@ -72,8 +78,8 @@ class DriverRatingModel:
     (True, True)
     """
 
-    def __init__(self, half_life_days: float = 365.0, same_archetype_weight: float = 2.0,
-                 other_series_weight: float = 0.3, prior_races: float = 3.0):
+    def __init__(self, half_life_days: float = 365.0, same_archetype_weight: float = 10.0,
+                 other_series_weight: float = 0.1, prior_races: float = 1.0):
         self.half_life_days = half_life_days
         self.same_archetype_weight = same_archetype_weight
         self.other_series_weight = other_series_weight
