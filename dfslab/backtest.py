@@ -103,6 +103,7 @@ class BacktestResult:
         paired = {r["strategy"]: {k: clean(v) for k, v in r.items() if k != "strategy"}
                   for r in self.paired.to_dict("records")}
         return {"strategies": strategies, "paired_vs_ours": paired,
+                "per_race": [{k: clean(v) for k, v in r.items()} for r in self.per_race.to_dict("records")],
                 "races": [{k: clean(v) for k, v in r.items()} for r in self.races.to_dict("records")],
                 "settings": {k: clean(v) for k, v in self.settings.items()}, "notes": list(self.notes)}
 
@@ -510,6 +511,11 @@ def evidence_text(res: BacktestResult) -> str:
            f"percentile of the predicted distribution on average (0.5 = calibrated) and realised ROI at the "
            f"{o['roi_pit_mean']:.2f} percentile. Realised ROI {100 * o['roi_mean']:+.0f}% ± {100 * o['roi_se']:.0f} "
            f"(predicted {100 * o['roi_pred_mean']:+.0f}%): one race's ROI is far too noisy to judge by.")
+    if np.isfinite(o.get("top1_pred_pct", np.nan)) and np.isfinite(o.get("top1_real_pct", np.nan)):
+        over = o["top1_real_pct"] < 0.5 * o["top1_pred_pct"]
+        txt += (f" A top-1% lineup was predicted in {o['top1_pred_pct']:.0f}% of fields and happened in "
+                f"{o['top1_real_pct']:.1f}%" + (": the simulation over-predicts top finishes for this portfolio."
+                                                 if over else "."))
     if "field_like" in p.index:
         f = p.loc["field_like"]
         txt += (f" Field-like lineups: predicted ROI {100 * f['roi_pred_mean']:+.0f}%, realised "
