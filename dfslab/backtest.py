@@ -512,10 +512,17 @@ def evidence_text(res: BacktestResult) -> str:
            f"{o['roi_pit_mean']:.2f} percentile. Realised ROI {100 * o['roi_mean']:+.0f}% ± {100 * o['roi_se']:.0f} "
            f"(predicted {100 * o['roi_pred_mean']:+.0f}%): one race's ROI is far too noisy to judge by.")
     if np.isfinite(o.get("top1_pred_pct", np.nan)) and np.isfinite(o.get("top1_real_pct", np.nan)):
-        over = o["top1_real_pct"] < 0.5 * o["top1_pred_pct"]
+        from scipy.stats import binom
+
+        # One real race decides a top-1% finish for nearly every sampled field, so count races, not fields:
+        # how often would so few races (or fewer) reach the top 1% if the prediction were right?
+        n = int(o["n_races"])
+        k = int(round(o["top1_real_pct"] / 100 * n))
+        p_low = float(binom.cdf(k, n, min(max(o["top1_pred_pct"] / 100, 0.0), 1.0)))
         txt += (f" A top-1% lineup was predicted in {o['top1_pred_pct']:.0f}% of fields and happened in "
-                f"{o['top1_real_pct']:.1f}%" + (": the simulation over-predicts top finishes for this portfolio."
-                                                 if over else "."))
+                f"{o['top1_real_pct']:.1f}% (about {k} of {n} races)")
+        txt += (f": if the prediction were right, so few would happen {100 * p_low:.0f}% of the time, so the "
+                f"simulation may over-predict top finishes." if p_low < 0.1 else ".")
     if "field_like" in p.index:
         f = p.loc["field_like"]
         txt += (f" Field-like lineups: predicted ROI {100 * f['roi_pred_mean']:+.0f}%, realised "
