@@ -209,7 +209,8 @@ def render_report(parameters: dict, out_dir, notebook: Path = NOTEBOOK, progress
         shutil.rmtree(stage)
     stage.mkdir()
     executed = stage / "slate_report.ipynb"
-    params = dict(parameters, out_dir=str(stage.resolve()))
+    # the notebook writes into the staging folder; its Files section names where the files end up
+    params = dict(parameters, out_dir=str(stage.resolve()), files_folder=str(out.resolve()))
     try:
         pm.execute_notebook(str(notebook), str(executed), parameters=params, progress_bar=progress,
                             cwd=str(_REPO), kernel_name="python3",

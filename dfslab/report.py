@@ -410,17 +410,15 @@ def evidence_markdown(analysis) -> str:
     return txt
 
 
-def files_markdown(files: dict) -> str:
-    """Where the upload and readable lineup files went."""
-    def final(path) -> str:
-        # the CLI writes into a staging folder and moves everything beside the HTML when the run succeeds
-        p = Path(path)
-        return str(p.parent.parent / p.name) if p.parent.name == ".staging" else str(p)
+def files_markdown(files: dict, folder: str = "") -> str:
+    """Where the upload and readable lineup files went (in ``folder`` when given: where they end up)."""
+    def shown(path) -> str:
+        return str(Path(folder) / Path(path).name) if folder else str(path)
 
-    out = [f"- `{final(files['lineups'])}`: every lineup with driver names, salary, projection, ownership and "
+    out = [f"- `{shown(files['lineups'])}`: every lineup with driver names, salary, projection, ownership and "
            "simulated results (same numbering as above)"]
     if "dk_upload" in files:
-        out.append(f"- `{final(files['dk_upload'])}`: DraftKings bulk-upload file (header `D,D,D,D,D,D`, DK ids), "
+        out.append(f"- `{shown(files['dk_upload'])}`: DraftKings bulk-upload file (header `D,D,D,D,D,D`, DK ids), "
                    "row n = lineup n")
     out += [f"- {n}" for n in files.get("notes", [])]
     return "\n".join(out)

@@ -142,7 +142,6 @@ def main(argv=None):
         "script": "scripts/fit_rating_model.py",
         "trouble_choice": "tune_finish on 2020-2023 with each candidate rating, chosen with it on the 2024 races",
         "table": tab_f.round(4).to_dict("records")}
-    out["rating"] = rk
     out["rating_fit"] = {
         "rating": rk, "candidates": cands, "script": "scripts/fit_rating_model.py",
         "choice": f"smallest 2024 {a.criterion} ('loss' = sum of log(slope)^2, win/top5/top10; 'crps' = mean "

@@ -35,10 +35,10 @@ import sys
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import ndtri
 
 from dfslab.io import read_race_logs
 from dfslab.racesim._calibration import clean_race_ids, prerace_strengths
+from dfslab.racesim._core import start_score
 from dfslab.racesim._ratings import driver_keys, race_performance
 
 ARCH = (2.0, 6.0, 10.0, 16.0)
@@ -103,9 +103,7 @@ def main(argv=None):
     h["driver_key"] = driver_keys(h["driver_name"])
     h["perf"] = race_performance(h).to_numpy()
     date = pd.to_datetime(h["race_date"])
-    n = h.groupby("race_id")["start"].transform("size").to_numpy(float)
-    rk = h.groupby("race_id")["start"].rank(method="first").to_numpy(float)
-    q = ndtri((n - rk + 0.5) / n)
+    q = h.groupby("race_id")["start"].transform(lambda x: start_score(x.to_numpy())).to_numpy(float)  # as simulated
     periods = {"fit": ((date >= "2020-01-01") & (date < "2024-01-01")).to_numpy(),
                "val": ((date >= "2024-01-01") & (date < "2025-01-01")).to_numpy()}
     need = h.loc[periods["fit"] | periods["val"], "race_id"].unique()

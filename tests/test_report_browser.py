@@ -101,3 +101,12 @@ def test_no_warning_leaks_into_the_report(page):
     pg, _ = page
     text = pg.inner_text("body")
     assert "Warning" not in text and "warnings.warn" not in text and "/tmp/ipykernel" not in text
+
+
+def test_files_section_names_the_final_paths(page, rendered):
+    pg, _ = page
+    _, out = rendered
+    text = pg.inner_text("body")
+    final = Path(out).resolve()
+    assert str(final / "lineups.csv") in text and str(final / "dk_upload.csv") in text
+    assert ".staging" not in text

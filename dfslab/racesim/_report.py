@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._errors import InputError
 from ._calibration import clean_race_ids, prerace_strengths, race_features
-from ._evaluate import calibration_slope, evaluate_logged_races, figures, score_race, slope_intervals
+from ._evaluate import evaluate_logged_races, figures, score_race, slope_intervals
 
 CUTOFF = pd.Timestamp("2025-01-01")
 PUBLISHED = {"pearson_r": 0.36, "mae": 17.7, "inside_band": 0.78}  # stated in the issue for the 7 slates
@@ -270,21 +270,14 @@ def real_slate_check(params, n_scenarios: int = 2000, seed: int = 0, quick: bool
     return out, d
 
 
-def _by_series(d: pd.DataFrame, feat: pd.DataFrame, n_scen: int) -> dict:
+def _by_series(d: pd.DataFrame, races: pd.DataFrame, feat: pd.DataFrame, n_scen: int) -> dict:
     """Calibration slopes and the favourite's predicted vs real win rate per series (Cup, Xfinity, Trucks)."""
-    ser = d["race_id"].map(feat["series"])
-    out = {}
-    for sname, g in d.groupby(ser):
-        fav = g.loc[g.groupby("race_id")["p_win"].idxmax()]
-        row = {"n_races": int(g["race_id"].nunique()), "favourite_p_win": round(float(fav["p_win"].mean()), 4),
-               "favourite_won": round(float(fav["y_win"].mean()), 4)}
-        for ev in ("win", "top5", "top10", "most_laps_led"):
-            try:
-                row[f"slope_{ev}"] = round(calibration_slope(g[f"p_{ev}"], g[f"y_{ev}"], n_scen), 4)
-            except Exception:  # noqa: BLE001 - a series without the event in these races
-                row[f"slope_{ev}"] = None
-        out[str(sname)] = row
-    return out
+    keys = ("n_races", "slope_win", "slope_top5", "slope_top10", "slope_most_laps_led", "favourite_p_win",
+            "favourite_won")
+    race_series = races["race_id"].map(feat["series"])
+    return {str(s): {k: round(v, 4) if isinstance(v, float) else v
+                     for k, v in figures(g, races[race_series == s], n_scen).items() if k in keys}
+            for s, g in d.groupby(d["race_id"].map(feat["series"]))}
 
 
 def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None = None, logs=None,
@@ -348,7 +341,7 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
     fig = figures(d, r, n_scen)
     if not quick:  # how much the slopes of 95 races can move: race bootstrap
         fig.update(slope_intervals(d, n_scen, n_boot=200, seed=seed))
-    fig["by_series"] = _by_series(d, feat_all, n_scen)
+    fig["by_series"] = _by_series(d, r, feat_all, n_scen)
     fig = _clean(fig)
     metrics = pd.DataFrame({"overall": _metrics(d), **{a: _metrics(g) for a, g in d.groupby("archetype")}}).T
     metrics[["n", "races"]] = metrics[["n", "races"]].astype(int)
