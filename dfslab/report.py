@@ -223,8 +223,11 @@ def header_markdown(analysis) -> str:
     date = None if s.date is None else s.date.date().isoformat()
     p = analysis.get_params()
     strength = getattr(sc, "provenance", "") or getattr(sc, "strength_source", "")
+    series = f"**{s.series or 'unknown'}**"
+    if s.series is None and getattr(sc, "series", None):  # DK's file names no series: say which history was used
+        series = f"**{sc.series}** (inferred from the drivers' race history)"
     lines = [
-        f"**{s.name}** — series **{s.series or 'unknown'}**, track **{s.track or 'unknown'}** ({s.archetype}), "
+        f"**{s.name}** — series {series}, track **{s.track or 'unknown'}** ({s.archetype}), "
         f"**{s.race_laps}** laps, race date **{date or 'unknown'}**; {s.n_players} drivers, salaries "
         f"${int(s.salaries.min()):,}–${int(s.salaries.max()):,}.",
         f"Where driver strength and the scenario means came from: *{strength}*.",

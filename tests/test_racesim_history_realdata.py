@@ -72,6 +72,18 @@ def test_users_dk_salaries_file_gets_history_and_no_newcomer_by_spelling(tmp_pat
     assert res.strength_source.startswith("history rating model")
     assert "history model through 2025-09-12" in res.provenance and "series cup" in res.provenance
     assert any("series inferred from the drivers: cup" in n for n in res.notes)
+    assert sl.series is None and res.series == "cup"  # the scenarios carry the series the history was read for
+    # ... and the report header names it as inferred instead of "series unknown"
+    from types import SimpleNamespace
+
+    from dfslab.report import header_markdown
+
+    params = {"n_lineups": 20, "field_size": 1000, "entry_fee": 5.0, "payouts": "fitted", "leverage_penalty": 0.0,
+              "max_overlap": 3, "max_exposure": 0.6, "min_salary": 49000, "selection": "greedy",
+              "n_scenarios": 3000, "n_field_draws": 2, "random_state": 0}
+    head = header_markdown(SimpleNamespace(slate=sl, scenarios=res, get_params=lambda: params,
+                                           created_=pd.Timestamp("2025-09-12 12:00", tz="UTC")))
+    assert "series **cup** (inferred from the drivers' race history)" in head and "series **unknown**" not in head
     assert not any("not found in race history" in n for n in res.notes), res.notes
     spelled = [n for n in res.notes if "matched to race history by spelling rule" in n]
     assert spelled and "Shane van Gisbergen = Shane Van Gisbergen" in spelled[0]

@@ -65,7 +65,7 @@ def real_slates(races=None, params=None) -> list[RealSlate]:
         sl = r.slate
         if sl.players["start"].isna().any() or sl.archetype is None or sl.race_laps is None:
             continue
-        s, notes, _ = RaceSimulator(10, params=params)._history_strength(sl)
+        s, notes, _, _ = RaceSimulator(10, params=params)._history_strength(sl)
         res = r.results
         m = match_names(sl.players["name"].tolist(), res["name"].astype(str).tolist(), source=f"{r.name} slate",
                         target="results")

@@ -147,6 +147,9 @@ class RaceScenarios:
         simulated mean). None when strengths were given directly.
     provenance : str
         One line saying where the strength and the mean came from.
+    series : str or None
+        The series whose race history gave the strengths: the slate's, or the one
+        inferred from the drivers when the slate has none (None without history).
     notes : list of str
         Everything the simulator decided: history used, names matched or not, series
         inferred, fallbacks.
@@ -165,6 +168,7 @@ class RaceScenarios:
     notes: list = field(default_factory=list)
     means: pd.DataFrame | None = None
     provenance: str = ""
+    series: str | None = None
 
     def _repr_html_(self) -> str:
         from .._display import scenarios_html
@@ -382,16 +386,16 @@ class RaceSimulator:
         return load_history(root), "history"
 
     def _history_strength(self, slate: Slate):
-        """(strength or None, notes, one-line description)."""
+        """(strength or None, notes, one-line description, series searched)."""
         from ._history import history_line, infer_series
 
         notes: list[str] = []
         if slate.date is None:
             return None, [f"{slate.name}: no race date, so no race history used (give date= to read_dk_salaries "
-                          "or the Slate)"], ""
+                          "or the Slate)"], "", slate.series
         H, why = self._resolve_history()
         if H is None:
-            return None, [f"no race history: {why}"], ""
+            return None, [f"no race history: {why}"], "", slate.series
         series = slate.series
         if series is None and "series" in H.columns:
             series, note = infer_series(slate.players["name"], H, slate.date)
@@ -406,7 +410,7 @@ class RaceSimulator:
                 span = (f"; the history runs {pd.Timestamp(H['race_date'].min()).date()} to "
                         f"{pd.Timestamp(H['race_date'].max()).date()}")
             return None, notes + [f"race history: no race before {slate.date.date()} (series {series or 'any'}) "
-                                  f"was found{span}: no history strengths"], ""
+                                  f"was found{span}: no history strengths"], "", series
         s = m.strengths_for_slate(slate, series=series)
         nm = m.match_
         fuzzy = [f"{a} = {b}" for a, b, h in zip(nm.names, nm.matched_names, nm.how) if h not in ("exact", "unmatched")]
@@ -418,13 +422,13 @@ class RaceSimulator:
         hist = H if "source" in H.columns else H.assign(source="race_logs")
         line = (f"history model through {pd.Timestamp(m.last_race_).date()} ({history_line(hist, slate.date)}; "
                 f"{int(nm.matched.sum())} of {len(nm.names)} drivers found; series {series or 'any'})")
-        return s, notes, line
+        return s, notes, line, series
 
     def _salary_strength(self, slate: Slate):
         return salary_strength(slate.salaries.astype(float), slope=self.salary_slope_(slate.archetype))
 
     def _strength(self, slate: Slate, strength):
-        """(shape strength, label, notes, provenance, {source: strength} for the blend)."""
+        """(shape strength, label, notes, provenance, {source: strength} for the blend, series of the history)."""
         if strength is not None:
             s = check_float_array("strength", strength)
             if s.shape != (slate.n_players,):
@@ -433,26 +437,26 @@ class RaceSimulator:
                 bad = np.flatnonzero(~np.isfinite(s))
                 raise InputError(f"strength: NaN or infinite values for rows {bad[:5].tolist()} "
                                  f"({slate.players['name'].iloc[bad[:5]].tolist()})")
-            return s, "strength argument", [], "strength given by the caller", None
+            return s, "strength argument", [], "strength given by the caller", None, slate.series
         if "rating" in slate.players.columns and slate.players["rating"].notna().all():
             s = slate.column("rating")
             if not np.all(np.isfinite(s)):
                 raise InputError("slate column 'rating': NaN or infinite values")
-            return s, "slate rating column", [], "strength from the slate's rating column", None
-        hist, notes, line = (None, [], "")
+            return s, "slate rating column", [], "strength from the slate's rating column", None, slate.series
+        hist, notes, line, series = (None, [], "", slate.series)
         if self.history is not None:
-            hist, notes, line = self._history_strength(slate)
+            hist, notes, line, series = self._history_strength(slate)
         else:
             notes = ["history=None: no race history used"]
         sal = self._salary_strength(slate)
         if hist is not None:
-            return hist, "history rating model", notes, line, {"history": hist, "salary": sal}
+            return hist, "history rating model", notes, line, {"history": hist, "salary": sal}, series
         msg = ("no strengths, no slate 'rating' column and no usable race history"
                + (f" before {slate.date.date()}" if slate.date is not None else "") + ": strength from salary alone "
                "(fitted salary-strength mapping)")
         warnings.warn(msg + (f" ({notes[-1]})" if notes else ""), UserWarning, stacklevel=3)
         return sal, "salary only (fallback)", notes + [msg], "salary only (fallback: fitted salary-strength mapping)", \
-            {"salary": sal}
+            {"salary": sal}, series
 
     # --- validation -----------------------------------------------------
     def _check_slate(self, slate: Slate):
@@ -546,7 +550,7 @@ class RaceSimulator:
                      param="n_scenarios", value=self.n_scenarios,
                      detail=f"{BYTES_PER_CELL} bytes x {self.n_scenarios:,} scenarios x {slate.n_players} drivers")
         laps = int(slate.race_laps)
-        s, source, notes, prov, auto = self._strength(slate, strength)
+        s, source, notes, prov, auto, series = self._strength(slate, strength)
         notes = list(notes)
         rs = self.random_state
         # a copy of a given SeedSequence: spawning from the caller's object would change it, and the next call's races
@@ -586,7 +590,7 @@ class RaceSimulator:
                 means["mean_salary"] = means["mean_blend"] = means["mean_sim"]
         return RaceScenarios(points=pts, finish=finish, laps_led=ll, fastest_laps=fl, dnf=dnf, regime=regime,
                              slate=slate, strength=s, strength_source=source, notes=notes, means=means,
-                             provenance=prov)
+                             provenance=prov, series=series)
 
     def _check_projections(self, projections, slate, what="projections"):
         proj = check_float_array(what, projections)
