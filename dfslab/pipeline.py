@@ -39,6 +39,8 @@ _STEP_SEEDS = ("scenarios", "eval_scenarios", "ownership", "field", "contest", "
 GLOSSARY = {
     "mean / p10 / p90 (pts)": "simulated DK points: average, and the 10th / 90th percentiles over simulated races",
     "value (pts/$1K)": "simulated mean points per $1,000 of salary",
+    "mean start (drawn)": "before qualifying: each simulated race draws its start order from the drivers' strengths "
+                          "(a fitted qualifying model); this is the average drawn start position",
     "boom (%)": f"share of simulated races in which the driver scores at least {BOOM_MULTIPLE:g}x value "
                 "(points >= 6 x salary/$1,000; six such drivers make ~300 points, a typical winning score)",
     "ownership (%)": "projected share of entries rostering the driver (sums to 600% over a 6-driver slate)",
@@ -663,10 +665,13 @@ class SlateAnalysis:
         q10, q90 = np.percentile(pts, [10, 90], axis=0)
         sal = self.slate.salaries.astype(float)
         own = self.ownership
+        drawn = getattr(self.scenarios, "start", None)
         d = pd.DataFrame({
             "driver": p["name"].to_numpy(),
             "salary ($)": self.slate.salaries,
-            "start": p["start"].astype("Int64").to_numpy() if "start" in p else pd.NA,
+            # before qualifying every simulated race drew its own start order: show its mean
+            **({"mean start (drawn)": drawn.mean(0, dtype=np.float64)} if drawn is not None else
+               {"start": p["start"].astype("Int64").to_numpy() if "start" in p else pd.NA}),
             "mean (pts)": self.mean_points, "p10 (pts)": q10, "p90 (pts)": q90,
             "value (pts/$1K)": self.mean_points / (sal / 1000.0),
             "boom (%)": 100.0 * (pts >= BOOM_MULTIPLE * sal / 1000.0).mean(0),

@@ -133,14 +133,11 @@ def load_report_slate(slate: str = "demo", starts: str = "", projections: str = 
         raise InputError(f"{s.name}: track archetype unknown; set the 'archetype' parameter (--archetype)")
     if s.race_laps is None:
         raise InputError(f"{s.name}: race length unknown; set the 'race_laps' parameter (--race-laps)")
-    if "start" not in s.players or s.players["start"].isna().any():
-        # Before qualifying: assume the field starts in salary order and say so.
-        p = s.players.copy()
-        p["start"] = (np.argsort(np.argsort(-p["salary"].to_numpy(), kind="stable")) + 1).astype(np.int64)
-        meta = s.meta
-        s = s.with_players(p)
-        s.meta = meta
-        s.meta["notes"].append("no qualifying: start positions assumed in salary order")
+    if "start" in s.players and s.players["start"].isna().any() and s.players["start"].notna().any():
+        miss = s.players.loc[s.players["start"].isna(), "name"].tolist()
+        raise InputError(f"{s.name}: start (qualifying position) missing for {len(miss)} driver(s): {miss[:8]}; "
+                         "give every start (--starts FILE) or none (before qualifying, each simulated race draws "
+                         "its own start order)")
     return s
 
 
@@ -244,7 +241,9 @@ def header_markdown(analysis) -> str:
 def notes_markdown(analysis) -> str:
     """Every note the readers and engines left (name matches, assumptions, warnings), once each."""
     seen = []
-    for n in list(analysis.slate.meta.get("notes", [])) + list(getattr(analysis.scenarios, "notes", [])):
+    own = getattr(analysis, "ownership", None)
+    own_notes = list(own.attrs.get("notes", [])) if isinstance(own, pd.DataFrame) else []
+    for n in list(analysis.slate.meta.get("notes", [])) + list(getattr(analysis.scenarios, "notes", [])) + own_notes:
         if n and n not in seen:
             seen.append(n)
     return "\n".join(f"- {n}" for n in seen) if seen else "- none"

@@ -25,6 +25,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import dfslab
 from dfslab import InfeasibleError, InputError, ResourceLimitError
@@ -473,7 +474,13 @@ ENGINE_CASES = [
     bad("racesim/slate-no-laps", lambda t: _simulate(slate=dfslab.Slate(_demo().players, archetype="short",
                                                                          name="nolaps")), InputError, "nolaps",
         "race_laps"),
-    bad("racesim/slate-no-start", lambda t: _simulate(slate=_slate_with(start=None)), InputError, "start"),
+    # no start at all is a slate before qualifying (starts drawn per race); some missing is an error naming them
+    bad("racesim/slate-some-starts-missing",
+        lambda t: _simulate(slate=_slate_with(start=lambda n: pd.array([None, None, *range(3, n + 1)], dtype="Int64"))),
+        InputError, "start", r"missing for 2 driver"),
+    bad("racesim/params-no-qualifying-model",
+        lambda t: _simulate(slate=_slate_with(start=None), params=_params(lambda p: p.pop("qualifying"))),
+        InputError, "qualifying model"),
     bad("racesim/slate-start-duplicate", lambda t: _simulate(slate=_slate_with(start=lambda n: [1] * n)),
         InputError, "start", "duplicate"),
     bad("racesim/strength-length", lambda t: _simulate(strength=np.zeros(5)), InputError, "strength",

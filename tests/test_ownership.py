@@ -266,3 +266,15 @@ def test_cqr_bad_input(fitted):
         ConformalQuantileIntervals().fit(est, X.iloc[:50], y.iloc[:50])
     with pytest.raises(InputError, match="not fitted"):
         ConformalQuantileIntervals().predict_with_uncertainty(X)
+
+
+def test_a_forecast_at_the_cap_is_named_in_the_notes(demo):
+    p = demo.players.copy()
+    p["projection"] = 30.0
+    assert estimate_ownership(demo.with_players(p)).attrs["notes"] == []  # an even slate: nothing capped
+    top = int(np.argmax(p["salary"]))
+    p.loc[top, "projection"] = 160.0  # a standout far beyond any training slate
+    o = estimate_ownership(demo.with_players(p))
+    assert o["ownership"].iloc[top] >= 99.95 and o["ownership"].sum() == pytest.approx(600)
+    (note,) = o.attrs["notes"]
+    assert p["name"].iloc[top] in note and "100% cap" in note and "130.0 pts above the next" in note

@@ -173,7 +173,7 @@ def test_duplicate_start_positions():
         Slate(players=players, archetype="short", race_laps=200)
 
 
-def test_missing_start_and_bad_laps():
+def test_partly_missing_start_and_bad_laps():
     s = make_slate(36, "short", 200, 0)
     s.race_laps = 0
     with pytest.raises(InputError, match="race_laps"):
@@ -181,8 +181,11 @@ def test_missing_start_and_bad_laps():
     with pytest.raises(InputError, match="race_laps"):
         make_slate(36, "short", -5, 0)
     s = make_slate(36, "short", 200, 0)
-    s.players = s.players.drop(columns="start")
-    with pytest.raises(InputError, match="start"):
+    p = s.players.copy()
+    p["start"] = p["start"].astype("Int64")
+    p.loc[4, "start"] = None  # one missing start is an error; none at all is a slate before qualifying
+    s.players = p
+    with pytest.raises(InputError, match="start.*missing for 1 driver"):
         RaceSimulator(10).simulate(s)
 
 

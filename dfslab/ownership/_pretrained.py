@@ -20,7 +20,7 @@ from .._errors import InputError
 from ..rules import get_rules
 from ..slate import Slate
 from ._calibration import OwnershipCalibration
-from ._estimator import HybridOwnershipEstimator
+from ._estimator import CAP, HybridOwnershipEstimator
 from ._features import FEATURE_COLUMNS, build_features
 
 PRETRAINED_PATH = Path(__file__).resolve().parent.parent / "_data" / "ownership_nascar.json"
@@ -274,4 +274,17 @@ def estimate_ownership(slate: Slate, estimator: HybridOwnershipEstimator | None 
                         "std": u["std"].to_numpy()})
     out.attrs["vendor_input"] = bool(estimator.calibration is not None and "vendor" in estimator.calibration.theta
                                      and X["vendor_own"].notna().any())
+    capped = out["ownership"].to_numpy() >= CAP - 0.05
+    out.attrs["notes"] = []
+    if capped.any():
+        # a log-linear model extrapolates a standout projection to the cap; real NASCAR fields never go that far
+        who = ", ".join(f"{n} ({v:.1f}%)" for n, v in zip(out["name"][capped], out["ownership"][capped]))
+        lead = ""
+        if "projection" in p and p["projection"].notna().all():
+            pr = np.sort(p["projection"].to_numpy(float))[::-1]
+            lead = f" (the top projection is {pr[0] - pr[1]:.1f} pts above the next)"
+        out.attrs["notes"].append(
+            f"ownership forecast at the 100% cap for {who}{lead}: the estimator is extrapolating beyond its "
+            "training slates; read it as 'very high'. The fields simulated from it put that driver in (nearly) every "
+            "lineup, more concentrated than any real NASCAR field in the data (docs/ownership.md)")
     return out

@@ -27,6 +27,34 @@ def start_score(start) -> np.ndarray:
     return ndtri(1.0 - (rank - 0.5) / n)
 
 
+def draw_qualifying(rng, strength, n, coef) -> np.ndarray:
+    """Start orders (n, D) int16, 1 = pole: Plackett-Luce on ``coef * strength`` (Gumbel noise).
+
+    For a slate before qualifying: each simulated race gets its own start order, the
+    stronger cars usually nearer the front (``coef`` fitted by
+    ``scripts/fit_qualifying.py``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> st = draw_qualifying(np.random.default_rng(0), np.array([1.0, 0.0, -1.0]), 1000, 1.5)
+    >>> sorted(st[0].tolist()), bool((st[:, 0] == 1).mean() > (st[:, 2] == 1).mean())
+    ([1, 2, 3], True)
+    """
+    s = np.asarray(strength, float)
+    key = coef * s[None, :] + rng.gumbel(size=(n, len(s)))
+    order = np.argsort(-key, axis=1, kind="stable")
+    start = np.empty((n, len(s)), dtype=np.int16)
+    np.put_along_axis(start, order, np.broadcast_to(np.arange(1, len(s) + 1, dtype=np.int16), (n, len(s))), axis=1)
+    return start
+
+
+def start_score_rows(start) -> np.ndarray:
+    """:func:`start_score` of each row of start positions (n, D) that are a permutation of 1..D."""
+    st = np.asarray(start, dtype=float)
+    return ndtri(1.0 - (st - 0.5) / st.shape[1])
+
+
 def _alloc(rng, total, pace, kappa, alpha, weight):
     """Split ``total`` laps per row among drivers.
 
@@ -148,6 +176,9 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
                      finish_gain=1.0):
     """Draw regimes for ``n`` rows of one race and build the per-row arguments of simulate_rows.
 
+    ``qscore`` is the start score per driver (D,), or per row and driver (n, D) when
+    every row has its own start order.
+
     ``mean_error`` > 0 draws each row's driver strengths around ``strength`` with that
     standard deviation (the mean is not known exactly: each scenario is a world
     whose driver means differ from ours). ``finish_gain`` multiplies the finish
@@ -161,7 +192,10 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     p_dnf = rng.beta(P["dnf_a"][regime], P["dnf_b"][regime])
     gf = rng.beta(P["gf_a"][regime], P["gf_b"][regime])
     fl_total = np.rint(gf * laps).astype(np.int64)
-    u = utilities(arch_params, strength, qscore)[regime]
+    if np.ndim(qscore) == 2:  # one start order per row (slate before qualifying)
+        u = P["beta_s"][regime][:, None] * np.asarray(strength, float)[None, :] + P["beta_q"][regime][:, None] * qscore
+    else:
+        u = utilities(arch_params, strength, qscore)[regime]
     if mean_error > 0:
         u = u + P["beta_s"][regime][:, None] * (mean_error * rng.standard_normal(u.shape))
     u = u / temperature
@@ -171,7 +205,7 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
                 fl_kappa=P["fl_kappa"][regime], fl_alpha=P["fl_alpha"][regime], lead_gain=P["lead_gain"][regime],
                 lead_bonus=P["lead_bonus"][regime], ll_close=P["ll_close"][regime], finish_gain=fg,
                 trouble=np.full(n, float(arch_params.get("finish_trouble", 0.0))),
-                dnf_shift=dnf_shift(arch_params, strength, qscore)[None, :])
+                dnf_shift=np.atleast_2d(dnf_shift(arch_params, strength, qscore)))
     return regime, args
 
 

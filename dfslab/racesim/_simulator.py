@@ -14,7 +14,8 @@ from .._errors import InputError
 from .._validation import check_float_array, check_memory, check_number, check_seed
 from ..scoring import dk_points
 from ..slate import ARCHETYPES, Slate
-from ._core import PARAM_KEYS, REGIME_NAMES, draw_regime_rows, simulate_rows, start_score
+from ._core import (PARAM_KEYS, REGIME_NAMES, draw_qualifying, draw_regime_rows, simulate_rows, start_score,
+                    start_score_rows)
 from ._ratings import DriverRatingModel, salary_strength
 
 CHUNK = 8192  # scenarios simulated at once: bounds memory; fixed, so results do not depend on the machine
@@ -127,6 +128,13 @@ def _check_salary_slopes(sl):
     return out
 
 
+@dataclass(frozen=True)
+class _Unqualified:
+    """A slate before qualifying: each simulated race draws its own start order (``coef``: see fit_qualifying)."""
+
+    coef: float
+
+
 @dataclass
 class RaceScenarios:
     """Simulated races of one slate (rows = scenarios, columns = slate.players rows).
@@ -147,6 +155,10 @@ class RaceScenarios:
         simulated mean). None when strengths were given directly.
     provenance : str
         One line saying where the strength and the mean came from.
+    start : int16 (n_scenarios, n_drivers) or None
+        The start order of each simulated race when the slate has no qualifying
+        (drawn by the fitted qualifying model; place-differential points use it);
+        None when the slate's ``start`` column was used.
     series : str or None
         The series whose race history gave the strengths: the slate's, or the one
         inferred from the drivers when the slate has none (None without history).
@@ -169,6 +181,7 @@ class RaceScenarios:
     means: pd.DataFrame | None = None
     provenance: str = ""
     series: str | None = None
+    start: np.ndarray | None = None
 
     def _repr_html_(self) -> str:
         from .._display import scenarios_html
@@ -473,8 +486,17 @@ class RaceSimulator:
         if slate.n_players < slate.rules.roster_size:
             raise InputError(f"slate {slate.name}: {slate.n_players} drivers is fewer than a roster of "
                              f"{slate.rules.roster_size}")
-        if "start" not in slate.players.columns or slate.players["start"].isna().any():
-            raise InputError(f"slate {slate.name}: column 'start' (qualifying position) is missing for some drivers")
+        if "start" not in slate.players.columns or slate.players["start"].isna().all():
+            # before qualifying: every simulated race draws its own start order
+            q = params.get("qualifying", {}).get("coef", {})
+            if not q:
+                raise InputError(f"slate {slate.name}: no column 'start' (qualifying position) and these parameters "
+                                 "have no fitted qualifying model to draw one (run scripts/fit_qualifying.py)")
+            return params["archetypes"][slate.archetype], _Unqualified(float(q.get(slate.archetype, q["pooled"])))
+        if slate.players["start"].isna().any():
+            miss = slate.players.loc[slate.players["start"].isna(), "name"].tolist()
+            raise InputError(f"slate {slate.name}: column 'start' (qualifying position) is missing for {len(miss)} "
+                             f"driver(s): {miss[:8]}; give every start, or none (before qualifying)")
         start = slate.players["start"].to_numpy(dtype=np.int64)
         if (start < 1).any():
             raise InputError(f"slate {slate.name}: column 'start' must hold positions >= 1")
@@ -484,13 +506,17 @@ class RaceSimulator:
         return params["archetypes"][slate.archetype], start
 
     # --- simulation -----------------------------------------------------
-    def _run(self, arch, strength, start, laps, n, seed, temperature, mean_error=None, points=False):
+    def _run(self, arch, strength, start, laps, n, seed, temperature, mean_error=None, points=False,
+             dtype=np.float32, starts_out=None):
         """Simulate ``n`` races in fixed-size chunks (bounded memory; each chunk has its own seed).
 
-        With ``points`` the DK points (float32) are computed per chunk and returned last.
+        With ``points`` the DK points (``dtype``) are computed per chunk and returned last.
+        ``start`` is the slate's start positions, or :class:`_Unqualified` (each race
+        draws its start order first; written to ``starts_out`` (n, D) when given).
         """
         me = self._mean_error() if mean_error is None else mean_error
-        q = start_score(start)
+        drawn = isinstance(start, _Unqualified)
+        q = None if drawn else start_score(start)
         D = len(strength)
         ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
         n_chunks = -(-n // CHUNK)
@@ -500,20 +526,25 @@ class RaceSimulator:
         ll = np.empty((n, D), np.int32)
         fl = np.empty((n, D), np.int32)
         dnf = np.empty((n, D), bool)
-        pts = np.empty((n, D), np.float32) if points else None
+        pts = np.empty((n, D), dtype) if points else None
         for c, kid in enumerate(kids):
             a, b = c * CHUNK, min(n, (c + 1) * CHUNK)
             rng = np.random.default_rng(kid)
+            st = None if drawn else start[None, :]
+            if drawn:  # qualifying first, from the mean strength (as fitted), then the race
+                st = draw_qualifying(rng, strength, b - a, start.coef)
+                q = start_score_rows(st)
+                if starts_out is not None:
+                    starts_out[a:b] = st
             reg, args = draw_regime_rows(rng, b - a, arch, strength, q, laps, temperature, me, self.finish_gain)
             f, l_, fl_, d = simulate_rows(rng, **args)
             regime[a:b], finish[a:b], ll[a:b], fl[a:b], dnf[a:b] = reg, f, l_, fl_, d
             if points:
-                pts[a:b] = dk_points(start[None, :], f, l_, fl_, dtype=np.float32)
+                pts[a:b] = dk_points(st, f, l_, fl_, dtype=dtype)
         return (regime, finish, ll, fl, dnf, pts) if points else (regime, finish, ll, fl, dnf)
 
     def _pilot_mean(self, arch, s, start, laps, seed, T):
-        _, finish, ll, fl, _ = self._run(arch, s, start, laps, N_PILOT, seed, T)
-        return dk_points(start[None, :], finish, ll, fl).mean(0)
+        return self._run(arch, s, start, laps, N_PILOT, seed, T, points=True, dtype=np.float64)[-1].mean(0)
 
     def simulate(self, slate: Slate, strength=None, projections=None) -> RaceScenarios:
         """Simulate ``n_scenarios`` races of ``slate``.
@@ -521,7 +552,9 @@ class RaceSimulator:
         Parameters
         ----------
         slate : Slate
-            Needs ``start``, ``salary``, ``archetype`` and ``race_laps``.
+            Needs ``salary``, ``archetype`` and ``race_laps``; ``start`` for every driver
+            or for none (before qualifying: each simulated race then draws its own start
+            order from the strengths, kept in ``RaceScenarios.start``).
         strength : array_like, optional
             Latent strength per slate row (about N(0, 0.5) across a field). If None:
             the slate's ``rating`` column; else the :class:`DriverRatingModel` on the
@@ -546,9 +579,10 @@ class RaceSimulator:
         arch, start = self._check_slate(slate)
         # the outputs (finish int16, laps led / fastest laps int32, dnf bool, points float32) stay whole even
         # though the races are simulated in chunks: ~17 bytes per scenario and driver measured at 10^6 scenarios
-        check_memory(BYTES_PER_CELL * self.n_scenarios * slate.n_players, what="RaceSimulator.simulate",
+        per_cell = BYTES_PER_CELL + (2 if isinstance(start, _Unqualified) else 0)  # + the drawn int16 starts
+        check_memory(per_cell * self.n_scenarios * slate.n_players, what="RaceSimulator.simulate",
                      param="n_scenarios", value=self.n_scenarios,
-                     detail=f"{BYTES_PER_CELL} bytes x {self.n_scenarios:,} scenarios x {slate.n_players} drivers")
+                     detail=f"{per_cell} bytes x {self.n_scenarios:,} scenarios x {slate.n_players} drivers")
         laps = int(slate.race_laps)
         s, source, notes, prov, auto, series = self._strength(slate, strength)
         notes = list(notes)
@@ -583,14 +617,20 @@ class RaceSimulator:
         me = self._mean_error()
         if me > 0:
             notes.append(f"each scenario draws driver strengths around the mean with sd {me:.3f} (mean_error)")
-        regime, finish, ll, fl, dnf, pts = self._run(arch, s, start, laps, self.n_scenarios, main_seed, T, points=True)
+        starts = None
+        if isinstance(start, _Unqualified):
+            starts = np.empty((self.n_scenarios, slate.n_players), np.int16)
+            notes.append(f"no qualifying: each simulated race draws its start order from the strengths (qualifying "
+                         f"model, coefficient {start.coef:.2f}); place-differential points use those starts")
+        regime, finish, ll, fl, dnf, pts = self._run(arch, s, start, laps, self.n_scenarios, main_seed, T, points=True,
+                                                     starts_out=starts)
         if means is not None:
             means["mean_sim"] = pts.mean(0, dtype=np.float64)
             if single:
                 means["mean_salary"] = means["mean_blend"] = means["mean_sim"]
         return RaceScenarios(points=pts, finish=finish, laps_led=ll, fastest_laps=fl, dnf=dnf, regime=regime,
                              slate=slate, strength=s, strength_source=source, notes=notes, means=means,
-                             provenance=prov, series=series)
+                             provenance=prov, series=series, start=starts)
 
     def _check_projections(self, projections, slate, what="projections"):
         proj = check_float_array(what, projections)
@@ -644,8 +684,7 @@ class RaceSimulator:
         best = (np.inf, s.copy(), None, None)
         damp = 0.8
         for it in range(iters):
-            _, finish, ll, fl, _ = self._run(arch, s, start, laps, n_pilot, seed, T)
-            m = dk_points(start[None, :], finish, ll, fl).mean(0)
+            m = self._run(arch, s, start, laps, n_pilot, seed, T, points=True, dtype=np.float64)[-1].mean(0)
             if prev is not None:
                 ds, dm = s - prev[0], m - prev[1]
                 ok = np.abs(ds) > 1e-6
