@@ -5,6 +5,7 @@ Usage
     .venv/bin/python scripts/fit_qualifying.py            # fit on 2019-2024, check on 2025, print
     .venv/bin/python scripts/fit_qualifying.py --write    # ... and store it in racesim_params.json
     .venv/bin/python scripts/fit_qualifying.py --json
+    .venv/bin/python scripts/fit_qualifying.py --real-slates   # + the 12 real slates simulated before qualifying
 
 Before qualifying a DraftKings slate has no start positions, yet place-differential
 points depend on them. :class:`dfslab.RaceSimulator` then draws a start order per
@@ -107,10 +108,45 @@ def check(d: pd.DataFrame, coef: float, seed: int = 0) -> dict:
     return out
 
 
+def real_slate_check(n_scenarios: int = 3000) -> dict:
+    """The 12 real slates simulated as a user would before qualifying: no start, no projection.
+
+    History and salary only (a published projection is made after qualifying), with the
+    real start positions and with the start order drawn per race; 10-90 % coverage, CRPS and
+    the mean absolute error of the mean, over every driver with a result.
+    """
+    import warnings
+
+    from dfslab import RaceSimulator
+    from dfslab.racesim._evaluate import score_race
+    from dfslab.racesim._realfit import real_slates
+
+    rows = []
+    for i, x in enumerate(real_slates()):
+        p = x.slate.players.drop(columns=[c for c in ("projection",) if c in x.slate.players])
+        known = x.slate.with_players(p)
+        unknown = x.slate.with_players(p.drop(columns=["start"]))
+        ok = np.isfinite(x.actual)
+        for label, sl in (("real starts", known), ("drawn starts", unknown)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = RaceSimulator(n_scenarios, random_state=i).simulate(sl)
+            d, _ = score_race(res, np.where(ok, x.actual, 0.0))
+            d = d[ok]
+            rows.append({"slate": x.name, "starts": label, "n": int(ok.sum()), "inside": float(d["inside"].sum()),
+                         "crps": float(d["crps"].sum()), "abs_err": float((d["mean"] - d["actual"]).abs().sum())})
+    t = pd.DataFrame(rows).groupby("starts")[["n", "inside", "crps", "abs_err"]].sum()
+    return {k: {"drivers": int(r["n"]), "coverage_10_90": round(r["inside"] / r["n"], 3),
+                "crps": round(r["crps"] / r["n"], 2), "mae": round(r["abs_err"] / r["n"], 2)}
+            for k, r in t.iterrows()} | {"n_slates": len(rows) // 2}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", action="store_true", help="store the coefficients in racesim_params.json")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--real-slates", action="store_true",
+                    help="also simulate the 12 real slates without starts and projection (~1 min)")
     a = ap.parse_args(argv)
     logs = read_race_logs()
     ok, _ = clean_race_ids(logs)
@@ -134,11 +170,15 @@ def main(argv=None) -> int:
     out["coef"]["pooled"] = round(fit_coef(fit), 3)
     for arch, d in test.groupby("archetype"):
         out["held_out_2025"][arch] = check(d, out["coef"].get(arch, out["coef"]["pooled"]))
+    if a.real_slates:
+        out["real_slates_before_qualifying"] = real_slate_check()
     if a.json:
         print(json.dumps(out))
     else:
         print("coefficients (start order ~ Plackett-Luce on coef * strength):", out["coef"])
         print(pd.DataFrame(out["held_out_2025"]).T.to_string())
+        if a.real_slates:
+            print("real slates, history + salary only:", out["real_slates_before_qualifying"])
     if a.write:
         p = Path(dfslab.__file__).parent / "_data" / "racesim_params.json"
         params = json.loads(p.read_text())
