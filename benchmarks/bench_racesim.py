@@ -5,6 +5,8 @@
 Prints, for a 40-driver, 300-lap race:
 - the median wall time of 10,000 scenarios over several runs (target <= 0.5 s) and, as
   a baseline in the same process, of 1,000 scenarios (ratio: near-linear scaling);
+- the same 10,000 scenarios before qualifying (no start column: a start order drawn per
+  scenario), as a ratio to the run with known starts;
 - the tracemalloc peak of one 10,000-scenario run;
 - in a fresh subprocess each, 10,000 and ``--big`` (default 100,000) scenarios: wall time
   (ratio: time linear in scenarios) and the **peak RSS growth** during the run over the
@@ -81,6 +83,14 @@ def main(argv=None):
         t = time.perf_counter()
         small.simulate(slate)
         small_times.append(time.perf_counter() - t)
+    # before qualifying: the same race with its start order drawn per scenario
+    unq = slate.with_players(slate.players.drop(columns=["start"]))
+    sim.simulate(unq)
+    unq_times = []
+    for _ in range(a.repeats):
+        t = time.perf_counter()
+        sim.simulate(unq)
+        unq_times.append(time.perf_counter() - t)
     tracemalloc.start()
     sim.simulate(slate)
     _, peak = tracemalloc.get_traced_memory()
@@ -90,6 +100,8 @@ def main(argv=None):
     print(f"  median {med:.3f} s over {a.repeats} runs (min {min(times):.3f}, max {max(times):.3f}); target <= 0.5 s")
     print(f"  baseline {a.n_scenarios // 10} scenarios: median {np.median(small_times):.3f} s "
           f"-> ratio {med / np.median(small_times):.1f}x for 10x the scenarios")
+    print(f"  before qualifying (start order drawn per scenario): median {np.median(unq_times):.3f} s "
+          f"-> {np.median(unq_times) / med:.2f}x the run with known starts")
     print(f"  tracemalloc peak {peak / 2**20:.1f} MiB; output: points {res.points.dtype} "
           f"{res.points.nbytes / 2**20:.1f} MiB")
     runs = []
