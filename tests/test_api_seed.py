@@ -274,14 +274,21 @@ class TestLeverageOptimizeEndpoint:
                 "driver_data": sample_driver_data, "use_regime_allocation": True, "n_scenarios": 300}
         r = client.post("/optimize-with-leverage", json=body)
         assert r.status_code == 422
-        assert "race_data.race_laps" in r.text and "start" in r.text  # races must be simulated: what they need
+        assert "race_data.race_laps" in r.text  # races must be simulated: what they need
+        race = {**RACE_DATA, "track_archetype": "intermediate", "race_laps": 267}
         starts = [{**d, "start": int(s)} for d, s in zip(sample_driver_data, slate.players.start)]
-        r = client.post("/optimize-with-leverage", json={**body, "driver_data": starts,
-                                                         "race_data": {**RACE_DATA, "track_archetype": "intermediate",
-                                                                       "race_laps": 267}})
+        r = client.post("/optimize-with-leverage", json={**body, "driver_data": starts, "race_data": race})
         assert r.status_code == 200, r.text
         regimes = [lu["regime"] for lu in r.json()["lineups"]]
         assert len(regimes) == 6 and all(g in REGIMES for g in regimes)
+        # before qualifying (no start at all) the simulated races draw their own start orders
+        r = client.post("/optimize-with-leverage", json={**body, "race_data": race})
+        assert r.status_code == 200, r.text
+        assert len(r.json()["lineups"]) == 6
+        # starts for only some drivers: a 422 naming the missing ones
+        partial = [{**d, "start": i + 1} if i >= 2 else d for i, d in enumerate(sample_driver_data)]
+        r = client.post("/optimize-with-leverage", json={**body, "driver_data": partial, "race_data": race})
+        assert r.status_code == 422 and "start is given for" in r.text and "give it for every driver" in r.text
 
     def test_leverage_optimize_ownership_constraints(self, client, sample_driver_data, sample_ownership):
         r = client.post("/optimize-with-leverage", json={

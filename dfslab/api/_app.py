@@ -78,7 +78,7 @@ def _slate(drivers: list[M.DriverIn], race: M.RaceIn) -> Slate:
         "salary": [d.salary for d in drivers],
         "position": "D",
     })
-    if any(d.start is not None for d in drivers):  # the seed contract may give no starts
+    if any(d.start is not None for d in drivers):  # none = before qualifying: the simulator draws them
         players["start"] = [d.start for d in drivers]
     if drivers[0].projection is not None:
         players["projection"] = [d.projection for d in drivers]

@@ -78,7 +78,11 @@ class DriverIn(_Model):
     id: str = Field(min_length=1, max_length=64, description="Unique driver id (e.g. the DK id); numbers are read as text.")
     name: str = Field(min_length=1, max_length=100)
     salary: int = Field(gt=0, le=SALARY_CAP, description="DK salary in dollars.")
-    start: int = Field(ge=1, le=100, description="Starting position (1 = pole); unique across drivers.")
+    start: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Starting position (1 = pole); unique across drivers. Give it for every driver or, before "
+                    "qualifying, for none: each simulated race then draws its own start order.",
+    )
     projection: float | None = Field(
         default=None, ge=-50, le=500,
         description="Projected DK points (optional; give it for every driver or for none).",
@@ -103,12 +107,16 @@ class ContestIn(_Model):
 
 
 def check_drivers(drivers: list[DriverIn], projection_field: str = "projection") -> list[DriverIn]:
-    """Unique ids and starts, projections for all or none, and at least one legal lineup under the cap."""
+    """Unique ids and starts, starts and projections for all or none, and at least one legal lineup under the cap."""
     ids = [d.id for d in drivers]
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         raise ValueError(f"driver ids must be unique; repeated: {dup[:5]}")
-    starts = [d.start for d in drivers if d.start is not None]  # None only from the seed contract (driver_data)
+    starts = [d.start for d in drivers if d.start is not None]  # none at all = before qualifying
+    if 0 < len(starts) < len(drivers):
+        miss = [d.id for d in drivers if d.start is None]
+        raise ValueError(f"start is given for {len(starts)} of {len(drivers)} drivers (missing for ids {miss[:5]}): "
+                         "give it for every driver or, before qualifying, for none")
     if len(set(starts)) != len(starts):
         dup = sorted({s for s in starts if starts.count(s) > 1})
         raise ValueError(f"start positions must be unique; repeated: {dup[:5]}")

@@ -56,10 +56,11 @@ class SeedDriverIn(_Seed):
     name: str | None = Field(default=None, min_length=1, max_length=100,
                              description="Addition: display name (default 'driver <driver_id>').")
     start: int | None = Field(default=None, ge=1, le=100,
-                              description="Addition: starting position; needed to simulate races, used by the ownership model.")
+                              description="Addition: starting position (every driver or none); used by the ownership "
+                                          "model; without it each simulated race draws its own start order.")
 
     def to_dfslab(self) -> M.DriverIn:
-        # Constructed, not revalidated: start may be None here (dfslab's DriverIn requires it).
+        # Constructed, not revalidated (the pool was checked as a whole by check_drivers).
         return M.DriverIn.model_construct(id=self.driver_id, name=self.name or f"driver {self.driver_id}",
                                           salary=self.salary, start=self.start, projection=self.projected_points)
 
@@ -322,8 +323,6 @@ class SeedLeverageOptimizeRequest(_Seed):
             missing = []
             if self.race_data is None or self.race_data.race_laps is None:
                 missing.append("race_data.race_laps")
-            if any(d.start is None for d in self.pool()):
-                missing.append("driver_data[].start for every driver")
             if missing:
                 raise ValueError(f"{why}: the server simulates {self.n_scenarios} races, which needs "
                                  f"{' and '.join(missing)}; or send scenario_driver_scores"
