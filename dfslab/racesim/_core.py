@@ -192,10 +192,8 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     p_dnf = rng.beta(P["dnf_a"][regime], P["dnf_b"][regime])
     gf = rng.beta(P["gf_a"][regime], P["gf_b"][regime])
     fl_total = np.rint(gf * laps).astype(np.int64)
-    if np.ndim(qscore) == 2:  # one start order per row (slate before qualifying)
-        u = P["beta_s"][regime][:, None] * np.asarray(strength, float)[None, :] + P["beta_q"][regime][:, None] * qscore
-    else:
-        u = utilities(arch_params, strength, qscore)[regime]
+    # qscore (D,) or (n, D): one start order per row before qualifying; broadcasting covers both
+    u = P["beta_s"][regime][:, None] * np.asarray(strength, float) + P["beta_q"][regime][:, None] * np.asarray(qscore)
     if mean_error > 0:
         u = u + P["beta_s"][regime][:, None] * (mean_error * rng.standard_normal(u.shape))
     u = u / temperature
@@ -207,9 +205,3 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
                 trouble=np.full(n, float(arch_params.get("finish_trouble", 0.0))),
                 dnf_shift=np.atleast_2d(dnf_shift(arch_params, strength, qscore)))
     return regime, args
-
-
-def utilities(arch_params, strength, qscore):
-    """Utilities (3, D) under each regime: beta_s * strength + beta_q * start score."""
-    return np.stack([arch_params["regimes"][r]["beta_s"] * strength + arch_params["regimes"][r]["beta_q"] * qscore
-                     for r in REGIME_NAMES])
