@@ -29,8 +29,7 @@ def main() -> int:
     import numpy as np
 
     import dfslab
-    from dfslab.api import create_app
-    from dfslab.api import _models as M
+    from dfslab.app.api import MAX_DRIVERS, MAX_LINEUPS, create_app
 
     c = TestClient(create_app())
     s = dfslab.demo_slate()
@@ -58,14 +57,14 @@ def main() -> int:
     print(f"/contest-sim (20 lineups, 1,000 races x 1,000 entries x 10 fields; field sampler cached after run 1): median {t:.2f} s")
     if not args.quick:
         body = {**body, "n_scenarios": 10000, "field_size": 10000, "n_contest_sims": 1,
-                "my_lineups": (lus * 8)[:M.MAX_LINEUPS]}
+                "my_lineups": (lus * 8)[:MAX_LINEUPS]}
         t, _ = timed("/contest-sim", body, 1)
         print(f"/contest-sim at the work limit (150 lineups, 10,000 races x 10,000 entries x 1 field = 1e8): {t:.1f} s")
         rng = np.random.default_rng(0)
-        n = M.MAX_DRIVERS
+        n = MAX_DRIVERS
         sal = (np.sort(rng.integers(45, 115, n))[::-1] * 100).tolist()
         D45 = [dict(id=f"d{i}", name=f"Driver {i}", salary=int(sal[i]), start=i + 1, projection=sal[i] / 300) for i in range(n)]
-        t, b = timed("/optimize-with-leverage", {"drivers": D45, "race": race, "n_lineups": M.MAX_LINEUPS}, 1)
+        t, b = timed("/optimize-with-leverage", {"drivers": D45, "race": race, "n_lineups": MAX_LINEUPS}, 1)
         print(f"/optimize-with-leverage at the limit (45 drivers, 150 lineups, {b['portfolio_metrics']['method']}): {t:.1f} s")
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0

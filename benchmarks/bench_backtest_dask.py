@@ -15,9 +15,9 @@ import time
 
 
 def clear():
-    import dfslab.backtest
+    from dfslab.studies import clear_estimator_cache
 
-    dfslab.backtest._ESTIMATORS.clear()
+    clear_estimator_cache()
 
 
 def main(argv=None):
@@ -33,8 +33,8 @@ def main(argv=None):
 
     import dfslab  # noqa: F401  (data folder check)
     from dfslab import data_dir
-    from dfslab.backtest import backtest_real_slates
     from dfslab.parallel import get_client
+    from dfslab.studies import backtest_real_slates
 
     if data_dir(required=False) is None:
         print("skipped: the real data folder (../shared/data) is absent")

@@ -27,9 +27,7 @@ import time
 import numpy as np
 
 from dfslab import demo_slate
-from dfslab.contest import ContestSimulator, FieldLineupSampler, PayoutCurveFitter
-from dfslab.contest._ranking import prize_cumsum
-from dfslab.contest._reference import score_contest_numpy
+from dfslab.contest import ContestSimulator, FieldLineupSampler, PayoutCurveFitter, prize_cumsum, score_contest_numpy
 
 
 def _reset_peak():

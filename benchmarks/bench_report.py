@@ -28,7 +28,7 @@ def main(argv=None):
             subprocess.run([str(exe), "report", "--demo", "--out", str(Path(tmp) / f"r{i}"), "-q"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             walls.append(time.perf_counter() - t0)
-    from dfslab import report
+    from dfslab.app import report
 
     steps = []
     for _ in range(a.repeats):

@@ -10,18 +10,18 @@ statsmodels, scipy.stats, numba, matplotlib) load on first use of the name that
 needs them, so ``import dfslab`` stays fast.
 """
 
-from __future__ import annotations
+import importlib as _importlib
 
-import importlib
-
-from ._config import data_dir
-from ._errors import DataFileError, DataNotFoundError, DfslabError, DfslabWarning, InfeasibleError, InputError, ResourceLimitError
-from ._validation import set_memory_limit
+from .exceptions import (DataFileError, DataNotFoundError, DfslabError, DfslabWarning, InfeasibleError, InputError,
+                         ResourceLimitError)
 from .rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
 from .scoring import dk_components, dk_points, finish_points
 from .slate import ARCHETYPES, Slate, check_lineups, check_ownership
+from .utils.config import data_dir
+from .utils.validation import set_memory_limit
 
-__version__ = "0.2.0"
+#: the one version of the package (pyproject.toml reads it from here)
+__version__ = "0.3.0"
 
 # public name -> submodule that defines it (imported on first access)
 _LAZY = {
@@ -32,7 +32,7 @@ _LAZY = {
     "read_race_logs": ".io", "read_results_db": ".io", "track_archetype": ".io", "write_dk_upload": ".io",
     "RealRace": ".io", "load_real_races": ".io", "read_race_folder": ".io", "list_race_folders": ".io",
     "match_names": ".names", "name_key": ".names",
-    "BacktestResult": ".backtest", "backtest_real_slates": ".backtest",
+    "BacktestResult": ".studies", "backtest_real_slates": ".studies",
     "ContestResult": ".contest", "ContestSimulator": ".contest", "FieldLineupSampler": ".contest",
     "PayoutCurveFitter": ".contest", "rank_and_pay": ".contest",
     "LeverageAwareOptimizer": ".optimize", "Portfolio": ".optimize", "best_lineups": ".optimize",
@@ -41,7 +41,7 @@ _LAZY = {
     "load_contest_training_data": ".ownership", "pretrained_nascar_estimator": ".ownership",
     "OwnershipCalibration": ".ownership", "nascar_ownership_figures": ".ownership",
     "DriverRatingModel": ".racesim", "RaceScenarios": ".racesim", "RaceSimulator": ".racesim", "load_history": ".racesim",
-    "loso_simulator_kwargs": ".racesim",
+    "loso_simulator_kwargs": ".studies",
     "PayoutTable": ".payouts", "load_real_payout_tables": ".payouts", "read_payout_table": ".payouts",
     "read_payout_tables": ".payouts",
 }
@@ -51,13 +51,14 @@ def __getattr__(name: str):
     mod = _LAZY.get(name)
     if mod is None:
         raise AttributeError(f"module 'dfslab' has no attribute {name!r}")
-    value = getattr(importlib.import_module(mod, __name__), name)
+    value = getattr(_importlib.import_module(mod, __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    # the public API only (not the submodules and helpers a package namespace also holds)
+    return sorted(__all__) + ["__version__"]
 
 
 __all__ = sorted([

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._errors import InputError
+from .exceptions import InputError
 
 # Spellings no rule can tie together (a nickname or a middle name written out).
 # Keys and values are name_key() forms (before the alias is applied); the value is

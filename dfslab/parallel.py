@@ -8,7 +8,7 @@ order tasks finish), so a Dask run equals a serial run for the same seed.
 
 from __future__ import annotations
 
-from ._errors import InputError
+from .exceptions import InputError
 
 
 def get_client(scheduler: str | None = "local", n_workers: int | None = None, threads_per_worker: int = 1):

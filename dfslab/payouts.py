@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFileError, InputError
-from ._validation import check_memory, check_number
-from .io._common import file_row, read_csv_checked, require_columns
-
+from .exceptions import DataFileError, InputError
+from .utils.files import file_row, read_csv_checked, require_columns
+from .utils.validation import check_memory, check_number
 
 _FIELDS = ("place_lo", "place_hi", "payout")
 _FILE_FIELDS = ("Place_lo", "Place_hi", "Payout")
@@ -183,7 +182,7 @@ class PayoutTable:
         return pd.DataFrame({"place_lo": self.place_lo, "place_hi": self.place_hi, "payout": self.payout})
 
     def _repr_html_(self) -> str:
-        from ._display import payout_table_html
+        from .utils.display import payout_table_html
         return payout_table_html(self)
 
 
@@ -225,7 +224,7 @@ def read_payout_tables(path=None) -> pd.DataFrame:
     date, contest_name, entry_fee, place_lo, place_hi, payout. Use
     :func:`payout_table_from_long` to build a :class:`PayoutTable` per table.
     """
-    from ._config import data_dir
+    from .utils.config import data_dir
 
     path = Path(path) if path is not None else data_dir() / "dk_payouts.csv"
     df = read_csv_checked(path)

@@ -12,7 +12,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ._errors import InputError
+from .exceptions import InputError
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._errors import InputError
+from .exceptions import InputError
 
 LAP_LED_POINTS = 0.25
 FASTEST_LAP_POINTS = 0.45

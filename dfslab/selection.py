@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._errors import InfeasibleError, InputError
+from .exceptions import InfeasibleError, InputError
 
 
 def _objective(S, value, hits):
@@ -122,12 +122,16 @@ def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: in
     return np.asarray(S, dtype=np.int64)
 
 
-def select_by_simulation(analysis, pool, objective: str = "roi", start=None):
-    """Choose ``analysis.n_lineups`` of the candidate ``pool`` by simulated ROI or top-1% rate.
+def select_by_simulation(pool, scenarios, field, payouts, slate, *, n_lineups: int, field_size: int,
+                         entry_fee: float, max_overlap, max_exposure, objective: str = "roi", start=None,
+                         random_state: int = 0):
+    """Choose ``n_lineups`` of the candidate ``pool`` by simulated ROI or top-1% rate.
 
-    Candidates are scored in simulated contests on ``analysis.scenarios`` (the races
-    that built them) against the analysis' field; the chosen portfolio is later
-    scored on ``analysis.eval_scenarios`` like any other.
+    Candidates are scored in simulated contests on ``scenarios`` (the points of the races
+    that built them, (n_scenarios, n_players)) against ``field`` (a fitted
+    :class:`~dfslab.FieldLineupSampler`) with ``payouts`` for ``field_size`` entries at
+    ``entry_fee``; the chosen portfolio is later scored on other races like any other.
+    ``max_overlap`` / ``max_exposure`` are the portfolio's rules (None = no limit).
 
     Returns
     -------
@@ -141,7 +145,7 @@ def select_by_simulation(analysis, pool, objective: str = "roi", start=None):
     if objective not in ("roi", "top1"):
         raise InputError(f"objective: 'roi' or 'top1', got {objective!r}")
     L = pool.lineups
-    n = analysis.n_lineups
+    n = int(n_lineups)
     rows = {tuple(sorted(r)): row for r, (_, row) in zip(L.tolist(), pool.table.iterrows())}
     start_idx = None
     if start is not None:  # the optimizer's own portfolio: feasible by construction, a start for local search
@@ -153,19 +157,17 @@ def select_by_simulation(analysis, pool, objective: str = "roi", start=None):
         start_idx = [key[tuple(sorted(r))] for r in start.lineups.tolist()]
     if len(L) < n:
         raise InputError(f"selection: the candidate pool has {len(L)} lineups, fewer than n_lineups={n}")
-    from .pipeline import _int_seed
-
-    cs = ContestSimulator(analysis.payouts, field_size=analysis.n_opponents, entry_fee=analysis.entry_fee,
-                          n_field_draws=1, random_state=_int_seed(analysis._seed["candidates"]), progress=False)
-    res = cs.simulate(L, analysis.scenarios.points, analysis.field, slate=analysis.slate)
+    cs = ContestSimulator(payouts, field_size=int(field_size) - n, entry_fee=entry_fee, n_field_draws=1,
+                          random_state=random_state, progress=False)
+    res = cs.simulate(L, scenarios, field, slate=slate)
     roi = res.roi_samples                                    # (n_sims, n_cand)
-    top_k = max(1, int(np.ceil(0.01 * analysis.field_size)))
+    top_k = max(1, int(np.ceil(0.01 * field_size)))
     top1 = res.ranks <= top_k
-    n_players = analysis.slate.n_players
+    n_players = slate.n_players
     onehot = np.zeros((len(L), n_players), dtype=np.int64)
     onehot[np.arange(len(L))[:, None], L] = 1
-    mo = analysis.slate.rules.roster_size - 1 if analysis.max_overlap is None else int(analysis.max_overlap)
-    max_count = n if analysis.max_exposure is None else int(np.floor(float(analysis.max_exposure) * n + 1e-9))
+    mo = slate.rules.roster_size - 1 if max_overlap is None else int(max_overlap)
+    max_count = n if max_exposure is None else int(np.floor(float(max_exposure) * n + 1e-9))
     value = roi.mean(0)
     idx = greedy_select(onehot, value, n, mo, max(1, max_count), hits=top1 if objective == "top1" else None,
                         start=start_idx)
@@ -174,7 +176,7 @@ def select_by_simulation(analysis, pool, objective: str = "roi", start=None):
     table["sim_top1"] = 100.0 * top1[:, idx].mean(0)
     chosen = L[idx]
     counts = np.bincount(chosen.ravel(), minlength=n_players)
-    exposure = pool.exposure.set_index("player_id").loc[analysis.slate.players["player_id"].astype(str)].reset_index()
+    exposure = pool.exposure.set_index("player_id").loc[slate.players["player_id"].astype(str)].reset_index()
     exposure["count"] = counts
     exposure["exposure"] = counts / n
     exposure = exposure.sort_values(["count", "ownership"], ascending=[False, False], kind="stable").reset_index(drop=True)
@@ -191,7 +193,7 @@ def select_by_simulation(analysis, pool, objective: str = "roi", start=None):
     })
     settings = dict(pool.settings)
     settings["selection"] = {"objective": objective, "n_candidates": int(len(L)),
-                             "scored_on": f"{analysis.scenarios.points.shape[0]} build scenarios, one field draw"}
+                             "scored_on": f"{np.asarray(scenarios).shape[0]} build scenarios, one field draw"}
     return Portfolio(lineups=chosen, table=table, metrics=metrics, exposure=exposure, settings=settings)
 
 

@@ -1,4 +1,4 @@
-"""Backtest of the whole pipeline on every real NASCAR race with results (thin CLI over dfslab.backtest).
+"""Backtest of the whole pipeline on every real NASCAR race with results (thin CLI over dfslab.studies._backtest).
 
 Per strategy: the realised lineup-points edge (my lineups' mean actual points minus the field's median
 lineup) pooled over races with a standard error, its calibration (PIT of the realised edge and ROI in
@@ -19,7 +19,7 @@ import time
 
 import pandas as pd
 
-from dfslab.backtest import STRATEGY_LABELS, backtest_real_slates
+from dfslab.studies import STRATEGY_LABELS, backtest_real_slates
 
 
 def main(argv=None) -> int:
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
                                verbose=not a.json)
     d = res.to_dict()
     if a.write_evidence:
-        from dfslab.backtest import write_evidence
+        from dfslab.studies import write_evidence
         print(f"wrote {write_evidence(res)}", file=sys.stderr)
     if a.json:
         print(json.dumps(d))

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 import dfslab
-from dfslab.racesim import run_calibration
+from dfslab.studies import run_calibration
 
 
 def main(argv=None):

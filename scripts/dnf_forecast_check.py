@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dfslab.io import list_race_folders, read_race_folder, read_race_logs
-from dfslab.racesim._calibration import clean_race_ids, race_features
+from dfslab.studies import clean_race_ids, race_features
 
 HALF_LIFE = 0.5  # years, the shipped DNF recency half-life
 SERIES_HALF_LIVES = ("none", 0.5, 1.0, 2.0, 4.0, None)  # "none" = no series factor; None = all seasons alike

@@ -21,8 +21,8 @@ import sys
 
 import pandas as pd
 
-from dfslab.ownership import coverage_by_bin, evaluate_mlb, evaluate_nascar_actual, evaluate_nascar_loso
-from dfslab.ownership._pretrained import FIGURES_PATH
+from dfslab.ownership import FIGURES_PATH
+from dfslab.studies import coverage_by_bin, evaluate_mlb, evaluate_nascar_actual, evaluate_nascar_loso
 
 
 def main(argv=None) -> dict:

@@ -18,7 +18,7 @@ import time
 
 import pandas as pd
 
-from dfslab.contest import roi_vs_field_sharpness
+from dfslab.studies import roi_vs_field_sharpness
 
 
 def main():

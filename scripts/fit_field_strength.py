@@ -22,8 +22,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from dfslab.contest._field import _PARAMS_PATH
-from dfslab.contest._validate import field_strength_check, strength_split, summarize_field_strength
+from dfslab.contest import FIELD_PARAMS_PATH as _PARAMS_PATH
+from dfslab.studies import field_strength_check, strength_split, summarize_field_strength
 
 STATS = ["proj_p50", "proj_p90", "proj_p99", "pts_p50", "pts_p90", "pts_p99"]
 DUP = ["dup_share", "overlap_ge_half"]

@@ -14,7 +14,7 @@ while strong cars still miss the top 10 now and then.
 
 Steps (2025 and 2026 never enter):
 
-1. :func:`dfslab.racesim._fit.tune_finish` on the 2020-2023 races: for each trouble
+1. :func:`dfslab.studies._race_fit.tune_finish` on the 2020-2023 races: for each trouble
    value on the grid every archetype's best gain (loss = sum of log(slope)^2 over win,
    top 5, top 10); the trouble value with the smallest race-weighted loss.
 2. Validation on the 2024 races: the best no-trouble gains against the chosen
@@ -38,10 +38,19 @@ import pandas as pd
 
 import dfslab
 from dfslab.io import read_race_logs
-from dfslab.racesim._calibration import clean_race_ids, prerace_strengths, race_features
-from dfslab.racesim._evaluate import PROB_EVENTS, evaluate_logged_races, figures
-from dfslab.racesim._fit import FINISH_EVENTS, finish_gains_at, tune_finish, with_finish_gain
-from dfslab.racesim._simulator import load_default_params
+from dfslab.racesim import load_default_params
+from dfslab.studies import (
+    FINISH_EVENTS,
+    PROB_EVENTS,
+    clean_race_ids,
+    evaluate_logged_races,
+    figures,
+    finish_gains_at,
+    prerace_strengths,
+    race_features,
+    tune_finish,
+    with_finish_gain,
+)
 
 GAINS = (1.4, 1.8, 2.2, 2.6, 3.0, 3.5, 4.2, 5.0)
 TROUBLES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)

@@ -36,10 +36,8 @@ from scipy.stats import rankdata
 
 import dfslab
 from dfslab.io import read_race_logs
-from dfslab.racesim._calibration import clean_race_ids, prerace_strengths
-from dfslab.racesim._core import draw_qualifying
-from dfslab.racesim._ratings import driver_keys
-from dfslab.racesim._simulator import load_default_params
+from dfslab.racesim import draw_qualifying, driver_keys, load_default_params
+from dfslab.studies import clean_race_ids, prerace_strengths
 
 
 def _order_arrays(d: pd.DataFrame):
@@ -119,8 +117,7 @@ def real_slate_check(n_scenarios: int = 3000) -> dict:
     import warnings
 
     from dfslab import RaceSimulator
-    from dfslab.racesim._evaluate import score_race
-    from dfslab.racesim._realfit import real_slates
+    from dfslab.studies import real_slates, score_race
 
     rows = []
     for i, x in enumerate(real_slates()):

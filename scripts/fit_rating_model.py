@@ -13,7 +13,7 @@ performances (:class:`dfslab.racesim.DriverRatingModel`: ``half_life_days``,
 ``same_archetype_weight``, ``other_series_weight``, ``prior_races``). Everything fitted on
 the strengths moves with them: the Plackett-Luce coefficients, DNF shifts and lap
 allocation (:func:`fit_params`) and the finish gains / trouble
-(:func:`dfslab.racesim._fit.tune_finish`). So each candidate gets its own fit.
+(:func:`dfslab.studies._race_fit.tune_finish`). So each candidate gets its own fit.
 ``scripts/screen_rating_settings.py`` screens many settings cheaply first (winner and
 top-10 Plackett-Luce log-likelihood, no simulation).
 
@@ -29,7 +29,7 @@ Steps (2025 and 2026 never enter):
    the CRPS (and by the likelihoods of ``scripts/screen_rating_settings.py``).
 3. ``--write``: at the chosen setting and trouble, ``fit_params`` on all races before
    2025, the gains refitted on 2020-2024 (trouble fixed), ``fit_params`` again with them
-   (as :func:`dfslab.racesim._fit.fit_race_model` steps 1-3). The real-slate pieces
+   (as :func:`dfslab.studies._race_fit.fit_race_model` steps 1-3). The real-slate pieces
    (salary slopes, blend weights, mean error) are kept from the shipped parameters.
 """
 
@@ -46,9 +46,8 @@ import pandas as pd
 
 import dfslab
 from dfslab.io import read_race_logs
-from dfslab.racesim._calibration import clean_race_ids, fit_params, prerace_strengths, race_features
-from dfslab.racesim._fit import tune_finish, with_finish_gain
-from dfslab.racesim._simulator import load_default_params
+from dfslab.racesim import load_default_params
+from dfslab.studies import clean_race_ids, fit_params, prerace_strengths, race_features, tune_finish, with_finish_gain
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fit_finish_trouble import _score  # noqa: E402  (the same validation loss)

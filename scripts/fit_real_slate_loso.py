@@ -9,10 +9,11 @@ Usage
 The blend weights (every set of sources), the salary->strength slopes and the mean
 error are fitted on the 12 real slates (`dfslab.io.load_real_races()`), the same races
 the real-slate backtest runs on. For each slate this refits the three on the other 11
-(:func:`dfslab.racesim._loso.fit_loso`: the shipped procedure and seeds), so a backtest
+(:func:`dfslab.studies._race_loso.fit_loso`: the shipped procedure and seeds), so a backtest
 can use parameters that never saw the race under test:
 
-    from dfslab.racesim import RaceSimulator, loso_simulator_kwargs
+    from dfslab.racesim import RaceSimulator
+    from dfslab.studies import loso_simulator_kwargs
     sim = RaceSimulator(**loso_simulator_kwargs(race.name))   # {} for a race not in the fit
 """
 
@@ -24,7 +25,7 @@ import sys
 from pathlib import Path
 
 import dfslab
-from dfslab.racesim._loso import LOSO_FILE, fit_loso
+from dfslab.studies import LOSO_FILE, fit_loso
 
 
 def main(argv=None):

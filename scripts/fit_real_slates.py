@@ -8,7 +8,7 @@ Usage
 The race-model parameters fitted on loop data (strengths, Plackett-Luce, finish gains,
 lap allocation: ``scripts/fit_rating_model.py``, ``scripts/fit_finish_trouble.py``) shape
 every simulation of the 12 real slates, so after changing them the pieces fitted on those
-slates are refitted with them (:func:`dfslab.racesim._fit.fit_real_slate_part`, the same
+slates are refitted with them (:func:`dfslab.studies._race_fit.fit_real_slate_part`, the same
 step, seeds and grids as ``calibrate_simulator.py --refit``). The shipped mean error is
 kept (the finish gains were fitted with it). Afterwards run
 ``scripts/fit_real_slate_loso.py --write`` so the held-out fits match.
@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 
 import dfslab
-from dfslab.racesim._fit import fit_real_slate_part
-from dfslab.racesim._simulator import load_blend_weights, load_default_params
+from dfslab.racesim import load_blend_weights, load_default_params
+from dfslab.studies import fit_real_slate_part
 
 
 def main(argv=None):

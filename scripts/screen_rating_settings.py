@@ -8,7 +8,7 @@ Usage
 No simulation: for each setting of :class:`dfslab.racesim.DriverRatingModel`
 (``same_archetype_weight`` x ``other_series_weight`` x ``prior_races``; half-life 365 days),
 every 2020-2024 loop-data race gets the pre-race strengths (races strictly before it,
-:func:`dfslab.racesim._calibration.prerace_strengths`) and the normal score of the
+:func:`dfslab.studies._race_calibration.prerace_strengths`) and the normal score of the
 qualifying position. Two models are fitted on 2020-2023 by maximum likelihood:
 
 * a winner logit, ``P(i wins) ∝ exp(b_s s_i + b_q q_i)`` over the field;
@@ -37,9 +37,8 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from dfslab.io import read_race_logs
-from dfslab.racesim._calibration import clean_race_ids, prerace_strengths
-from dfslab.racesim._core import start_score
-from dfslab.racesim._ratings import driver_keys, race_performance
+from dfslab.racesim import driver_keys, race_performance, start_score
+from dfslab.studies import clean_race_ids, prerace_strengths
 
 ARCH = (2.0, 6.0, 10.0, 16.0)
 OTHER = (0.1, 0.2, 0.3)
@@ -142,8 +141,8 @@ def main(argv=None):
 
 def per_season(h, q, won, as_json: bool) -> int:
     """Winner logit fitted on 2020-2024, scored per season 2020-2025 (shipped and previous settings)."""
-    from dfslab.racesim._evaluate import calibration_slope
-    from dfslab.racesim._simulator import load_default_params
+    from dfslab.racesim import load_default_params
+    from dfslab.studies import calibration_slope
 
     year = pd.to_datetime(h["race_date"]).dt.year.to_numpy()
     need = h.loc[year >= 2020, "race_id"].unique()

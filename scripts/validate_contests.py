@@ -24,8 +24,14 @@ import time
 import numpy as np
 import pandas as pd
 
-from dfslab.contest import (evaluate_payout_fit, nascar_ownership_mae, reproduce_real_contests,
-                            summarize_field_realism, validate_field_realism, validate_nascar_contests)
+from dfslab.studies import (
+    evaluate_payout_fit,
+    nascar_ownership_mae,
+    reproduce_real_contests,
+    summarize_field_realism,
+    validate_field_realism,
+    validate_nascar_contests,
+)
 
 SECTIONS = ("realism", "payout", "reproduce", "nascar")
 COLS = ["contest", "sport", "is_cash", "entries", "own_maxerr", "seconds"] + [

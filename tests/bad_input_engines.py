@@ -4,7 +4,7 @@ Same records as ``tests/test_bad_input_corpus.py`` (``bad`` / ``ok`` from
 ``tests/bad_input_tools.py``); ``CASES`` there includes :data:`ENGINE_CASES`.
 
 * Engines: the call under test raises (or returns).
-* CLI: :func:`_cli` runs ``dfslab.cli.main([...])`` in-process with the kernel and
+* CLI: :func:`_cli` runs ``dfslab.app.cli.main([...])`` in-process with the kernel and
   the server replaced by stubs that raise ``KernelStarted`` / ``ServerStarted``: a
   bad command line must exit 2 (or 1 for a batch) *before* either, and is turned
   into an :class:`~dfslab.InputError` carrying what the CLI printed, so the regexes
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bad_input_tools import Files, bad, esc, ok
 
 import dfslab
 from dfslab import InfeasibleError, InputError, ResourceLimitError
-from bad_input_tools import Files, bad, esc, ok
 
 # ----------------------------------------------------------------------------- shared inputs (built once)
 _CACHE: dict = {}
@@ -122,8 +122,9 @@ def _slate_with(**cols):
 
 
 def _params(edit):
-    from dfslab.racesim import load_default_params
     import copy
+
+    from dfslab.racesim import load_default_params
 
     p = copy.deepcopy(load_default_params())
     edit(p)
@@ -241,7 +242,7 @@ def _sa(**kw):
 
 # --- backtest
 def _bt(t: Files, folder=None, **kw):
-    from dfslab.backtest import backtest_real_slates
+    from dfslab.studies import backtest_real_slates
 
     kw.setdefault("include_2025", False)
     kw.setdefault("quick", True)
@@ -272,7 +273,7 @@ class ServerStarted(Exception):
 
 def _cli(*argv):
     """Run ``dfslab`` in-process; a refusal (exit 2, or 1 for a batch) before any kernel becomes an InputError."""
-    import dfslab.cli as cli
+    import dfslab.app.cli as cli
 
     def kernel(*a, **k):
         raise KernelStarted("a report kernel was started")
@@ -331,7 +332,7 @@ def _client():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             from fastapi.testclient import TestClient
-        from dfslab.api import create_app
+        from dfslab.app.api import create_app
 
         return TestClient(create_app(), raise_server_exceptions=False)
 

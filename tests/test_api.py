@@ -1,4 +1,4 @@
-"""REST API (dfslab.api): the seed's Task 3 integration list, error mapping, limits, fuzzing over the OpenAPI schema.
+"""REST API (dfslab.app.api): the seed's Task 3 integration list, error mapping, limits, fuzzing over the OpenAPI schema.
 
 Runs in-process with fastapi's TestClient; skipped when the ``api`` extra is not installed.
 """
@@ -21,7 +21,7 @@ with warnings.catch_warnings():  # starlette's TestClient warns about httpx on i
     from fastapi.testclient import TestClient
 
 import dfslab
-from dfslab.api import _app, _models, create_app
+from dfslab.app.api import _app, _models, create_app
 
 RACE = {"track_archetype": "intermediate", "race_laps": 267, "series": "cup"}
 
@@ -376,7 +376,7 @@ def test_unexpected_error_is_short_500_and_logged(client, sample_driver_data, mo
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(_app, "_run_ownership", boom)
-    with caplog.at_level(logging.ERROR, logger="dfslab.api"):
+    with caplog.at_level(logging.ERROR, logger="dfslab.app.api"):
         r = client.post("/ownership", json={"drivers": sample_driver_data, "race": RACE})
     assert r.status_code == 500
     assert "secret" not in r.text and "Traceback" not in r.text and "internal server error" in r.text
@@ -393,7 +393,6 @@ def test_fuzz_openapi_no_5xx(client):
     """Generated bad (and some valid) bodies from the OpenAPI schema never produce a 5xx."""
     schemathesis = pytest.importorskip("schemathesis")
     from hypothesis import HealthCheck, given, settings
-
     from schemathesis import GenerationMode
 
     app = create_app()

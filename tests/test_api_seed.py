@@ -26,8 +26,8 @@ with warnings.catch_warnings():  # starlette's TestClient warns about httpx on i
 from pydantic import ValidationError
 
 import dfslab
-from dfslab.api import SeedContestSimRequest, SeedLeverageOptimizeRequest, create_app
-from dfslab.api._ownership import ownership_estimator
+from dfslab.app.api import SeedContestSimRequest, SeedLeverageOptimizeRequest, create_app
+from dfslab.app.api._ownership import ownership_estimator
 
 # The plan's race_data, verbatim.
 RACE_DATA = {"race_id": 1, "track_archetype": "superspeedway", "race_date": "2024-02-01T00:00:00"}
@@ -388,7 +388,7 @@ class TestEndToEndPipeline:
 
 def test_plan_verification_snippet():
     """The plan's <verification> block: `from ... import app`, TestClient(app), /health, the three paths."""
-    from dfslab.api import app
+    from dfslab.app.api import app
 
     client = TestClient(app)
     response = client.get("/health")
@@ -404,9 +404,9 @@ def test_plan_verification_snippet():
 
 
 def test_app_is_lazy_and_uvicorn_importable():
-    code = ("import sys, dfslab; assert 'fastapi' not in sys.modules; import dfslab.api as a; "
+    code = ("import sys, dfslab; assert 'fastapi' not in sys.modules; import dfslab.app.api as a; "
             "assert 'app' not in vars(a); from uvicorn.importer import import_from_string; "
-            "from fastapi import FastAPI; assert isinstance(import_from_string('dfslab.api:app'), FastAPI)")
+            "from fastapi import FastAPI; assert isinstance(import_from_string('dfslab.app.api:app'), FastAPI)")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 

@@ -26,10 +26,10 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def running_server():
-    """`python -m dfslab.cli serve` on a free loopback port; yields its base URL, stops it on exit."""
+    """`python -m dfslab.app.cli serve` on a free loopback port; yields its base URL, stops it on exit."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dfslab.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "dfslab.app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:

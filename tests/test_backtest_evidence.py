@@ -7,7 +7,7 @@ import types
 import pandas as pd
 import pytest
 
-from dfslab.backtest import evidence_text
+from dfslab.studies import evidence_text
 
 
 def _res(top1_pred, top1_real, n=12):

@@ -9,9 +9,9 @@ import shutil
 import numpy as np
 import pytest
 
-from dfslab.backtest import QUICK_RACES, STRATEGIES, backtest_real_slates, contest_of, mid_pit, realised_ownership
-from dfslab.io import load_real_races, read_race_folder
 from conftest import require_data
+from dfslab.io import load_real_races, read_race_folder
+from dfslab.studies import QUICK_RACES, STRATEGIES, backtest_real_slates, contest_of, mid_pit, realised_ownership
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 ROOT = require_data()

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bad_input_tools import DK_HEADER, DRIVERS, Files, bad, esc, ok, outcome
 
 import dfslab
 from dfslab import DataFileError, InputError, PayoutTable
 from dfslab.contest import PayoutCurveFitter, rank_and_pay
 from dfslab.io import parse_lineup, read_race_folder
 from dfslab.payouts import payout_table_from_long
-from bad_input_tools import DK_HEADER, DRIVERS, Files, bad, esc, ok, outcome
 
 R = dfslab.read_dk_salaries
 S = dfslab.read_contest_standings
@@ -594,7 +594,7 @@ CASES += ENGINE_CASES
 def _v():
     import importlib
 
-    return importlib.import_module("dfslab._validation")
+    return importlib.import_module("dfslab.utils.validation")
 
 
 def _append(folder: Path, name: str, line: str) -> Path:

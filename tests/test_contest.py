@@ -6,8 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dfslab import InputError, PayoutTable, check_lineups, demo_slate
-from dfslab.contest import (ContestSimulator, FieldLineupSampler, PayoutCurveFitter, count_better_tied,
-                            rank_and_pay)
+from dfslab.contest import ContestSimulator, FieldLineupSampler, PayoutCurveFitter, count_better_tied, rank_and_pay
 
 
 # ---------------------------------------------------------------- ranking
@@ -120,6 +119,7 @@ def test_field_ownership_sampler_used_per_draw(slate):
 
 def test_field_mlb_slots_legal():
     import pandas as pd
+
     from dfslab import MLB_CLASSIC, Slate
     rng = np.random.default_rng(0)
     pos = ["SP"] * 8 + ["C"] * 5 + ["1B"] * 5 + ["2B"] * 5 + ["3B"] * 5 + ["SS"] * 5 + ["OF"] * 15 + ["1B/OF"] * 2
@@ -138,7 +138,7 @@ def test_field_mlb_slots_legal():
 
 
 def test_field_duplicates_and_salary_realism(fitted, slate):
-    from dfslab.contest import field_stats
+    from dfslab.studies import field_stats
     fs, own = fitted
     F = fs.sample(10_000, random_state=4)
     st = field_stats(F, slate.salaries)
@@ -152,7 +152,7 @@ def test_field_duplicates_and_salary_realism(fitted, slate):
 
 
 def test_salary_tilt_spends_more_of_the_cap(slate):
-    from dfslab.contest import field_stats
+    from dfslab.studies import field_stats
     own = _reference_ownership(slate, n=5000)
     left = {}
     for scale in (None, 150.0):

@@ -6,10 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dfslab import InputError, PayoutTable, demo_slate
-from dfslab.contest import ContestSimulator, rank_and_pay
-from dfslab.contest import _kernels
-from dfslab.contest._ranking import prize_cumsum
-from dfslab.contest._reference import score_contest_numpy
+from dfslab.contest import ContestSimulator, _kernels, prize_cumsum, rank_and_pay, score_contest_numpy
 
 
 def _lineups(rng, n, n_players, R):

@@ -11,8 +11,8 @@ import pytest
 
 import dfslab
 from conftest import require_data
-from dfslab.contest import (ContestSimulator, evaluate_payout_fit, load_contest_field, rank_and_pay,
-                            summarize_field_realism, validate_field_realism)
+from dfslab.contest import ContestSimulator, rank_and_pay
+from dfslab.studies import evaluate_payout_fit, load_contest_field, summarize_field_realism, validate_field_realism
 
 pytestmark = pytest.mark.realdata
 DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent

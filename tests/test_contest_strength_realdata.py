@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import require_data
-from dfslab.contest._validate import field_strength_check, summarize_field_strength
+from dfslab.studies import field_strength_check, summarize_field_strength
 
 pytestmark = pytest.mark.realdata
 DATA = require_data()  # skips the module, with a reason, when ../shared/data is absent

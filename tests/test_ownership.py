@@ -10,10 +10,15 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from dfslab import InputError, Slate, check_ownership, demo_slate
 from dfslab.ownership import (
-    FEATURE_COLUMNS, HybridOwnershipEstimator, build_features, capped_normalize, estimate_ownership,
+    FEATURE_COLUMNS,
+    HybridOwnershipEstimator,
+    build_features,
+    capped_normalize,
+    estimate_ownership,
     pretrained_nascar_estimator,
 )
-from dfslab.ownership._pretrained import from_dict, to_dict
+from dfslab.ownership import estimator_from_dict as from_dict
+from dfslab.ownership import estimator_to_dict as to_dict
 
 # Documented exceptions (docs/ownership.md):
 # - subset invariance: predictions are normalized within a slate, so a row's forecast depends on the

@@ -7,12 +7,22 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from dfslab import InputError, MLB_CLASSIC, Slate, demo_slate
-from dfslab.ownership import (HybridOwnershipEstimator, OwnershipCalibration, build_features, capped_normalize,
-                              estimate_ownership, perturbed_optimal_rate, pretrained_nascar_estimator,
-                              vendor_ownership)
-from dfslab.ownership._calibration import ContestRows, calibrated, fit_theta
-from dfslab.ownership._pretrained import from_dict, to_dict
+from dfslab import MLB_CLASSIC, InputError, Slate, demo_slate
+from dfslab.ownership import (
+    ContestRows,
+    HybridOwnershipEstimator,
+    OwnershipCalibration,
+    build_features,
+    calibrated,
+    capped_normalize,
+    estimate_ownership,
+    fit_theta,
+    perturbed_optimal_rate,
+    pretrained_nascar_estimator,
+    vendor_ownership,
+)
+from dfslab.ownership import estimator_from_dict as from_dict
+from dfslab.ownership import estimator_to_dict as to_dict
 
 
 def _projected(seed=0, n=38):

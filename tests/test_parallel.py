@@ -20,7 +20,7 @@ def client():
 
 
 def test_backtest_on_a_local_cluster_equals_serial(client):
-    from dfslab.backtest import backtest_real_slates
+    from dfslab.studies import backtest_real_slates
 
     # the smallest real contest and the cheapest settings: equality is what is tested (each worker is a fresh
     # process that refits the race's ownership model; the contest and batch tests below use both workers)
@@ -34,7 +34,7 @@ def test_backtest_on_a_local_cluster_equals_serial(client):
 
 
 def test_batch_reports_on_a_local_cluster(tmp_path, capsys):
-    from dfslab.cli import main
+    from dfslab.app.cli import main
 
     small = "  n_scenarios: 300\n  n_field_draws: 1\n  field_size: 300\n  n_lineups: 3\n"
     b = tmp_path / "batch.yaml"

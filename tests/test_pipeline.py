@@ -65,7 +65,7 @@ def test_write_upload_and_readable_lineups(analysis, tmp_path):
     assert (L == analysis.portfolio.lineups).all()
     d = pd.read_csv(files["lineups"])
     assert list(d["lineup"]) == [1, 2, 3, 4] and "cash (%)" in d and "ROI s.e. (pp)" in d
-    from dfslab.report import check_invariants
+    from dfslab.app.report import check_invariants
     check_invariants(analysis, files)
 
 
@@ -159,14 +159,15 @@ def test_the_pipeline_is_composed_in_one_place_only():
     assert offenders == {}
     import json
 
-    nb = json.loads((PKG.parent / "notebooks" / "slate_report.ipynb").read_text())
+    nb = json.loads((PKG / "app" / "slate_report.ipynb").read_text())
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert not any(re.search(rf"\b{k}\(", code) for k in STEPS), "the report notebook must call SlateAnalysis"
     assert "analysis_from_params(" in code
 
 
 # ---------------------------------------------------------------------- selection by simulation
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 from dfslab.selection import greedy_select  # noqa: E402
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from dfslab import ARCHETYPES, InputError, Slate, demo_slate
 from dfslab.racesim import DriverRatingModel, RaceScenarios, RaceSimulator, load_default_params
-from dfslab.racesim._calibration import crps_samples
 from dfslab.scoring import dk_points
+from dfslab.studies import crps_samples
 
 PARAMS = load_default_params()
 
@@ -267,8 +267,8 @@ def test_crps_matches_definition():
 
 
 def test_plackett_luce_fit_recovers_known_coefficients():
-    from dfslab.racesim._calibration import fit_plackett_luce
-    from dfslab.racesim._core import simulate_rows, start_score
+    from dfslab.racesim import simulate_rows, start_score
+    from dfslab.studies import fit_plackett_luce
 
     rng = np.random.default_rng(5)
     R, D = 300, 36
@@ -293,12 +293,14 @@ def test_fit_on_synthetic_history_returns_usable_params():
             "start": slate.players["start"].to_numpy(int), "finish": res.finish[k], "laps_led": res.laps_led[k],
             "fastest_laps": res.fastest_laps[k], "dnf": res.dnf[k], "dk_points": res.points[k]}))
     hist = pd.concat(rows, ignore_index=True)
-    sim = RaceSimulator(200, random_state=0)
-    assert sim.fit(hist, quick=True) is sim
+    from dfslab.studies import fit_params
+
+    # fitting is a study; the simulator takes the fitted parameters and the history for its ratings
+    sim = RaceSimulator(200, random_state=0, params=fit_params(hist, quick=True, seed=0), history=hist)
     a = sim.params["archetypes"]["short"]
     assert a["n_races"] == 30 and abs(sum(a["regime_probs"]) - 1) < 1e-3
     with pytest.raises(InputError, match="history"):
-        RaceSimulator(10).fit(hist.drop(columns="laps_led"))
+        fit_params(hist.drop(columns="laps_led"))
     later = make_slate(30, "short", 150, 9, rating=False)
     later.date = pd.Timestamp("2025-01-01")
     out = sim.simulate(later)
@@ -307,7 +309,7 @@ def test_fit_on_synthetic_history_returns_usable_params():
 
 
 def test_closing_stint_goes_to_the_winner_and_keeps_invariants():
-    from dfslab.racesim._core import simulate_rows
+    from dfslab.racesim import simulate_rows
 
     rng = np.random.default_rng(3)
     n, D, L = 400, 30, 200
@@ -326,7 +328,7 @@ def test_closing_stint_goes_to_the_winner_and_keeps_invariants():
 
 
 def test_finish_trouble_drops_running_cars_behind_untroubled_ones_but_ahead_of_dnfs():
-    from dfslab.racesim._core import simulate_rows
+    from dfslab.racesim import simulate_rows
 
     n, D, L = 2000, 30, 200
     u = np.tile(np.linspace(-1.5, 1.5, D), (n, 1))  # the same field in every row: the last car is the favourite
@@ -352,7 +354,7 @@ def test_finish_trouble_drops_running_cars_behind_untroubled_ones_but_ahead_of_d
 
 
 def test_finish_gains_at_takes_each_archetypes_minimum_and_pools_small_ones():
-    from dfslab.racesim._fit import finish_gains_at
+    from dfslab.studies import finish_gains_at
 
     rows = []
     for tr, best in ((0.0, 2.0), (0.1, 3.0)):

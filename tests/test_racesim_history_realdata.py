@@ -76,7 +76,7 @@ def test_users_dk_salaries_file_gets_history_and_no_newcomer_by_spelling(tmp_pat
     # ... and the report header names it as inferred instead of "series unknown"
     from types import SimpleNamespace
 
-    from dfslab.report import header_markdown
+    from dfslab.app.report import header_markdown
 
     params = {"n_lineups": 20, "field_size": 1000, "entry_fee": 5.0, "payouts": "fitted", "leverage_penalty": 0.0,
               "max_overlap": 3, "max_exposure": 0.6, "min_salary": 49000, "selection": "greedy",

@@ -7,11 +7,11 @@ import warnings
 
 import numpy as np
 import pytest
+from test_racesim import _history, make_slate
 
 from dfslab import InputError
-from dfslab.racesim import RaceSimulator, load_blend_weights, load_default_params, loso_simulator_kwargs, salary_strength
-from dfslab.racesim._loso import load_loso
-from test_racesim import _history, make_slate
+from dfslab.racesim import RaceSimulator, load_blend_weights, load_default_params, salary_strength
+from dfslab.studies import load_loso, loso_simulator_kwargs
 
 LOSO = load_loso()
 SHIPPED = load_blend_weights()["subsets"]

@@ -9,7 +9,7 @@ import pytest
 
 import dfslab
 from dfslab import InputError, RaceSimulator
-from dfslab.racesim._core import draw_qualifying, start_score, start_score_rows
+from dfslab.racesim import draw_qualifying, start_score, start_score_rows
 from dfslab.scoring import dk_points
 
 
@@ -92,7 +92,11 @@ def test_qualifying_model_on_held_out_2025_races(data_root, capsys):
 
     assert fit_qualifying.main(["--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["coef"] == dfslab.racesim.load_default_params()["qualifying"]["coef"]
+    shipped = dfslab.racesim.load_default_params()["qualifying"]["coef"]
+    # a root finder's refit on simulated rank correlations, rounded to 3 decimals: a fresh machine's last digit may
+    # differ, so compare within the rounding (and far inside what would change a race)
+    assert set(out["coef"]) == set(shipped)
+    np.testing.assert_allclose([out["coef"][k] for k in shipped], list(shipped.values()), atol=0.002)
     for arch, f in out["held_out_2025"].items():
         assert f["n_races"] >= 10, arch
         # the rank correlation of strength and start (what sets place-differential points) holds out of sample

@@ -22,8 +22,8 @@ def rendered(tmp_path_factory):
     if CHROMIUM is None:
         pytest.skip("no Chromium on this machine (make test installs Debian's chromium when apt-get can)")
     pytest.importorskip("playwright.sync_api", reason="playwright (the test extra) is not installed")
-    from dfslab.cli import render_report
-    from dfslab.report import load_report_slate
+    from dfslab.app.cli import render_report
+    from dfslab.app.report import load_report_slate
 
     out = tmp_path_factory.mktemp("report")
     params = {"slate": "demo", "n_scenarios": 600, "n_field_draws": 1, "field_size": 1000, "n_lineups": 8}

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from dfslab import InputError
-from dfslab.cli import main
-from dfslab.report import load_report_slate, unrosterable
+from dfslab.app.cli import NOTEBOOK, main
+from dfslab.app.report import load_report_slate
 
 NB_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))
+NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb")) + [NOTEBOOK]
 
 
 def test_load_report_slate_variants(tmp_path, demo):
@@ -37,11 +37,14 @@ def test_load_report_slate_variants(tmp_path, demo):
         load_report_slate(str(p), starts=str(starts), archetype="short", race_laps=500)
 
 
-def test_unrosterable_lists_players_without_dk_id(demo):
+def test_drivers_without_dk_id_are_left_out_of_my_lineups(demo):
+    import dfslab
+
     p = demo.players.copy()
     p["dk_id"] = p["dk_id"].astype("Int64")
     p.loc[3, "dk_id"] = None
-    assert unrosterable(demo.with_players(p)) == [p.name[3]]
+    a = dfslab.SlateAnalysis(demo.with_players(p), n_scenarios=200, n_lineups=2, field_size=300, n_field_draws=1)
+    assert a.excludes == [p.name[3]]
 
 
 def test_batch_collects_failures_and_exits_nonzero(tmp_path, capsys):
@@ -68,7 +71,7 @@ def test_notebooks_committed_clean_with_parameters(nb):
 
 def test_report_notebook_documents_every_parameter():
     papermill = pytest.importorskip("papermill")
-    params = papermill.inspect_notebook(str(NB_DIR / "slate_report.ipynb"))
+    params = papermill.inspect_notebook(str(NOTEBOOK))
     expected = {"slate", "starts", "projections", "archetype", "race_laps", "field_size", "entry_fee", "payout_table",
                 "n_scenarios", "n_field_draws", "n_lineups", "leverage_penalty", "max_overlap", "max_exposure",
                 "regime_aware", "random_state", "out_dir", "ownership_uncertainty", "date", "track", "series",
@@ -99,7 +102,7 @@ def _write_demo_salaries(path, demo, game_info="x"):
     (["-p", "novalue"], "expected NAME=VALUE"),
 ])
 def test_cli_rejects_bad_parameters_before_any_kernel(args, msg, capsys, monkeypatch):
-    import dfslab.cli as cli
+    import dfslab.app.cli as cli
 
     monkeypatch.setattr(cli, "render_report", lambda *a, **k: pytest.fail("a kernel was started"))
     assert main(["report", "--demo", "-q", *args]) == 2
@@ -112,10 +115,10 @@ def test_cli_missing_file_says_not_found(tmp_path, capsys):
 
 
 def test_report_folder_named_after_the_slate_never_overwrites_another(tmp_path, demo, monkeypatch):
-    import dfslab.cli as cli
-    from dfslab.report import load_report_slate
+    import dfslab.app.cli as cli
+    from dfslab.app.report import load_report_slate
 
-    monkeypatch.setattr(cli, "_REPO", tmp_path)
+    monkeypatch.chdir(tmp_path)  # reports default under the working folder
     a = load_report_slate("demo")
     f1 = cli.choose_out_dir(a, None, force=False)
     assert f1 == tmp_path / "reports" / "cup-demo-speedway-fictional-2026-06-01"
@@ -136,7 +139,7 @@ def test_report_folder_named_after_the_slate_never_overwrites_another(tmp_path, 
 def test_failed_run_leaves_no_stale_outputs(tmp_path):
     import nbformat
 
-    import dfslab.cli as cli
+    import dfslab.app.cli as cli
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x: int = 1  # a parameter"),
                                          nbformat.v4.new_code_cell("raise ValueError('boom')")])
@@ -156,7 +159,7 @@ def test_failed_run_leaves_no_stale_outputs(tmp_path):
 
 
 def test_batch_interrupted_prints_summary(tmp_path, capsys, monkeypatch):
-    import dfslab.cli as cli
+    import dfslab.app.cli as cli
 
     calls = []
 
@@ -179,3 +182,45 @@ def test_malformed_batch_file_is_named(tmp_path, capsys):
     b.write_text("- slate: [unclosed\n")
     assert main(["report", "--batch", str(b)]) == 2
     assert "b.yaml: cannot read it" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------- one parameter contract
+def test_notebook_parameters_cell_is_rendered_from_the_declaration():
+    from dfslab.app import params
+
+    cell = json.loads(NOTEBOOK.read_text())["cells"][0]
+    assert "parameters" in cell["metadata"]["tags"]
+    assert "".join(cell["source"]) == params.parameters_cell()
+
+
+def test_analysis_parameters_are_slate_analysis_settings_with_the_same_defaults():
+    import inspect
+
+    import dfslab
+    from dfslab.app import params
+
+    sig = inspect.signature(dfslab.SlateAnalysis.__init__).parameters
+    for p in params.REPORT_PARAMS:
+        if p.role == "analysis":
+            assert p.name in sig, p.name
+            assert sig[p.name].default == p.default, p.name
+
+
+@pytest.mark.parametrize("pair, msg", [
+    ("files_folder=x", "set by the dfslab command line"), ("out_dir=x", "give --out"),
+    ("resolved_slate=x.pickle", "set by the dfslab command line"), ("n_lineups=two", "expected int"),
+    ("n_linups=3", "did you mean 'n_lineups'"),
+])
+def test_cli_refuses_unknown_ill_typed_or_cli_only_parameters_in_one_line(capsys, pair, msg):
+    assert main(["report", "--demo", "-p", pair]) == 2
+    err = capsys.readouterr().err.strip()
+    assert msg in err and len(err.splitlines()) == 1, err
+
+
+def test_help_params_lists_every_user_parameter(capsys):
+    from dfslab.app import params
+
+    assert main(["report", "--help-params"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"-p {n}=" in out for n in params.names("slate", "analysis"))
+    assert "files_folder" not in out

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-from .._errors import InfeasibleError, InputError
-from .._validation import check_memory, check_number, check_seed
+from ..exceptions import InfeasibleError, InputError
 from ..slate import Slate, check_ownership
+from ..utils.validation import check_memory, check_number, check_seed
 
 _NEG = -np.inf
-_PARAMS_PATH = Path(__file__).resolve().parent.parent / "_data" / "field_params.json"
+FIELD_PARAMS_PATH = Path(__file__).resolve().parent.parent / "_data" / "field_params.json"
 _DUP_KEYS = ("dup_prob", "dup_tail", "dup_chalk")
 _PROJ_KEYS = ("proj_share", "proj_strength", "proj_noise", "proj_mix", "proj_types")
 _CAP_KEYS = ("max_salary_left",)
@@ -41,7 +41,7 @@ def default_field_params() -> dict:
     ['dup_chalk', 'dup_prob', 'dup_tail', 'max_salary_left', 'proj_mix', 'proj_noise', 'proj_share',
      'proj_strength', 'proj_types', 'salary_left_scale']
     """
-    d = json.loads(_PARAMS_PATH.read_text())
+    d = json.loads(FIELD_PARAMS_PATH.read_text())
     return {k: d[k] for k in ("salary_left_scale", *_DUP_KEYS, *_PROJ_KEYS, *_CAP_KEYS, "source")}
 
 
@@ -86,7 +86,7 @@ def _dp_tables(W, V, nv, zR, lo, hi):  # pragma: no cover - compiled
     return L
 
 
-def _zipf_pmf(alpha: float, kmax: int) -> np.ndarray:
+def zipf_pmf(alpha: float, kmax: int) -> np.ndarray:
     k = np.arange(1, kmax + 1, dtype=np.float64)
     p = k ** -alpha
     return p / p.sum()
@@ -379,7 +379,7 @@ class FieldLineupSampler:
         Returns the (possibly unchanged) target and lambda (log-weight per
         $1,000 of salary; 0 = unchanged). Unowned players stay unowned.
         """
-        from ..ownership._estimator import capped_normalize
+        from ..slate import capped_normalize
 
         if self.max_salary_left is None:
             return own, 0.0
@@ -637,7 +637,7 @@ class FieldLineupSampler:
 
     def _expected_mult(self, L: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
         """Expected number of entries of each fresh lineup (1 + P(dup) x E[extra copies])."""
-        pmf = _zipf_pmf(self.dup_tail, self._kmax(n))
+        pmf = zipf_pmf(self.dup_tail, self._kmax(n))
         ek = float((np.arange(1, len(pmf) + 1) * pmf).sum())
         return 1.0 + self._dup_prob_of(self._chalk_z(L, target)) * ek
 
@@ -645,7 +645,7 @@ class FieldLineupSampler:
         """Frozen duplicate groups (rows repeated) and the remaining single lineups of a fresh pool."""
         p = self._dup_prob_of(self._chalk_z(pool, target))
         flag = rng.random(len(pool)) < p
-        pmf = _zipf_pmf(self.dup_tail, self._kmax(n))
+        pmf = zipf_pmf(self.dup_tail, self._kmax(n))
         mult = np.ones(len(pool), dtype=np.int64)
         mult[flag] += rng.choice(len(pmf), size=int(flag.sum()), p=pmf) + 1
         # walk the pool in order until n entries: flagged rows become groups, the rest singles
@@ -865,7 +865,7 @@ class FieldLineupSampler:
         return self.sample(n_entries, random_state=rng, ownership=own[0])
 
     def _repr_html_(self) -> str:
-        from .._display import field_html
+        from ..utils.display import field_html
         return field_html(self)
 
     @staticmethod

@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .._select import _select
+from ..utils.quickselect import quickselect
 
 #: Largest slot table (entries of uint16) before the binary-search path is used.
 MAX_TABLE = 1 << 16
@@ -481,7 +481,7 @@ def _column_percentiles(x, q_lo, q_hi, lo_out, hi_out):
             start = 0
             for w in range(2):
                 k = kk[w]
-                _select(v, start, n, k)  # v[k] in place; everything after it is >= v[k]
+                quickselect(v, start, n, k)  # v[k] in place; everything after it is >= v[k]
                 a = v[k]
                 b = a
                 if k + 1 < n:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .._errors import DataFileError, DataNotFoundError, InputError
-from .._validation import check_memory, check_number
+from ..exceptions import DataFileError, DataNotFoundError, InputError
 from ..payouts import PayoutTable
+from ..utils.validation import check_memory, check_number
 
 _PARAMS_PATH = Path(__file__).resolve().parent.parent / "_data" / "payout_curves.json"
 TIER_NAMES = ("small", "medium", "large")
@@ -80,7 +81,7 @@ _FIT_CACHE: dict = {}
 
 def _real_data_key(tier_bounds, rake):
     """Cache key of a fit on the real tables: the data folder, its payout files' mtimes and the settings."""
-    from .._config import data_dir
+    from ..utils.config import data_dir
 
     d = data_dir(required=False)
     if d is None:
@@ -130,7 +131,7 @@ class PayoutCurveFitter:
         self.rake_ = None
 
     def _repr_html_(self) -> str:
-        from .._display import payout_fitter_html
+        from ..utils.display import payout_fitter_html
         return payout_fitter_html(self)
 
     def tier_of(self, entries: float) -> str:
@@ -157,8 +158,8 @@ class PayoutCurveFitter:
     @staticmethod
     def real_rake() -> float:
         """Median rake of the real GPP contests in dk_contests (entries and a cash table known)."""
-        from .._config import data_dir
         from ..payouts import read_payout_table
+        from ..utils.config import data_dir
 
         d = data_dir() / "dk_contests"
         idx = pd.read_csv(d / "contests.csv")
@@ -333,3 +334,12 @@ class PayoutCurveFitter:
         prize *= pool / prize.sum()
         k = np.arange(1, n + 1)
         return PayoutTable(k, k, prize, source=f"generated {tier} ({entries} entries, a={a:.3f})")
+
+
+@lru_cache(maxsize=1)
+def default_payout_fitter() -> PayoutCurveFitter:
+    """The shipped per-tier payout-curve parameters (fitted offline on the real DK tables), read once per process.
+
+    ``default_payout_fitter.cache_clear()`` forgets them (after refitting).
+    """
+    return PayoutCurveFitter().load()

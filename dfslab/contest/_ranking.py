@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._errors import InputError
+from ..exceptions import InputError
 from ..payouts import PayoutTable
 
 
@@ -165,7 +165,7 @@ def rank_and_pay(scores, payouts, decimals: int | None = 2):
     [1, 2, 2, 2]
     """
     if decimals is not None:
-        from .._validation import check_number
+        from ..utils.validation import check_number
 
         decimals = check_number("decimals", decimals, lo=0, hi=6, integer=True)
     keys = score_keys(scores, decimals)

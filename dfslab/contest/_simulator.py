@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._display import Metrics
-from .._errors import InputError
-from .._validation import check_float_array, check_memory, check_number, check_seed
+from ..exceptions import InputError
 from ..payouts import PayoutTable
 from ..slate import check_lineups
+from ..utils.display import Metrics
+from ..utils.validation import check_float_array, check_memory, check_number, check_seed
 from ._field import FIELD_BYTES_PER_ENTRY
 from ._ranking import prize_cumsum
 
@@ -65,7 +65,7 @@ class ContestResult:
         return self.n_scenarios * self.n_field_draws
 
     def _repr_html_(self) -> str:
-        from .._display import contest_html
+        from ..utils.display import contest_html
 
         return contest_html(self)
 
@@ -206,7 +206,7 @@ class ContestSimulator:
     """
 
     def _repr_html_(self) -> str:
-        from .._display import settings_html
+        from ..utils.display import settings_html
         return settings_html(self, ('field_size', 'entry_fee', 'n_field_draws', 'random_state'), [f"payouts: pool ${self.payouts.pool:,.2f}, {self.payouts.n_paid:,} paid places; contest of field_size + my lineups"])
 
     def __init__(self, payouts, field_size: int, entry_fee: float, n_field_draws: int = 1,

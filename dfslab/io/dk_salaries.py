@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._atomic import atomic_write_text
-from .._errors import DataFileError, InputError
+from ..exceptions import DataFileError, InputError
 from ..rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
 from ..slate import Slate, check_lineups, validate_players
-from ._common import file_row, read_csv_checked
+from ..utils.atomic import atomic_write_text
+from ..utils.files import file_row, read_csv_checked
 
 # Column aliases: the current export and the older 6-column one (and re-saved variants).
 _ALIASES = {
@@ -280,7 +280,7 @@ def _race_from_game_info(path, info, need_date: bool, row_no=None):
 
 def _known_track(text: str) -> str | None:
     """The track-table name ``text`` stands for (case/punctuation-insensitive; a unique word match)."""
-    from .._config import data_dir
+    from ..utils.config import data_dir
     from .nascar import TRACK_ALIASES, _tracks_table
 
     root = data_dir(required=False)

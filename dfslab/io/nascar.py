@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._config import data_dir
-from .._errors import DataFileError, InputError
+from ..exceptions import DataFileError, InputError
 from ..names import match_names
 from ..rules import NASCAR_CLASSIC
 from ..scoring import dk_points
 from ..slate import Slate, validate_players
-from ._common import file_row, read_csv_checked, require_columns
+from ..utils.config import data_dir
+from ..utils.files import file_row, read_csv_checked, require_columns
 
 # Track name -> archetype. results_db/tracks.csv gives most; the loop data uses
 # other spellings and older tracks it lacks, so they are listed here.

@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._config import data_dir
-from .._errors import DataFileError, InputError
+from ..exceptions import DataFileError, InputError
 from ..names import match_names
 from ..rules import NASCAR_CLASSIC
 from ..slate import Slate, validate_players
-from ._common import file_row, numeric_column, read_csv_checked, require_columns
+from ..utils.config import data_dir
+from ..utils.files import file_row, numeric_column, read_csv_checked, require_columns
 
 RACE_FILES = ("race.csv", "pool.csv")
 FULL_POOL_SHARE = 0.9  # a pool with salaries for >= 90% of the starters is a real slate (Charlotte 2026 has 9 of 39)

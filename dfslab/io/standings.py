@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .._errors import DataFileError, InputError
+from ..exceptions import DataFileError, InputError
 from ..rules import MLB_CLASSIC, NASCAR_CLASSIC, NFL_CLASSIC, RosterRules, get_rules
-from ._common import file_row, parse_percent, read_csv_checked, require_columns
+from ..utils.files import file_row, parse_percent, read_csv_checked, require_columns
 
 _ENTRY_COLS = ["Rank", "EntryId", "EntryName", "Points", "Lineup"]
 
@@ -313,3 +315,48 @@ def _resolve_namesakes(L, ambiguous, name_rows, players, pts) -> dict[str, str]:
         out[nm] = (f"{nm!r} ({len(name_rows[nm])} players): {len(items)} lineup slots; {c['points']} resolved by "
                    f"points, {c['slot']} by slot, {c['drafted']} by the %Drafted counts (same points and slot)")
     return out
+
+
+def _norm_name(s: str) -> str:
+    # "José Ramírez" -> "jose ramirez", "J.C. Ramírez" -> "jc ramirez"
+    s = unicodedata.normalize("NFKD", str(s))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    s = re.sub(r"[^a-z0-9 ]", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def match_standings_to_salaries(cs, slate) -> tuple[np.ndarray, list[str]]:
+    """Salary-file row of each player-block row of a standings file (-1 = unmatched) and the unmatched messages.
+
+    Names are matched without accents and punctuation; namesakes are told apart by the slots the
+    player was actually used in (an SP and a 3B of the same name).
+    """
+    rules = cs.rules
+    sal = slate.players
+    key = sal["name"].map(_norm_name).to_numpy()
+    rows_by_key: dict[str, list[int]] = {}
+    for i, k in enumerate(key):
+        rows_by_key.setdefault(k, []).append(i)
+    elig = rules.eligible_matrix(sal["position"])          # (n_sal, slots)
+    # Slots each block player was actually used in: resolves namesakes (SP vs 3B).
+    L = cs.lineups[cs.lineups[:, 0] >= 0]
+    nb = len(cs.players)
+    used = np.zeros((nb, rules.roster_size), dtype=bool)
+    for j in range(rules.roster_size):
+        used[np.unique(L[:, j]), j] = True
+    out = np.full(nb, -1, dtype=np.int64)
+    msgs = []
+    for b, nm in enumerate(cs.players["name"]):
+        cand = rows_by_key.get(_norm_name(nm), [])
+        if len(cand) > 1 and used[b].any():
+            cand = [r for r in cand if (elig[r] | ~used[b]).all()]
+        if len(cand) == 1:
+            out[b] = cand[0]
+        else:
+            what = "not in DKSalaries.csv" if not cand else f"{len(cand)} namesakes in DKSalaries.csv"
+            msgs.append(f"{nm!r} ({cs.players['drafted_pct'].iloc[b]:.2f}% drafted): {what}")
+    dup = pd.Series(out[out >= 0]).duplicated()
+    if dup.any():
+        r = int(pd.Series(out[out >= 0])[dup].iloc[0])
+        raise DataFileError(cs.path, f"two player-block rows match salary row {sal['name'].iloc[r]!r}")
+    return out, msgs

@@ -47,9 +47,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._errors import InfeasibleError, InputError, ResourceLimitError
-from .._validation import check_float_array, check_number, check_seed
+from ..exceptions import InfeasibleError, InputError, ResourceLimitError
 from ..slate import Slate, check_ownership
+from ..utils.validation import check_float_array, check_number, check_seed
 from . import _enumerate, _mip
 from ._portfolio import Portfolio, build_portfolio, max_pair_overlap
 
@@ -240,7 +240,7 @@ class LeverageAwareOptimizer:
     """
 
     def _repr_html_(self) -> str:
-        from .._display import settings_html
+        from ..utils.display import settings_html
         return settings_html(self, ('n_lineups', 'leverage_penalty', 'max_overlap', 'max_exposure', 'min_salary', 'method'), ["optimize(slate, projection, ownership) returns a Portfolio"])
 
     def __init__(self, n_lineups=20, leverage_penalty=0.0, max_overlap=4, max_ownership_per_driver=None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._errors import InputError
+from ..exceptions import InputError
 
 SOLVERS = {"cbc": "CBC", "highs": "HiGHS"}
 

@@ -50,7 +50,7 @@ class Portfolio:
         return len(self.lineups)
 
     def _repr_html_(self) -> str:
-        from .._display import portfolio_html
+        from ..utils.display import portfolio_html
 
         return portfolio_html(self)
 

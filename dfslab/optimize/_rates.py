@@ -18,7 +18,7 @@ from math import gcd
 
 import numpy as np
 
-from .._errors import InfeasibleError, InputError
+from ..exceptions import InfeasibleError, InputError
 from ..slate import Slate
 
 #: The DP is refused above this many budget states (salaries without a common $ step).

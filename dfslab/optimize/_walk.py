@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .._select import _select
+from ..utils.quickselect import quickselect
 
 _U1 = np.uint64(1)
 _M1 = np.uint64(0x5555555555555555)
@@ -169,7 +169,7 @@ def _kth_largest(x, k):
     """The k-th largest value of x (k >= 1), by quickselect on a copy (three-way partition: ties are common)."""
     a = x.copy()
     want = a.shape[0] - k
-    _select(a, 0, a.shape[0], want)
+    quickselect(a, 0, a.shape[0], want)
     return a[want]
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
-from .._errors import InputError
+from ..exceptions import InputError
 from ._estimator import _QGRID, capped_normalize
 
 MODES = ("model", "vendor")

@@ -16,7 +16,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
-from .._errors import InputError
+from ..exceptions import InputError
 from ._estimator import CAP, HybridOwnershipEstimator
 
 #: Forecast-ownership bin edges (percent) of the conformal correction: finer at the top.

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .._config import data_dir
-from .._errors import DataFileError, InputError
-from ..io import read_contest_standings, read_dk_salaries
-from ..io._common import read_csv_checked
+from ..exceptions import DataFileError, InputError
+from ..io import match_standings_to_salaries, read_contest_standings, read_dk_salaries
+from ..utils.config import data_dir
+from ..utils.files import read_csv_checked
 from ._features import build_features
 
 #: Least share of a contest's %Drafted total that its DKSalaries.csv must hold (the 40 real MLB contests: >= 99.5%).
 MIN_MATCHED_SHARE = 0.9
 _CASH = re.compile(r"double\s*up|doubleup|50/50|fifty|triple\s*up|head.to.head", re.I)
-
-
-def _norm_name(s: str) -> str:
-    # "José Ramírez" -> "jose ramirez", "J.C. Ramírez" -> "jc ramirez"
-    s = unicodedata.normalize("NFKD", str(s))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    s = re.sub(r"[^a-z0-9 ]", "", s)
-    return re.sub(r"\s+", " ", s).strip()
 
 
 def _contest_index(root: Path | None) -> pd.DataFrame:
@@ -34,39 +25,6 @@ def _contest_index(root: Path | None) -> pd.DataFrame:
         return pd.DataFrame(columns=["contest_dir", "sport", "date", "contest_name", "entries", "entry_fee",
                                      "has_salaries"])
     return read_csv_checked(path)
-
-
-def _match(cs, slate) -> tuple[np.ndarray, list[str]]:
-    """Salary-file row of each player-block row (-1 = unmatched) and the unmatched messages."""
-    rules = cs.rules
-    sal = slate.players
-    key = sal["name"].map(_norm_name).to_numpy()
-    rows_by_key: dict[str, list[int]] = {}
-    for i, k in enumerate(key):
-        rows_by_key.setdefault(k, []).append(i)
-    elig = rules.eligible_matrix(sal["position"])          # (n_sal, slots)
-    # Slots each block player was actually used in: resolves namesakes (SP vs 3B).
-    L = cs.lineups[cs.lineups[:, 0] >= 0]
-    nb = len(cs.players)
-    used = np.zeros((nb, rules.roster_size), dtype=bool)
-    for j in range(rules.roster_size):
-        used[np.unique(L[:, j]), j] = True
-    out = np.full(nb, -1, dtype=np.int64)
-    msgs = []
-    for b, nm in enumerate(cs.players["name"]):
-        cand = rows_by_key.get(_norm_name(nm), [])
-        if len(cand) > 1 and used[b].any():
-            cand = [r for r in cand if (elig[r] | ~used[b]).all()]
-        if len(cand) == 1:
-            out[b] = cand[0]
-        else:
-            what = "not in DKSalaries.csv" if not cand else f"{len(cand)} namesakes in DKSalaries.csv"
-            msgs.append(f"{nm!r} ({cs.players['drafted_pct'].iloc[b]:.2f}% drafted): {what}")
-    dup = pd.Series(out[out >= 0]).duplicated()
-    if dup.any():
-        r = int(pd.Series(out[out >= 0])[dup].iloc[0])
-        raise DataFileError(cs.path, f"two player-block rows match salary row {sal['name'].iloc[r]!r}")
-    return out, msgs
 
 
 def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_salary_rows: int = 1):
@@ -146,7 +104,7 @@ def load_contest_training_data(contest_dirs=None, *, sport: str = "MLB", min_sal
         name = str(m.get("contest_name", d.name))
         entries = float(m.get("entries", cs.n_entries) or cs.n_entries)
         date = str(m.get("date", d.name.split("__")[0]))
-        rows, msgs = _match(cs, slate)
+        rows, msgs = match_standings_to_salaries(cs, slate)
         pct = cs.players["drafted_pct"].to_numpy(dtype=float)
         found = pct[rows >= 0].sum() / pct.sum() if pct.sum() > 0 else 1.0
         if found < MIN_MATCHED_SHARE:  # real contests: >= 99.5%

@@ -17,57 +17,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from .._errors import InputError
-from .._validation import check_memory, check_number, check_seed
+from ..exceptions import InputError
+from ..slate import capped_normalize
+from ..utils.validation import check_memory, check_number, check_seed
 
 CAP = 100.0
 _QGRID = np.linspace(0.0, 1.0, 201)  # quantile levels stored for each residual bin
-
-
-def capped_normalize(scores, total, cap: float = CAP) -> np.ndarray:
-    """Scale non-negative scores so each row sums to ``total`` with no value above ``cap``.
-
-    Water-filling: players whose scaled score would pass the cap are set to the
-    cap and the remaining mass is spread over the others in proportion to their
-    scores (not clipped after scaling, which would lose mass).
-
-    Parameters
-    ----------
-    scores : array_like, (n,) or (m, n)
-        Non-negative scores; each row is normalized separately.
-    total : float
-        Target row sum, at most ``cap * n``.
-
-    Examples
-    --------
-    >>> capped_normalize([10.0, 1, 1, 1, 1, 1, 1, 1], 600).round(2).tolist()
-    [100.0, 71.43, 71.43, 71.43, 71.43, 71.43, 71.43, 71.43]
-    """
-    s = np.asarray(scores, dtype=np.float64)
-    one = s.ndim == 1
-    s = np.atleast_2d(s)
-    m, n = s.shape
-    if total > cap * n + 1e-9:
-        raise InputError(f"ownership total {total:g} exceeds {n} players x cap {cap:g}")
-    if not np.isfinite(s).all() or (s < 0).any():
-        raise InputError("capped_normalize: scores must be finite and non-negative")
-    # A tiny floor keeps every player reachable when few scores are positive.
-    rowmax = s.max(1, keepdims=True)
-    s = np.maximum(s, np.where(rowmax > 0, rowmax * 1e-12, 1.0))
-    order = np.argsort(-s, axis=1, kind="stable")
-    ss = np.take_along_axis(s, order, 1)
-    tail = np.cumsum(ss[:, ::-1], axis=1)[:, ::-1]           # sum_{i>=k} ss_i
-    k = np.arange(n)[None, :]
-    # Tiny hypothesis-style scores can overflow lam; an infinite lam only marks k as infeasible.
-    with np.errstate(over="ignore", divide="ignore"):
-        lam = (total - cap * k) / tail
-    ok = lam * ss <= cap * (1 + 1e-12)
-    kstar = np.argmax(ok, axis=1)                            # fewest capped players
-    lam_star = lam[np.arange(m), kstar][:, None]
-    out_sorted = np.where(k < kstar[:, None], cap, np.minimum(lam_star * ss, cap))
-    out = np.empty_like(out_sorted)
-    np.put_along_axis(out, order, out_sorted, 1)
-    return out[0] if one else out
 
 
 def _expit(z):

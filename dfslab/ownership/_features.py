@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError
+from ..exceptions import InputError
 from ..rules import get_rules
 from ..slate import ARCHETYPES, Slate, check_archetype
 from ._estimator import capped_normalize

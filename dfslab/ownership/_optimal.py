@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._errors import InputError
+from ..exceptions import InputError
 from ..slate import Slate
 
 #: Log-normal sd of the projection noise. Chosen on PROJECTED ownership, not on real %Drafted:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError
+from ..exceptions import InputError
 from ..rules import get_rules
 from ..slate import Slate
 from ._calibration import OwnershipCalibration
@@ -27,11 +27,12 @@ PRETRAINED_PATH = Path(__file__).resolve().parent.parent / "_data" / "ownership_
 #: Leave-one-race-out figures of the shipped model on real %Drafted (written by
 #: ``scripts/evaluate_ownership.py --write-figures``; read with :func:`nascar_ownership_figures`).
 FIGURES_PATH = Path(__file__).resolve().parent.parent / "_data" / "ownership_nascar_eval.json"
-_PARAMS = dict(ensemble_method="stacking", sk_model="poisson", alpha=1e-1, cv=8, n_bins=3, offset=1.0, level=0.8,
+#: Hyperparameters of the shipped NASCAR base ensemble.
+PRETRAINED_PARAMS = dict(ensemble_method="stacking", sk_model="poisson", alpha=1e-1, cv=8, n_bins=3, offset=1.0, level=0.8,
                random_state=0)
 
 
-def to_dict(est: HybridOwnershipEstimator) -> dict:
+def estimator_to_dict(est: HybridOwnershipEstimator) -> dict:
     """Fitted parameters of an estimator with the linear (``sk_model="poisson"``) member as plain JSON types."""
     if est.sk_model != "poisson":
         raise InputError("only sk_model='poisson' estimators serialize to JSON (tree models do not)")
@@ -51,8 +52,8 @@ def to_dict(est: HybridOwnershipEstimator) -> dict:
     }
 
 
-def from_dict(d: dict) -> HybridOwnershipEstimator:
-    """Rebuild a fitted estimator from :func:`to_dict` output."""
+def estimator_from_dict(d: dict) -> HybridOwnershipEstimator:
+    """Rebuild a fitted estimator from :func:`estimator_to_dict` output."""
     cal = d.get("calibration")
     est = HybridOwnershipEstimator(**d["params"],
                                    calibration=None if cal is None else OwnershipCalibration.from_dict(cal))
@@ -75,22 +76,6 @@ def from_dict(d: dict) -> HybridOwnershipEstimator:
     return est
 
 
-def fit_base_nascar(slates=None) -> HybridOwnershipEstimator:
-    """The base ensemble: fitted on the published PROJECTED ownership of real NASCAR slates.
-
-    Parameters
-    ----------
-    slates : list of Slate, optional
-        Default: every slate of :func:`dfslab.list_nascar_slates` (the 8 of Aug-Sep 2025).
-    """
-    from ..io import list_nascar_slates, read_nascar_slate
-
-    if slates is None:
-        slates = [read_nascar_slate(f) for f in list_nascar_slates()]
-    X, y = nascar_xy(slates)
-    return HybridOwnershipEstimator(**_PARAMS).fit(X, y)
-
-
 def base_forecast(estimator: HybridOwnershipEstimator, X) -> np.ndarray:
     """The estimator's forecast without its calibration (the input the calibration was fitted on)."""
     est = copy.copy(estimator)
@@ -98,83 +83,9 @@ def base_forecast(estimator: HybridOwnershipEstimator, X) -> np.ndarray:
     return est.predict(X)
 
 
-def real_contest_rows(races, estimator: HybridOwnershipEstimator, use_bound: bool = True) -> list:
-    """:class:`~dfslab.ownership._calibration.ContestRows` of real races with named %Drafted.
-
-    The base forecast (``estimator`` without calibration), the optimal rate and the vendor's
-    projected ownership of every slate driver; one entry per contest.
-    """
-    from ._real import contest_rows
-
-    out = []
-    for r in races:
-        if len(r.actual_ownership) == 0:
-            continue
-        X = build_features(r.slate)
-        out += contest_rows(r, base_forecast(estimator, X), np.exp(X["log_opt_rate"].to_numpy()) - 1.0,
-                            X["vendor_own"].to_numpy() if X["vendor_own"].notna().any() else None, use_bound)
-    return out
-
-
-def fit_pretrained_nascar(slates=None, write: bool = False, path=None, races=None,
-                          censor_weight: float = 1.0) -> HybridOwnershipEstimator:
-    """Fit the NASCAR default: base on projected ownership, calibration on real %Drafted.
-
-    Parameters
-    ----------
-    slates : list of Slate, optional
-        Projected-ownership training slates of the base (default: the 8 real slates of
-        2025, :func:`dfslab.list_nascar_slates`).
-    write : bool
-        Write the fitted parameters to ``dfslab/_data/ownership_nascar.json``.
-    races : list of RealRace, optional
-        Real races with named %Drafted for the calibration (default: the dk_2026 races of
-        :func:`dfslab.io.load_real_races`); ``[]`` ships the base alone.
-    censor_weight : float
-        Weight of the one-sided loss on unnamed drivers of contests whose top-k list is known.
-    """
-    from ..io import load_real_races, list_nascar_slates, read_nascar_slate
-
-    if slates is None:
-        slates = [read_nascar_slate(f) for f in list_nascar_slates()]
-    est = fit_base_nascar(slates)
-    races = load_real_races(include_2025=False) if races is None else list(races)
-    rows = real_contest_rows(races, est)
-    if rows:
-        modes = ("model", "vendor") if all(r.vendor is not None for r in rows) else ("model",)
-        est.set_params(calibration=OwnershipCalibration.fit(rows, modes=modes, censor_weight=censor_weight))
-    if write:
-        out = to_dict(est)
-        out["source"] = ("base: fitted on the published PROJECTED ownership (DK pOWN%) of the real DK NASCAR slates "
-                         "Aug-Sep 2025 (../shared/data/nascar/slates); calibration: fitted on the REAL %Drafted rows "
-                         "(named drivers only) of the dk_2026 contests (../shared/data/nascar/dk_2026), with the "
-                         "slates' DailyFan projected ownership as the vendor input")
-        out["slates"] = [s.name for s in slates]
-        out["races"] = [r.name for r in races if len(r.actual_ownership)]
-        Path(path or PRETRAINED_PATH).write_text(json.dumps(out, indent=1))
-    return est
-
-
-def nascar_xy(slates) -> tuple[pd.DataFrame, pd.Series]:
-    """Features and projected-ownership labels of real NASCAR slates (rescaled to sum 600).
-
-    The published projections sum to about 600 (not exactly), so each slate's
-    labels are rescaled to 600 with the capped redistribution.
-    """
-    from ._estimator import capped_normalize
-
-    X = build_features(slates)
-    ys = []
-    for s in slates:
-        o = s.column("ownership")
-        if (o < 0).any():
-            raise InputError(f"{s.name}: negative projected ownership")
-        ys.append(capped_normalize(o, s.rules.ownership_total))
-    return X, pd.Series(np.concatenate(ys), index=X.index, name="ownership")
-
-
 @lru_cache(maxsize=1)
-def _load_default() -> dict:
+def pretrained_params() -> dict:
+    """The shipped NASCAR model's fitted parameters as JSON (``dfslab/_data/ownership_nascar.json``, read once)."""
     if not PRETRAINED_PATH.is_file():
         raise InputError(f"pretrained parameters not found at {PRETRAINED_PATH}")
     return json.loads(PRETRAINED_PATH.read_text())
@@ -200,11 +111,11 @@ def pretrained_nascar_estimator() -> HybridOwnershipEstimator:
     >>> round(float(p.sum()), 6), bool((p >= 0).all() and (p <= 100).all())
     (600.0, True)
     """
-    d = _load_default()
+    d = pretrained_params()
     if list(d["feature_names_in"]) != ["roster_size", *FEATURE_COLUMNS[1:]]:
         raise InputError("pretrained ownership parameters were fitted on a different feature set; refit them "
-                         "with dfslab.ownership.fit_pretrained_nascar(write=True)")
-    return from_dict(d)
+                         "with dfslab.studies.fit_pretrained_nascar(write=True)")
+    return estimator_from_dict(d)
 
 
 def nascar_ownership_figures() -> dict:
@@ -288,3 +199,15 @@ def estimate_ownership(slate: Slate, estimator: HybridOwnershipEstimator | None 
             "training slates; read it as 'very high'. The fields simulated from it put that driver in (nearly) every "
             "lineup, more concentrated than any real NASCAR field in the data (docs/ownership.md)")
     return out
+
+
+def ownership_sampler(slate: Slate, estimator: HybridOwnershipEstimator | None = None):
+    """A callable ``(n, rng) -> (n, n_players)`` drawing whole ownership vectors from the estimator's
+    calibrated uncertainty (each row sums to 600), for ``FieldLineupSampler(ownership_sampler=...)``."""
+    est = estimator if estimator is not None else pretrained_nascar_estimator()
+    X = build_features(slate)
+
+    def draw(n, rng):
+        return est.sample_ownership(X, n_samples=int(n), random_state=rng)
+
+    return draw

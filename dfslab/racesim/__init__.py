@@ -1,18 +1,35 @@
 """Race scenario simulator: NASCAR races as DraftKings points, by regime.
 
 Public names: :class:`RaceSimulator`, :class:`RaceScenarios`, :class:`DriverRatingModel`,
-:func:`load_history` (all race results known, read once per process),
-:func:`run_calibration` / :class:`CalibrationReport` (fit on 2019-2024, held-out 2025 evaluation),
-:func:`loso_simulator_kwargs` (real-slate parameters fitted without a given real slate, for backtests).
+:func:`load_history` (all race results known, read once per process), and the vectorized engine
+underneath (:func:`simulate_rows`, :func:`draw_regime_rows`, :func:`draw_qualifying`, ...) that the
+studies fit and check. Fitting the shipped parameters and judging them on held-out races are studies:
+:func:`dfslab.studies.fit_params`, :func:`dfslab.studies.run_calibration`,
+:func:`dfslab.studies.loso_simulator_kwargs`.
 """
 
-from ._core import REGIME_NAMES
-from ._history import load_history
-from ._loso import loso_simulator_kwargs
-from ._ratings import DriverRatingModel, salary_strength
-from ._report import CalibrationReport, run_calibration
-from ._simulator import RaceScenarios, RaceSimulator, load_blend_weights, load_default_params
+from ._core import (
+           PARAM_KEYS,
+           REGIME_NAMES,
+           draw_qualifying,
+           draw_regime_rows,
+           simulate_rows,
+           start_score,
+           start_score_rows,
+)
+from ._history import history_line, infer_series, load_history
+from ._ratings import DriverRatingModel, driver_keys, race_performance, salary_strength
+from ._simulator import (
+           BYTES_PER_CELL,
+           SOURCES,
+           RaceScenarios,
+           RaceSimulator,
+           check_params,
+           load_blend_weights,
+           load_default_params,
+)
 
-__all__ = ["CalibrationReport", "DriverRatingModel", "REGIME_NAMES", "RaceScenarios", "RaceSimulator",
-           "load_blend_weights", "load_default_params", "load_history", "loso_simulator_kwargs", "run_calibration",
-           "salary_strength"]
+__all__ = ["BYTES_PER_CELL", "DriverRatingModel", "PARAM_KEYS", "REGIME_NAMES", "RaceScenarios", "RaceSimulator",
+           "SOURCES", "check_params", "draw_qualifying", "draw_regime_rows", "driver_keys", "history_line",
+           "infer_series", "load_blend_weights", "load_default_params", "load_history", "race_performance",
+           "salary_strength", "simulate_rows", "start_score", "start_score_rows"]

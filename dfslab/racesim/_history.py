@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._config import data_dir
-from .._errors import InputError
+from ..exceptions import InputError
 from ..names import match_names, name_key
+from ..utils.config import data_dir
 
 HISTORY_COLUMNS = ("race_id", "race_date", "series", "track", "archetype", "race_laps", "driver_name", "driver_key",
                    "start", "finish", "laps_led", "fastest_laps", "dnf", "rating", "dk_points", "source", "perf")

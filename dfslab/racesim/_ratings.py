@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from .._errors import InputError
+from ..exceptions import InputError
 from ..names import match_names, name_key
 
 _NEEDED = ("driver_name", "race_date", "race_id", "finish")

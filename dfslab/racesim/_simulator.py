@@ -10,12 +10,19 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError
-from .._validation import check_float_array, check_memory, check_number, check_seed
+from ..exceptions import InputError
 from ..scoring import dk_points
 from ..slate import ARCHETYPES, Slate
-from ._core import (PARAM_KEYS, REGIME_NAMES, draw_qualifying, draw_regime_rows, simulate_rows, start_score,
-                    start_score_rows)
+from ..utils.validation import check_float_array, check_memory, check_number, check_seed
+from ._core import (
+    PARAM_KEYS,
+    REGIME_NAMES,
+    draw_qualifying,
+    draw_regime_rows,
+    simulate_rows,
+    start_score,
+    start_score_rows,
+)
 from ._ratings import DriverRatingModel, salary_strength
 
 CHUNK = 8192  # scenarios simulated at once: bounds memory; fixed, so results do not depend on the machine
@@ -46,7 +53,8 @@ def _finite(v) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
 
 
-def _check_params(params: dict) -> dict:
+def check_params(params: dict) -> dict:
+    """Check a race-model parameter dict (the shape of :func:`load_default_params`); return it."""
     if not isinstance(params, dict) or not isinstance(params.get("archetypes"), dict):
         raise InputError("params: expected a dict with an 'archetypes' entry (see load_default_params())")
     for a, p in params["archetypes"].items():
@@ -184,7 +192,7 @@ class RaceScenarios:
     start: np.ndarray | None = None
 
     def _repr_html_(self) -> str:
-        from .._display import scenarios_html
+        from ..utils.display import scenarios_html
 
         return scenarios_html(self)
 
@@ -306,7 +314,7 @@ class RaceSimulator:
     """
 
     def _repr_html_(self) -> str:
-        from .._display import settings_html
+        from ..utils.display import settings_html
         return settings_html(self, ('n_scenarios', 'mean_error', 'finish_gain', 'blend', 'random_state'), ["simulate(slate) returns RaceScenarios: finishing order, laps led, fastest laps and DK points per scenario"])
 
     def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None, *,
@@ -322,7 +330,7 @@ class RaceSimulator:
         if isinstance(self.random_state, np.random.Generator):
             raise InputError("random_state: give an integer or a SeedSequence (each chunk of races gets its own "
                              "child seed from it), not a Generator")
-        self.params = _check_params(params) if params is not None else None
+        self.params = check_params(params) if params is not None else None
         if not (history is None or (isinstance(history, str) and history == "auto") or isinstance(history, pd.DataFrame)):
             raise InputError(f"history: expected 'auto', a DataFrame of race rows or None, got {type(history).__name__}")
         self.history = history
@@ -364,19 +372,6 @@ class RaceSimulator:
             return float(self.mean_error)
         return float(self._params().get("mean_error_sd", 0.0))
 
-    def fit(self, history: pd.DataFrame, cutoff=None, quick: bool = False) -> "RaceSimulator":
-        """Refit the per-archetype parameters from race-log rows (only races before ``cutoff``).
-
-        Also keeps ``history`` for the driver rating model used when ``simulate``
-        gets no strengths.
-        """
-        from ._calibration import fit_params
-
-        self.params = _check_params(fit_params(history, cutoff=cutoff, quick=quick,
-                                               seed=0 if self.random_state is None else self.random_state))
-        self.history = history
-        return self
-
     def set_history(self, history: pd.DataFrame | None) -> "RaceSimulator":
         """Give race history for the rating model without refitting parameters (None = no history)."""
         if history is not None and not isinstance(history, pd.DataFrame):
@@ -390,7 +385,7 @@ class RaceSimulator:
             return self.history, "given history"
         if self.history is None:
             return None, "history=None"
-        from .._config import data_dir
+        from ..utils.config import data_dir
         from ._history import load_history
 
         root = data_dir(required=False)

@@ -1,0 +1,182 @@
+"""The slate report's parameters, declared once.
+
+The notebook's ``parameters`` cell is rendered from :data:`REPORT_PARAMS` (a test compares the two),
+the CLI checks ``-p NAME=VALUE`` against it before a kernel starts, and
+:func:`dfslab.app.report.analysis_from_params` splits it into the slate's options and the
+:class:`~dfslab.SlateAnalysis` settings by each parameter's ``role``:
+
+* ``slate`` -- what describes the slate (file, date, track, starts, projections, ...);
+* ``analysis`` -- a :class:`~dfslab.SlateAnalysis` setting of the same name and default;
+* ``output`` / ``internal`` -- set by the ``dfslab`` command line (where files go, the slate it already
+  read); a user gives ``--out`` instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+
+ROLES = ("slate", "analysis", "output", "internal")
+_TYPES = {str: "str", int: "int", float: "float", bool: "bool"}
+
+
+class ParameterError(ValueError):
+    """An unknown or ill-typed report parameter (one line, before any kernel starts)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One report parameter: name, type, default, one-line help, role."""
+
+    name: str
+    type: type
+    default: object
+    help: str
+    role: str
+
+    @property
+    def type_name(self) -> str:
+        return _TYPES[self.type]
+
+    def line(self) -> str:
+        """The parameter as a line of the notebook's ``parameters`` cell."""
+        default = json.dumps(self.default) if self.type is str else repr(self.default)
+        return f"{self.name}: {self.type_name} = {default}  # {self.help}"
+
+
+def _p(name, type_, default, help_, role):
+    return Param(name, type_, default, help_, role)
+
+
+REPORT_PARAMS: tuple[Param, ...] = (
+    _p("slate", str, "demo", '"demo" (built-in), a DKSalaries.csv path, a real slate folder or a race folder '
+       "(dk_2026 layout)", "slate"),
+    _p("date", str, "", "race date YYYY-MM-DD when the file does not say (a DKSalaries.csv's Game Info usually does)",
+       "slate"),
+    _p("track", str, "", "track name when the file does not say (sets the archetype when it is in dfslab's track "
+       "table)", "slate"),
+    _p("series", str, "", "cup, xfinity or trucks when the file does not say", "slate"),
+    _p("archetype", str, "", "track archetype when not known from the track: superspeedway, intermediate, short, "
+       "road or dirt", "slate"),
+    _p("race_laps", int, 0, "race length in laps when the slate does not say (0: take it from the slate)", "slate"),
+    _p("starts", str, "", "optional CSV with columns name,start (qualifying positions)", "slate"),
+    _p("projections", str, "", "optional CSV with columns name,projection (your own DK-point means; blended with "
+       "the model's)", "slate"),
+    _p("ownership_file", str, "", "optional CSV with columns name,ownership (a vendor's projected ownership in "
+       "percent)", "slate"),
+    _p("field_size", int, 5000, "entries in the contest, mine included", "analysis"),
+    _p("entry_fee", float, 20.0, "entry fee in dollars", "analysis"),
+    _p("payout_table", str, "", "path to a DK payout_structure.csv; empty: a fitted real-DK curve for the contest's "
+       "size", "slate"),
+    _p("n_scenarios", int, 5000, "simulated races to build lineups (and as many others to score them)", "analysis"),
+    _p("n_field_draws", int, 4, "opponent fields drawn per simulated race", "analysis"),
+    _p("ownership_uncertainty", bool, False, "each field draw gets its own ownership vector (off: an uninformative "
+       "shock inflates every edge)", "analysis"),
+    _p("n_lineups", int, 20, "lineups to build", "analysis"),
+    _p("leverage_penalty", float, 0.0, "0..1: weight of ownership against points in the objective (0: the "
+       "backtested default)", "analysis"),
+    _p("max_overlap", int, 4, "most drivers any two of my lineups may share", "analysis"),
+    _p("max_exposure", float, 0.6, "0..1: most of my lineups any one driver may be in", "analysis"),
+    _p("min_salary", int, 48000, "minimum lineup salary in dollars (real winning lineups used $48,200-$50,000)",
+       "analysis"),
+    _p("selection", str, "projection", '"projection" (optimizer), "roi" or "top1" (best simulated ROI / top-1% '
+       "rate from a pool)", "analysis"),
+    _p("regime_aware", bool, True, "split lineups across dominator / chaos / fuel_mileage by scenario probability",
+       "analysis"),
+    _p("random_state", int, 42, "seed for every random step (same seed, same report)", "analysis"),
+    _p("out_dir", str, "", "folder for lineups.csv and dk_upload.csv; empty means reports/<series>-<track>-<date>/ "
+       "under the working folder", "output"),
+    _p("files_folder", str, "", "folder the Files section names (set by the dfslab CLI, which writes to a staging "
+       "folder and then moves the files there); empty: where they were written", "output"),
+    _p("resolved_slate", str, "", "set by the dfslab CLI: the slate it already read and checked (a pickle in the "
+       "staging folder), so the kernel does not parse the files again", "internal"),
+)
+BY_NAME = {p.name: p for p in REPORT_PARAMS}
+assert all(p.role in ROLES for p in REPORT_PARAMS)
+
+
+def names(*roles: str) -> tuple[str, ...]:
+    """Parameter names of the given roles (all when none given), in declaration order."""
+    return tuple(p.name for p in REPORT_PARAMS if not roles or p.role in roles)
+
+
+def parameters_cell() -> str:
+    """The source of the notebook's ``parameters`` cell, rendered from the declaration."""
+    head = "# Parameters (declared in dfslab/app/params.py; papermill injects overrides in the cell after this one)"
+    return "\n".join([head, *(p.line() for p in REPORT_PARAMS)])
+
+
+def defaults() -> dict:
+    """name -> default of every parameter."""
+    return {p.name: p.default for p in REPORT_PARAMS}
+
+
+def collect(namespace: dict) -> dict:
+    """The parameters' current values from a namespace (the notebook's globals after papermill's injection)."""
+    return {p.name: namespace[p.name] for p in REPORT_PARAMS}
+
+
+def coerce(raw: dict, *, user: bool = True) -> dict:
+    """Check names and convert values to each parameter's declared type; raise :class:`ParameterError`.
+
+    ``user``: the values come from a user (``-p``, a batch file): parameters the CLI sets itself
+    (roles ``output`` / ``internal``) are refused with the option to use instead.
+
+    Examples
+    --------
+    >>> coerce({"n_lineups": "150", "entry_fee": "3", "regime_aware": "false"})
+    {'n_lineups': 150, 'entry_fee': 3.0, 'regime_aware': False}
+    >>> coerce({"n_linups": "3"})
+    Traceback (most recent call last):
+    ...
+    dfslab.app.params.ParameterError: unknown report parameter 'n_linups'; did you mean 'n_lineups'? ...
+    """
+    out = {}
+    for name, value in raw.items():
+        p = BY_NAME.get(name)
+        if p is None:
+            close = difflib.get_close_matches(name, list(BY_NAME), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(f"unknown report parameter {name!r}{hint} (known: "
+                                 f"{', '.join(names('slate', 'analysis'))})")
+        if user and p.role in ("output", "internal"):
+            raise ParameterError(f"report parameter {name} is set by the dfslab command line"
+                                 + (" (give --out FOLDER)" if p.role == "output" else ""))
+        out[name] = _convert(p, value)
+    return out
+
+
+def _convert(p: Param, value):
+    t = p.type_name
+    try:
+        if t == "int":
+            if isinstance(value, bool):
+                raise ValueError
+            f = float(value)
+            if not f.is_integer():
+                raise ValueError
+            return int(f)
+        if t == "float":
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if t == "bool":
+            if isinstance(value, str):
+                low = value.strip().lower()
+                if low not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError
+                return low in ("true", "1", "yes")
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        return "" if value is None else str(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"report parameter {p.name}: expected {t}, got {value!r}") from None
+
+
+def split(params: dict) -> tuple[dict, dict]:
+    """(slate options, SlateAnalysis settings) of a full parameter dict (output/internal ones left out)."""
+    slate = {k: v for k, v in params.items() if BY_NAME[k].role == "slate"}
+    analysis = {k: v for k, v in params.items() if BY_NAME[k].role == "analysis"}
+    return slate, analysis

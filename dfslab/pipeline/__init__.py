@@ -1,0 +1,16 @@
+"""The pipeline floor: :class:`SlateAnalysis` composes the engines for one slate.
+
+slate -> race scenarios -> ownership -> optimizer -> field -> contest simulation, each step computed
+on first use, cached, and declaring its inputs where it is defined (``with_params`` reuses exactly the
+steps whose inputs did not change). Tables (``drivers``, ``lineups``, ``summary``) and the lineup files
+are built beside it: :func:`driver_table`, :func:`lineup_table`, :func:`summary_table`,
+:func:`write_lineup_files`.
+"""
+
+from ._analysis import DEFAULT_MIN_SALARY, SELECTIONS, SlateAnalysis, clear_caches
+from ._files import write_lineup_files
+from ._step import step
+from ._tables import BOOM_MULTIPLE, DEAD_CASH_PCT, GLOSSARY, driver_table, lineup_table, summary_table
+
+__all__ = ["BOOM_MULTIPLE", "DEAD_CASH_PCT", "DEFAULT_MIN_SALARY", "GLOSSARY", "SELECTIONS", "SlateAnalysis",
+           "clear_caches", "driver_table", "lineup_table", "step", "summary_table", "write_lineup_files"]
