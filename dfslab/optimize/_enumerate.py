@@ -59,11 +59,14 @@ def mask_to_indices(mask, n: int) -> np.ndarray:
 class _Tables:
     """The search's inputs for one objective: usable drivers in objective order and completion bounds."""
 
-    def __init__(self, spec, score: np.ndarray):
+    def __init__(self, spec, score: np.ndarray, blocked: np.ndarray | None = None):
         n = spec.n_players
         bits = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
         locked = np.flatnonzero(spec.locked)
-        free = np.flatnonzero(spec.allowed & ~spec.locked)
+        usable = spec.allowed & ~spec.locked
+        if blocked is not None:  # drivers at their exposure cap: no lineup of the rest of the run holds them
+            usable &= ~blocked
+        free = np.flatnonzero(usable)
         # objective order (ties by index) makes "the best completion" a prefix sum and lets the search stop early
         free = free[np.lexsort((free, -score[free]))]
         self.k = spec.roster_size - len(locked)
@@ -91,23 +94,38 @@ class _Tables:
         self.need_low = spec.min_low_owned > 0
         self.low_room = int(spec.min_low_owned) - self.base_low
         big = np.iinfo(np.int64).max // 4
+        # completion bounds from position j on, for r = 0..k more drivers: the r best objectives (objective
+        # order: the next r), the r cheapest / dearest salaries and the r lowest ownerships among drivers j..m-1;
+        # one sort of the (m, m) suffix matrix instead of a loop over j
+        j = np.arange(m)
+        later = j[None, :] >= j[:, None]                       # row j holds drivers j..m-1
+        r_max = np.minimum(k, m - j)                           # how many of them can complete a lineup
+        cols = np.arange(1, k + 1)
+        ok = cols[None, :] <= r_max[:, None]
+
+        def table(vals, fill, dtype, descending=False):
+            out = np.empty((m + 1, k + 1), dtype=dtype)
+            out[:, 0] = 0
+            out[:, 1:] = fill
+            if m and k:
+                v = np.where(later, -vals[None, :] if descending else vals[None, :], np.inf)
+                if m < k:  # fewer usable drivers than open slots: pad (those cells are masked by ok)
+                    v = np.hstack([v, np.full((m, k - m), np.inf)])
+                first = np.sort(v, axis=1)[:, :k]
+                first = np.where(np.isfinite(first), first, 0.0)
+                acc = np.cumsum(-first if descending else first, axis=1)
+                out[:m, 1:] = np.where(ok, acc.astype(dtype), np.asarray(fill, dtype=dtype))
+            return out
+
         self.best = np.full((m + 1, k + 1), -np.inf)
-        self.cheap = np.full((m + 1, k + 1), big, dtype=np.int64)
-        self.dear = np.full((m + 1, k + 1), -big, dtype=np.int64)
-        self.minown = np.full((m + 1, k + 1), np.inf)
         self.best[:, 0] = 0.0
-        self.cheap[:, 0] = 0
-        self.dear[:, 0] = 0
-        self.minown[:, 0] = 0.0
-        for j in range(m):
-            rest = slice(j, m)
-            r = min(k, m - j)
-            if r == 0:
-                continue
-            self.best[j, 1: r + 1] = np.cumsum(self.sc[rest][:r])  # objective order: the next r are the best
-            self.cheap[j, 1: r + 1] = np.cumsum(np.sort(self.sal[rest])[:r])
-            self.dear[j, 1: r + 1] = np.cumsum(np.sort(self.sal[rest])[::-1][:r])
-            self.minown[j, 1: r + 1] = np.cumsum(np.sort(self.own[rest])[:r])
+        if m and k:
+            # objective order: the next r drivers are the best r; summed left to right exactly as a loop would
+            win = np.lib.stride_tricks.sliding_window_view(np.concatenate([self.sc, np.zeros(k)]), k)[:m]
+            self.best[:m, 1:] = np.where(ok, np.cumsum(win, axis=1), -np.inf)
+        self.cheap = table(self.sal.astype(np.float64), big, np.int64)
+        self.dear = table(self.sal.astype(np.float64), -big, np.int64, descending=True)
+        self.minown = table(self.own, np.inf, np.float64)
         self.lowcnt = np.concatenate([np.cumsum(self.low[::-1])[::-1], [0]]).astype(np.int64)
 
     def slice(self, forced_pos: int, upper: float, target: int):
@@ -162,9 +180,10 @@ class _Stream:
     in walk order; they are re-checked first at every pick.
     """
 
-    def __init__(self, tables: _Tables, forced_pos: int = -1):
+    def __init__(self, tables: _Tables, forced_pos: int = -1, driver: int = -1):
         self.t = tables
         self.forced = forced_pos
+        self.driver = driver  # the forced driver (slate row), -1 for the main stream
         self.upper = np.inf
         self.done = False
         self.target = _FIRST_SLICE
@@ -174,6 +193,20 @@ class _Stream:
         self.pm = np.zeros(256, np.uint64)
         self.po = np.zeros(256)
         self.pn = 0
+
+    def retable(self, tables: _Tables) -> bool:
+        """Walk on with ``tables`` (fewer usable drivers); False when the forced driver is no longer usable.
+
+        The slice being walked and the pool are kept (the walk rejects blocked drivers in them); the next
+        slices enumerate only lineups without the blocked drivers, from the same objective bound down, so
+        the walk sees the same lineups in the same order minus those it would reject anyway.
+        """
+        self.t = tables
+        self.target = _FIRST_SLICE  # fewer usable drivers: far fewer lineups per objective range
+        if self.driver >= 0:
+            self.forced = int(tables.pos[self.driver])
+            return self.forced >= 0
+        return True
 
     def _next_slice(self) -> bool:
         if self.done:
@@ -225,7 +258,8 @@ def sequential_enumerate(spec, groups, state, on_stuck):
     for m in state.masks:
         overlap.add(m)
     for score, count, label in groups:
-        tables = _Tables(spec, score)
+        blocked = state.counts >= spec.cap_count
+        tables = _Tables(spec, score, blocked)
         main = _Stream(tables)
         streams = {}
         for _ in range(count):
@@ -233,11 +267,19 @@ def sequential_enumerate(spec, groups, state, on_stuck):
             if len(must):
                 d = int(min(must, key=lambda i: (score[i], i)))
                 if d not in streams:
-                    streams[d] = _Stream(tables, int(tables.pos[d]))
+                    streams[d] = _Stream(tables, int(tables.pos[d]), d)
                 st = streams[d]
             else:
                 st = main
             m, v = st.take_best(state, overlap, R, on_stuck, score)
             state.add(mask_to_indices(m, n), label, v, int(m))
             overlap.add(m)
+            now = state.counts >= spec.cap_count
+            if (now & ~blocked).any():
+                # a driver reached its exposure cap: later slices skip every lineup holding a capped driver
+                # (without this the walk enumerates ever deeper slices of lineups it must reject)
+                blocked = now
+                tables = _Tables(spec, score, blocked)
+                main.retable(tables)
+                streams = {d: st for d, st in streams.items() if st.retable(tables)}
     return state
