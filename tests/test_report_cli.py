@@ -224,3 +224,23 @@ def test_help_params_lists_every_user_parameter(capsys):
     out = capsys.readouterr().out
     assert all(f"-p {n}=" in out for n in params.names("slate", "analysis"))
     assert "files_folder" not in out
+
+
+def test_report_folder_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["report", "--demo", "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(blocker) in err and "not a folder" in err and len(err.splitlines()) == 1
+    assert blocker.read_text() == "not a folder"  # nothing written
+
+
+def test_missing_packaged_notebook_names_the_install(tmp_path):
+    import dfslab.app.cli as cli
+
+    with pytest.raises(cli.UsageError, match="missing from this dfslab install"):
+        cli.check_packaged(tmp_path / "slate_report.ipynb", cli.TEMPLATES / "dfslab_report")
+    bad = tmp_path / "slate_report.ipynb"
+    bad.write_text("{not json")
+    with pytest.raises(cli.UsageError, match="cannot be read"):
+        cli.check_packaged(bad, cli.TEMPLATES / "dfslab_report")

@@ -134,6 +134,21 @@ def choose_out_dir(slate, out: str | None, force: bool) -> Path:
     return folder
 
 
+def check_writable(folder: Path) -> None:
+    """The report folder can be created and written (checked before a kernel starts; nothing is created here)."""
+    import os
+
+    f = Path(folder).resolve()
+    probe = f
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"cannot write the report to {f}: {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write the report to {f}: {probe} is not writable (choose another folder with "
+                         "--out, or run from a folder you can write to)")
+
+
 def _clear_outputs(folder: Path) -> None:
     for f in OUTPUTS + ("FAILED.txt",):
         p = folder / f
@@ -277,6 +292,7 @@ def _report(args) -> int:
             slate = resolve_slate(p)
             check_analysis(p, slate)
             folder = choose_out_dir(slate, out, args.force)
+            check_writable(folder)
             jobs.append((p, folder, slate))
         except UsageError as e:
             bad.append((params.get("slate"), str(e)))
