@@ -5,7 +5,11 @@ lineup) pooled over races with a standard error, its calibration (PIT of the rea
 each race's predicted distribution; 0.5 = calibrated), realised / predicted edge, and ROI, cash and
 top-1% rates as the noisy figures they are. See docs/backtest.md.
 
-Usage: python scripts/backtest_real_slates.py [--quick] [--json] [--slates DIR] [--no-2025]
+Races are judged with models fitted on everything that is not the race under test: the shipped races (when
+the data folder is there) and the other races of --slates; the JSON's "races" say, per race, what each model
+was fitted on ("fitted_on"). Any folder laid out like dk_2026 works, of one race or many (symlinks too).
+
+Usage: python scripts/backtest_real_slates.py [--quick] [--json] [--slates DIR] [--no-2025] [--strategies ...]
        [--n-fields 100] [--n-scenarios 3000] [--n-lineups 20] [--seed 0]
        [--scheduler local|ADDRESS] [--write-evidence]
 """
@@ -19,7 +23,7 @@ import time
 
 import pandas as pd
 
-from dfslab.studies import STRATEGY_LABELS, backtest_real_slates
+from dfslab.studies import STRATEGIES, STRATEGY_LABELS, backtest_real_slates
 
 
 def main(argv=None) -> int:
@@ -29,6 +33,8 @@ def main(argv=None) -> int:
     ap.add_argument("--slates", help="a folder of races in the dk_2026 layout (default: the project's dk_2026)")
     ap.add_argument("--no-2025", action="store_true", help="leave out the 2025 slate snapshots")
     ap.add_argument("--races", nargs="*", help="race names to run (default all)")
+    ap.add_argument("--strategies", nargs="*", help=f"strategies to judge (default all: {', '.join(STRATEGIES)}; "
+                                                   "'ours' is always run: the paired reference)")
     ap.add_argument("--n-lineups", type=int, default=20)
     ap.add_argument("--n-fields", type=int, default=100)
     ap.add_argument("--n-scenarios", type=int, default=3000)
@@ -47,6 +53,7 @@ def main(argv=None) -> int:
     res = backtest_real_slates(slates=a.slates, include_2025=not a.no_2025, n_lineups=a.n_lineups,
                                n_fields=a.n_fields, n_scenarios=a.n_scenarios, n_field_draws=a.n_field_draws,
                                random_state=a.seed, quick=a.quick, races=a.races, client=client,
+                               strategies=tuple(a.strategies) if a.strategies else tuple(STRATEGIES),
                                verbose=not a.json)
     d = res.to_dict()
     if a.write_evidence:

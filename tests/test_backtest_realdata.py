@@ -97,3 +97,43 @@ def test_script_json_on_a_new_race_folder(tmp_path, capsys):
     for k in STRATEGIES:
         assert all(key in d["strategies"][k] for key in KEYS)
     assert d["races"][0]["race"] == "2027-04-01_somewhere"
+    # the copy is North Wilkesboro (its race.csv says so): no model of its backtest saw that race
+    fit = d["races"][0]["fitted_on"]
+    assert "2026-07-19_north-wilkesboro" not in fit["ownership_calibration_races"]
+    assert "2026-07-19_north-wilkesboro" not in fit["race_model"]["races"]
+    assert len(fit["ownership_calibration_races"]) >= 2 and len(fit["ownership_base_slates"]) >= 2
+
+
+def test_script_json_on_a_folder_of_two_races_each_fitted_without_itself(tmp_path, capsys):
+    from scripts.backtest_real_slates import main
+
+    names = ["2026-07-12_atlanta", "2026-07-26_indianapolis"]
+    for n in names:  # a player's folder: links to two shared races
+        (tmp_path / n).symlink_to(ROOT / "nascar" / "dk_2026" / n)
+    rc = main(["--quick", "--json", "--slates", str(tmp_path), "--no-2025", "--n-fields", "3", "--strategies", "ours"])
+    assert rc == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [r["race"] for r in d["races"]] == names and d["strategies"]["ours"]["n_races"] == 2
+    for r in d["races"]:
+        fit = r["fitted_on"]
+        assert r["race"] not in fit["ownership_calibration_races"] + fit["race_model"]["races"]
+        other = [n for n in names if n != r["race"]][0]
+        assert other in fit["ownership_calibration_races"]  # the folder's other race trains the calibration
+        assert "held-out fit" in fit["race_model"]["how"]
+
+
+def test_folder_without_races_or_results_is_an_error_naming_it(tmp_path):
+    from dfslab import InputError
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="empty.*no race folder"):
+        backtest_real_slates(slates=tmp_path / "empty", include_2025=False, quick=True)
+    race = tmp_path / "noresults" / "2027-05-01_x"
+    shutil.copytree(ROOT / "nascar" / "dk_2026" / "2026-07-12_atlanta", race)
+    import pandas as pd
+
+    pool = pd.read_csv(race / "pool.csv")
+    pool[["finish", "laps_led", "fastest_laps", "dk_points"]] = np.nan  # the race has not been run yet
+    pool.to_csv(race / "pool.csv", index=False)
+    with pytest.raises(InputError, match="2027-05-01_x"):
+        backtest_real_slates(slates=race.parent, include_2025=False, quick=True)

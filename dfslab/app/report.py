@@ -390,7 +390,7 @@ def summary_table(analysis) -> pd.DataFrame:
     out = pd.DataFrame(index=d.index, columns=d.columns, dtype=object)
     for metric, row in d.iterrows():
         fmt = "{:,.0f}" if metric in ("best rank", "simulated contests") else "{:,.2f}"
-        out.loc[metric] = [fmt.format(v) for v in row]
+        out.loc[metric] = ["—" if pd.isna(v) else fmt.format(v) for v in row]
     return out.reset_index(names="metric")
 
 
@@ -405,8 +405,11 @@ def contest_markdown(analysis) -> str:
             f"mine and {analysis.n_opponents:,} are simulated opponents.\n\n"
             f"My portfolio: simulated ROI **{100 * r['roi_mean']:+.1f}% ± {100 * r['roi_se']:.1f}** (Monte Carlo "
             f"s.e.), at least one lineup cashes in {r['cash_pct']:.1f}% of contests, wins {r['win_pct']:.2f}%. "
-            f"Field-like lineups in the same contests: {100 * y['roi_mean']:+.1f}% ± {100 * y['roi_se']:.1f} "
-            f"(they should sit near minus the rake, {-100 * rake:.1f}%).")
+            f"Field-like portfolios of {analysis.n_lineups} lineups in the same contests "
+            f"({y.get('n_portfolios', 1)} drawn, averaged): {100 * y['roi_mean']:+.1f}% ± {100 * y['roi_se']:.1f} (the "
+            f"s.e. covers the simulated contests and which lineups were drawn); the exact value is minus the rake, "
+            f"**{-100 * rake:.1f}%** (entries drawn like the field earn the pool's average), so the gap between the "
+            f"two is the simulation's own noise.")
 
 
 def evidence_markdown(analysis) -> str:

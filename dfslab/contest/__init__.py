@@ -8,8 +8,8 @@ from ._field import FIELD_BYTES_PER_ENTRY, FIELD_PARAMS_PATH, FieldLineupSampler
 from ._payout_curve import PayoutCurveFitter, default_payout_fitter, table_features
 from ._ranking import count_better_tied, prize_cumsum, rank_and_pay, score_keys, split_prizes
 from ._reference import score_contest_numpy
-from ._simulator import ContestResult, ContestSimulator
+from ._simulator import ContestResult, ContestSimulator, random_portfolio_figures
 
 __all__ = ["ContestResult", "ContestSimulator", "FIELD_BYTES_PER_ENTRY", "FIELD_PARAMS_PATH", "FieldLineupSampler",
            "PayoutCurveFitter", "count_better_tied", "default_field_params", "default_payout_fitter", "prize_cumsum",
-           "rank_and_pay", "score_contest_numpy", "score_keys", "split_prizes", "table_features", "zipf_pmf"]
+           "random_portfolio_figures", "rank_and_pay", "score_contest_numpy", "score_keys", "split_prizes", "table_features", "zipf_pmf"]

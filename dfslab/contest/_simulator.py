@@ -97,6 +97,50 @@ def _mc_se(x: np.ndarray, n_draws: int, n_scen: int, std: np.ndarray | None = No
     return np.sqrt(v)
 
 
+def random_portfolio_figures(result: "ContestResult", group_size: int) -> dict:
+    """Portfolio figures of a portfolio DRAWN AT RANDOM, from many such portfolios simulated at once.
+
+    The lineups of ``result`` (a random sample, e.g. drawn like the field) are split in order into
+    ``len // group_size`` portfolios of ``group_size``; each is scored as a portfolio in every simulated
+    contest (ROI of its summed payouts; cash / win / top 1% = any of its lineups does) and the figures are
+    averaged over the portfolios. Each standard error covers both random parts: the simulated contests
+    (crossed scenarios x field draws) and which lineups were drawn (the spread between the portfolios):
+    ``se^2 = se_contests^2 + Var(portfolio means) / n_portfolios``.
+
+    Returns
+    -------
+    dict
+        The keys of ``ContestResult.portfolio`` (``roi_mean``, ``roi_se``, ``roi_p5``, ``roi_p95``, ``cash_pct``,
+        ``cash_se``, ``win_pct``, ``win_se``, ``top1_pct``, ``top1_se``, ``best_rank``, ``n_simulations``) plus
+        ``n_portfolios``.
+    """
+    roi, rank = result.roi_samples, result.ranks
+    n_sims, k = roi.shape
+    g = int(group_size)
+    B = k // g
+    if g < 1 or B < 1:
+        raise InputError(f"group_size: {group_size} must be between 1 and the {k} lineups of the result")
+    top_k = max(1, int(np.ceil(0.01 * result.contest_size)))
+    r = roi[:, :B * g].reshape(n_sims, B, g)
+    rk = rank[:, :B * g].reshape(n_sims, B, g)
+    figures = {"roi": r.mean(2), "cash": 100.0 * (r > -1.0).any(2), "win": 100.0 * (rk == 1).any(2),
+               "top1": 100.0 * (rk <= top_k).any(2)}
+    D, S = result.n_field_draws, result.n_scenarios
+    out = {}
+    for name, x in figures.items():  # x: (n_sims, B)
+        mc = _mc_se(x.mean(1, keepdims=True), D, S)[0]
+        between = x.mean(0).var(ddof=1) / B if B > 1 else np.nan
+        out[f"{name}_mean" if name == "roi" else f"{name}_pct"] = float(x.mean())
+        out[f"{name}_se"] = float(np.sqrt(mc ** 2 + (0.0 if B < 2 else between)))
+    out["roi_p5"], out["roi_p95"] = (float(v) for v in np.percentile(figures["roi"], [5, 95]))
+    out["roi_std"] = float(figures["roi"].std(ddof=1))
+    out["best_rank"] = int(rk.min())
+    out["n_simulations"] = int(n_sims)
+    out["n_portfolios"] = int(B)
+    out["n_lineups"] = g
+    return out
+
+
 def _rate_from_count(count: np.ndarray, indicator, n_draws: int, n_scen: int):
     """Mean and Monte Carlo SE (percent) of a 0/1 indicator from its count per column.
 

@@ -81,6 +81,18 @@ class RealRace:
     notes: list = field(default_factory=list)
 
     @property
+    def key(self) -> str:
+        """The race's identity, whatever its folder is called: ``<series>:<date>`` (one race per series and day).
+
+        A copy of a shared race in a user's folder has the same key, so a backtest never fits a model
+        on the race it judges.
+        """
+        series = str(self.info.get("series") or self.slate.series or "").strip().lower()
+        series = {"nascar cup series": "cup", "o'reilly": "xfinity", "truck": "trucks"}.get(series, series)
+        date = self.info.get("date") or (None if self.slate.date is None else self.slate.date.date())
+        return f"{series}:{pd.Timestamp(date).date() if date is not None else self.name}"
+
+    @property
     def missing_salary(self) -> list[str]:
         """Starters without a DK salary (not on the slate)."""
         return self.results.loc[~self.results["in_slate"], "name"].tolist()

@@ -34,6 +34,8 @@ from ._tables import driver_table, lineup_table, summary_table
 # of the $50,000 cap (median $49,900): a lineup far below that is not how GPPs are won.
 DEFAULT_MIN_SALARY = 48_000
 SELECTIONS = ("projection", "roi", "top1")
+#: lineups the field-like yardstick draws (in portfolios of n_lineups): its lineup-to-lineup spread averages out
+YARDSTICK_LINEUPS = 200
 _STEP_SEEDS = ("scenarios", "eval_scenarios", "ownership", "field", "contest", "yardstick", "candidates")
 
 
@@ -615,19 +617,41 @@ class SlateAnalysis:
         """My portfolio in simulated contests (ContestResult) on :attr:`eval_scenarios`."""
         return self._contest(self.portfolio.lineups, self._seed["contest"])
 
+    @property
+    def n_yardstick_portfolios(self) -> int:
+        """How many field-like portfolios of ``n_lineups`` the yardstick averages over (about
+        :data:`YARDSTICK_LINEUPS` lineups, at most half the simulated opponents)."""
+        room = max(1, (self.n_opponents // 2) // self.n_lineups)
+        return int(max(1, min(-(-YARDSTICK_LINEUPS // self.n_lineups), room)))
+
     @step("n_lineups", "field_size", "random_state", uses=("field",))
     def yardstick_lineups(self) -> np.ndarray:
-        """As many lineups drawn like the field itself: k entries of one full simulated field draw
-        (ownership uncertainty included), so they should earn about minus the rake."""
+        """Lineups drawn like the field itself: :attr:`n_yardstick_portfolios` portfolios of ``n_lineups``
+        (in order), entries of one full simulated field draw (ownership uncertainty included). Their ROI
+        is exactly minus the rake in expectation (they are entries like any other)."""
         rng = np.random.default_rng(self._seed["yardstick"])
         F = self.field.draw_field(self.n_opponents, rng)
-        return F[rng.choice(len(F), self.n_lineups, replace=self.n_lineups > len(F))]
+        k = self.n_lineups * self.n_yardstick_portfolios
+        return F[rng.choice(len(F), k, replace=k > len(F))]
 
     @step("n_field_draws", "field_size", "random_state", uses=("yardstick_lineups", "eval_scenarios", "field",
                                                                      "payouts"))
     def yardstick(self):
-        """Field-like lineups in the same simulated contests (ContestResult)."""
-        return self._contest(self.yardstick_lineups, self._seed["contest"])
+        """Field-like portfolios in the same simulated contests (ContestResult of every yardstick lineup; its
+        ``portfolio`` figures are those of ONE field-like portfolio of ``n_lineups``, averaged over the
+        :attr:`n_yardstick_portfolios` drawn, with standard errors that cover which lineups were drawn)."""
+        import dataclasses
+
+        from ..contest import random_portfolio_figures
+        from ..utils.display import Metrics
+
+        res = self._contest(self.yardstick_lineups, self._seed["contest"])
+        fig = random_portfolio_figures(res, self.n_lineups)
+        rake = self.payouts.rake(self.field_size, self.entry_fee)
+        note = (f"field-like yardstick: {fig['n_portfolios']} portfolios of {self.n_lineups} lineups drawn like the "
+                f"field, averaged (s.e. covers the simulated contests and which lineups were drawn); the exact value "
+                f"of its ROI is minus the rake, {-100 * rake:.1f}%")
+        return dataclasses.replace(res, portfolio=Metrics({**fig, "exact_roi": -rake}), notes=[*res.notes, note])
 
     @step("n_field_draws", "field_size", "n_lineups", "random_state", uses=("eval_scenarios", "field"))
     def field_median_points(self) -> np.ndarray:

@@ -108,5 +108,7 @@ def summary_table(a) -> pd.DataFrame:
             "cash (%)": pf["cash_pct"], "cash s.e. (pp)": pf["cash_se"],
             "win (%)": pf["win_pct"], "win s.e. (pp)": pf["win_se"], "top 1% (%)": pf["top1_pct"],
             "best rank": int(pf["best_rank"]), "simulated contests": int(pf["n_simulations"]),
+            # field-like entries earn the pool's average exactly (every entry drawn like the field is one of them)
+            "exact ROI (%)": 100 * pf["exact_roi"] if "exact_roi" in pf else np.nan,
         }
     return pd.DataFrame(rows)

@@ -80,7 +80,7 @@ from ._race_fit import (
     tune_finish,
     with_finish_gain,
 )
-from ._race_loso import LOSO_FILE, fit_loso, load_loso, loso_simulator_kwargs
+from ._race_loso import LOSO_FILE, fit_loso, load_loso, loso_fit_of, loso_simulator_kwargs, race_model_training
 from ._race_realfit import RealSlate, real_slates
 from ._race_report import CalibrationReport, params_strengths, run_calibration
 
@@ -92,7 +92,7 @@ __all__ = [
     "evaluate_nascar_loso", "evaluate_payout_fit", "evidence_text", "field_stats", "field_strength_check", "figures",
     "finish_gains_at", "fit_base_nascar", "fit_duplication", "fit_loso", "fit_params", "fit_plackett_luce",
     "fit_pretrained_nascar", "fit_race_model", "fit_real_slate_part", "interval_metrics", "is_cash_contest",
-    "load_contest_field", "load_loso", "loso_simulator_kwargs", "mid_pit", "nascar_field_sources",
+    "load_contest_field", "load_loso", "loso_fit_of", "race_model_training", "loso_simulator_kwargs", "mid_pit", "nascar_field_sources",
     "nascar_ownership_mae", "nascar_xy", "overlap_counts", "params_strengths", "pool_results", "prerace_strengths",
     "race_features", "race_level_stats", "real_contest_rows", "real_slates", "realised_ownership",
     "reproduce_real_contests", "roi_identity_check", "roi_vs_field_sharpness", "run_calibration", "score_race",

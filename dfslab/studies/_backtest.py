@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..exceptions import InputError
 from ..utils.validation import check_number, check_seed
+from ._race_loso import race_model_training
 
 #: strategy name -> SlateAnalysis settings changed from the defaults ("field_like" is the yardstick)
 STRATEGIES = {
@@ -283,33 +284,45 @@ def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
     field_median = np.median(actual[fields].sum(-1), axis=1)             # (n_fields,)
     rows = []
     ident_err = 0.0
-    lineups = {k: a.portfolio.lineups for k, a in analyses.items()}
+    # strategy -> (its analysis, its portfolios, the simulated contest that predicts one portfolio)
+    judged = {k: (a, [a.portfolio.lineups], a.contest) for k, a in analyses.items()}
     if "field_like" in cfg["strategies"] and cfg["strategies"]["field_like"] is None:
-        lineups["field_like"] = base.yardstick_lineups
-    for name, L in lineups.items():
-        a = analyses.get(name, base)
-        pred = a.contest if name != "field_like" else base.yardstick
-        pred_roi = pred.roi_samples.mean(1)                              # portfolio ROI per simulated contest
-        pred_edge = a.predicted_edge(L)
-        pay, rank, field_paid = _score_fixed(keys, fields, L, cum, track_field=True)
-        # every realised contest pays its whole pool: ROI over ALL entries is exactly pool / fees - 1
-        all_roi = (pay.sum(1) + field_paid) / (n_entries * fee) - 1.0
-        ident_err = max(ident_err, float(np.abs(all_roi - (base.payouts.pool / (n_entries * fee) - 1.0)).max()))
-        roi_d = pay.sum(1) / (len(L) * fee) - 1.0                        # realised ROI per field draw
-        edge_d = actual[L].sum(1).mean() - field_median                  # realised edge per field draw
-        top_k = max(1, int(np.ceil(0.01 * n_entries)))
+        # the yardstick: many field-like portfolios of n_lineups, judged one by one and averaged (its noise is
+        # the draw of a few lineups, not a property of the strategy)
+        Y = base.yardstick_lineups
+        judged["field_like"] = (base, list(Y.reshape(-1, base.n_lineups, Y.shape[1])), base.yardstick)
+    top_k = max(1, int(np.ceil(0.01 * n_entries)))
+    for name, (a, groups, pred) in judged.items():
+        g, k = len(groups), len(groups[0])
+        R = pred.roi_samples[:, :g * k]
+        pred_roi = R.reshape(len(R), g, k).mean(2).ravel()               # portfolio ROI per simulated contest
+        pred_edge = np.concatenate([a.predicted_edge(L) for L in groups])
+        edge, roi_draws, cash, lcash, top1 = [], [], [], [], []
+        for L in groups:
+            pay, rank, field_paid = _score_fixed(keys, fields, L, cum, track_field=True)
+            # every realised contest pays its whole pool: ROI over ALL entries is exactly pool / fees - 1
+            all_roi = (pay.sum(1) + field_paid) / (n_entries * fee) - 1.0
+            ident_err = max(ident_err, float(np.abs(all_roi - (base.payouts.pool / (n_entries * fee) - 1.0)).max()))
+            roi_draws.append(pay.sum(1) / (len(L) * fee) - 1.0)           # realised ROI per field draw
+            edge.append(float((actual[L].sum(1).mean() - field_median).mean()))  # realised edge (mean over draws)
+            cash.append((pay > 0).any(1).mean())
+            lcash.append((pay > 0).mean())
+            top1.append((rank <= top_k).any(1).mean())
+        roi_d = np.mean(roi_draws, axis=0)
+        edge_real = float(np.mean(edge))
+        pts = np.concatenate([actual[L].sum(1) for L in groups])
         rows.append({
-            "race": race.name, "strategy": name, "entries": n_entries, "entry_fee": fee,
+            "race": race.name, "strategy": name, "entries": n_entries, "entry_fee": fee, "n_portfolios": g,
             "edge_pred_mean": float(pred_edge.mean()), "edge_pred_sd": float(pred_edge.std()),
-            "edge_real": float(edge_d.mean()), "edge_pit": mid_pit(pred_edge, float(edge_d.mean())),
+            "edge_real": edge_real, "edge_pit": float(np.mean([mid_pit(pred_edge, e) for e in edge])),
             "roi_pred_mean": float(pred_roi.mean()), "roi_pred_sd": float(pred_roi.std()),
             "roi_real": float(roi_d.mean()),
             "roi_real_se": float(roi_d.std(ddof=1) / np.sqrt(len(roi_d))) if len(roi_d) > 1 else np.nan,
-            "roi_pit": float(np.mean([mid_pit(pred_roi, r) for r in roi_d])),
-            "cash_pred_pct": float(pred.portfolio["cash_pct"]), "cash_real_pct": 100.0 * float((pay > 0).any(1).mean()),
-            "lineup_cash_real_pct": 100.0 * float((pay > 0).mean()),
-            "top1_pred_pct": float(pred.portfolio["top1_pct"]), "top1_real_pct": 100.0 * float((rank <= top_k).any(1).mean()),
-            "lineup_points_mean": float(actual[L].sum(1).mean()), "lineup_points_best": float(actual[L].sum(1).max()),
+            "roi_pit": float(np.mean([mid_pit(pred_roi, r) for rd in roi_draws for r in rd])),
+            "cash_pred_pct": float(pred.portfolio["cash_pct"]), "cash_real_pct": 100.0 * float(np.mean(cash)),
+            "lineup_cash_real_pct": 100.0 * float(np.mean(lcash)),
+            "top1_pred_pct": float(pred.portfolio["top1_pct"]), "top1_real_pct": 100.0 * float(np.mean(top1)),
+            "lineup_points_mean": float(pts.mean()), "lineup_points_best": float(pts.max()),
         })
     r_of = lambda a: float(np.corrcoef(a, actual)[0, 1])  # noqa: E731
     p = race.slate.players
@@ -397,9 +410,10 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     """
     from ..io import load_real_races, skipped_races
 
+    quick_races = False
     if quick:
         n_lineups, n_scenarios, n_fields, n_field_draws = min(n_lineups, 6), min(n_scenarios, 400), min(n_fields, 10), 1
-        races = list(QUICK_RACES) if races is None else races
+        quick_races = races is None  # the quick races of the folder, chosen once it is read
     if isinstance(strategies, dict):
         from ..pipeline import SlateAnalysis
 
@@ -439,6 +453,13 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
                max_field_size=1000 if quick else 0)
     t0 = time.perf_counter()
     all_races = load_real_races(slates, include_2025=include_2025)
+    if not all_races:
+        raise InputError(f"{slates or 'the shipped dk_2026 folder'}: no real race with results and a full pool "
+                         f"to backtest ({'; '.join(skipped_races(slates, include_2025=include_2025)) or 'none found'})")
+    if quick and quick_races:
+        # the project's two quick races when the folder holds them, else the folder's first two
+        names = [r.name for r in all_races]
+        races = [n for n in QUICK_RACES if n in names] or names[:2]
     notes = [f"skipped {s}" for s in skipped_races(slates, include_2025=include_2025)]
     if races is not None:
         missing = sorted(set(races) - {r.name for r in all_races})
@@ -450,9 +471,10 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     run = [r for r in all_races if races is None or r.name in set(races)]
     for r in run:  # a race that cannot be scored fails now, not after the estimators are fitted
         r.require_complete()
+    pool = training_pool(all_races)  # the shipped races and the folder's, once each (by key)
     if client is not None:
         # each task refits its own leave-one-race-out ownership model: no serial step before the map
-        races_f = client.scatter([all_races], broadcast=True)[0]
+        races_f = client.scatter([pool], broadcast=True)[0]
         # largest contests first (their fields dominate a race's cost): the workers finish together
         cost = {r.name: _race_settings(cfg, r)[0] for r in run}
         futs = {r.name: client.submit(_race_task, r, cfg, seeds[r.name], races_f, pure=False,
@@ -462,7 +484,7 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     else:
         outs = []
         for r in run:
-            outs.append(_race_task(r, cfg, seeds[r.name], all_races))
+            outs.append(_race_task(r, cfg, seeds[r.name], pool))
             if verbose:
                 print(f"{r.name}: {outs[-1]['race']['seconds']:.1f} s", flush=True)
     per = pd.DataFrame([row for o in outs for row in o["rows"]])
@@ -473,27 +495,75 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     return BacktestResult(per_race=per, pooled=pooled, paired=paired, races=races_df, settings=cfg, notes=notes)
 
 
-def _race_task(race, cfg, seed, all_races):
+def _race_task(race, cfg, seed, pool):
     """One race of the backtest (a Dask task): its ownership model without it, then :func:`backtest_race`."""
-    return backtest_race(race, cfg, seed, _estimator_without(race, all_races))
+    est, fitted_on = ownership_model_without(race, pool)
+    out = backtest_race(race, cfg, seed, est)
+    out["race"]["fitted_on"] = {**fitted_on, "race_model": race_model_training(race)}
+    return out
 
 
-def _estimator_without(race, all_races):
-    """An ownership model that never saw ``race``: base refitted without it when it is a 2025 slate (the
-    base's training labels), calibration refitted without it when it is a dk_2026 race (the calibration's
-    real %Drafted rows)."""
+def training_pool(races) -> list:
+    """Every real race a model may be fitted on: the shipped ones (``<data>/nascar/dk_2026``, when the data
+    folder is there) and ``races`` (a user's folder), one per race (:attr:`~dfslab.io.RealRace.key`: a
+    copy of a shipped race counts once)."""
+    from ..io import load_real_races
+    from ..utils.config import data_dir
+
+    shipped = []
+    if data_dir(required=False) is not None:
+        shipped = load_real_races(include_2025=False)
+    pool = {}
+    for r in [*shipped, *races]:
+        pool.setdefault(r.key, r)
+    return sorted(pool.values(), key=lambda r: (str(r.info.get("date")), r.name))
+
+
+def ownership_model_without(race, pool) -> tuple:
+    """An ownership model fitted on everything in ``pool`` (and the 2025 slates) that is not ``race``.
+
+    The base is fitted on the 2025 slates' projected ownership (those of the data folder, without the race when
+    it is one of them), the calibration on the real %Drafted rows of every other race of ``pool``. Races are
+    told apart by :attr:`~dfslab.io.RealRace.key` (series and date), so a renamed copy of the race never trains
+    its own model. Returns ``(estimator, {"ownership_base_slates": [...], "ownership_calibration_races": [...]})``.
+    """
     from ..io import list_nascar_slates, read_nascar_slate
+    from ..ownership import PRETRAINED_PATH, pretrained_nascar_estimator
     from ..utils.config import data_dir
     from ._ownership_fit import fit_pretrained_nascar
 
+    have_data = data_dir(required=False) is not None
+    slates = [read_nascar_slate(f) for f in list_nascar_slates()] if have_data else []
+    slates = [s for s in slates if _slate_key(s) != race.key]
+    real = [r for r in pool if len(r.actual_ownership) and r.key != race.key]
+    info = {"ownership_base_slates": sorted(s.name for s in slates),
+            "ownership_calibration_races": [r.name for r in real]}
     # fitted once per process for a given race and training set (sweeps and repeated runs reuse it)
-    key = (str(data_dir(required=False)), race.name,
-           tuple(sorted((r.name, len(r.actual_ownership)) for r in all_races)))
+    key = (race.key, tuple(info["ownership_base_slates"]), tuple((r.key, len(r.actual_ownership)) for r in real))
     if key not in _ESTIMATORS:
-        slates = [read_nascar_slate(f) for f in list_nascar_slates() if f.name != race.name]
-        real = [r for r in all_races if len(r.actual_ownership) and r.name != race.name]
-        _ESTIMATORS[key] = fit_pretrained_nascar(slates, races=real)
-    return copy.deepcopy(_ESTIMATORS[key])
+        if slates:
+            _ESTIMATORS[key] = (fit_pretrained_nascar(slates, races=real if len(real) >= 2 else []), info)
+        else:  # no data folder: the shipped model, if it never saw the race (by name: its keys need the data)
+            import json
+
+            shipped = json.loads(PRETRAINED_PATH.read_text())
+            seen = set(shipped.get("races", [])) | set(shipped.get("slates", []))
+            if race.name in seen:
+                raise InputError(f"race {race.name}: the shipped ownership model was fitted on it and the data folder "
+                                 "(../shared/data, DFSLAB_DATA_DIR) is not there to refit it without the race")
+            info = {"ownership_base_slates": shipped.get("slates", []),
+                    "ownership_calibration_races": shipped.get("races", []), "note": "shipped model (no data folder)"}
+            _ESTIMATORS[key] = (pretrained_nascar_estimator(), info)
+        if slates and len(real) < 2:
+            _ESTIMATORS[key][1]["note"] = (f"calibration to real %Drafted needs 2 other races with named %Drafted, "
+                                           f"{len(real)} found: the base model alone")
+    est, info = _ESTIMATORS[key]
+    return copy.deepcopy(est), dict(info)
+
+
+def _slate_key(slate) -> str:
+    """:attr:`RealRace.key` of a slate snapshot (series and date)."""
+    return f"{str(slate.series or '').lower()}:{None if slate.date is None else slate.date.date()}"
 
 
 _ESTIMATORS: dict = {}

@@ -64,12 +64,42 @@ def loso_simulator_kwargs(race) -> dict:
     name = race if isinstance(race, str) else getattr(race, "name", None)
     if not isinstance(name, str):
         raise InputError(f"race: expected a race name (str) or a RealRace, got {type(race).__name__}")
-    fit = load_loso().get("races", {}).get(name)
+    fit = loso_fit_of(race)
     if fit is None:
         return {}
     return {"blend_weights": {k: dict(v) for k, v in fit["blend_weights"].items()},
             "salary_slopes": {"slope": dict(fit["salary_slopes"]["slope"]),
                               "pooled_slope": fit["salary_slopes"]["pooled_slope"]}}
+
+
+def _loso_name(race, races: dict) -> str | None:
+    name = race if isinstance(race, str) else race.name
+    if name in races:
+        return name
+    key = getattr(race, "key", None)
+    return next((n for n, f in races.items() if key is not None and f.get("key") == key), None)
+
+
+def loso_fit_of(race) -> dict | None:
+    """The shipped held-out fit of ``race`` (by folder name, else by :attr:`RealRace.key` for a copy of a
+    shipped race under another name); None when the shipped fit never saw the race."""
+    races = load_loso().get("races", {})
+    name = _loso_name(race, races)
+    return None if name is None else races[name]
+
+
+def race_model_training(race) -> dict:
+    """Which real slates the race model's real-slate parameters used for ``race`` (never ``race`` itself).
+
+    ``{"how": ..., "races": [names]}``: the held-out fit without it when the shipped fit holds it, else the
+    shipped parameters, whose slates are listed (the race is not among them).
+    """
+    d = load_loso().get("races", {})
+    own = _loso_name(race, d)
+    if own is not None:
+        return {"how": "held-out fit (blend weights, salary slopes) without this race",
+                "races": sorted(n for n in d if n != own)}
+    return {"how": "shipped parameters (blend weights, salary slopes); they never saw this race", "races": sorted(d)}
 
 
 def _salary_means(slates, params, values_of, n_scenarios, seed, mean_error) -> dict:
@@ -172,7 +202,7 @@ def fit_loso(params: dict | None = None, slates=None, seed: int = 0, quick: bool
         b = fit_blend(m[m["slate"] != x.name], n_boot=0)
         tab = mean_error_table(drv[drv["slate"] != x.name])
         races[x.name] = {
-            "archetype": x.archetype, "n_slates_fit": len(slates) - 1,
+            "key": x.key, "archetype": x.archetype, "n_slates_fit": len(slates) - 1,
             "blend_weights": b["subsets"],
             "blend_shipped_as": {k: v["shipped"] for k, v in b["evaluation"].items()},
             "salary_slopes": {"slope": slopes[x.name]["slope"], "pooled_slope": slopes[x.name]["pooled_slope"]},

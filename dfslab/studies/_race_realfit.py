@@ -48,6 +48,7 @@ class RealSlate:
     laps_led: np.ndarray
     history: np.ndarray | None
     history_notes: list
+    key: str = ""  # the race's identity (RealRace.key: series and date), whatever its folder is called
 
     @property
     def archetype(self) -> str:
@@ -72,7 +73,7 @@ def real_slates(races=None, params=None) -> list[RealSlate]:
         by = res.drop_duplicates("name").set_index("name")
         fin = np.array([by["finish"].get(c, np.nan) if c else np.nan for c in m.matched_names], float)
         ll = np.array([by["laps_led"].get(c, np.nan) if c else np.nan for c in m.matched_names], float)
-        out.append(RealSlate(r.name, sl, np.asarray(r.actual, float), fin, ll, s, notes))
+        out.append(RealSlate(r.name, sl, np.asarray(r.actual, float), fin, ll, s, notes, r.key))
     return out
 
 
