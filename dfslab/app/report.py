@@ -211,18 +211,22 @@ def setup_notebook() -> None:
 _PCT_COLS = re.compile(r"\((%|pp)\)$")
 
 
-def table(df: pd.DataFrame, caption: str | None = None, interactive: bool = True, page: int = 100):
+def table(df: pd.DataFrame, caption: str | None = None, interactive: bool = True, page: int = 100,
+          decimals: dict | None = None):
     """Show a DataFrame as a sortable, searchable table (itables) with sensible number formats.
 
     Percent and point columns keep one or two decimals, counts/ranks/money stay integers,
-    text columns are left-aligned and the index is hidden. Falls back to a plain HTML
-    table without itables (or with ``interactive=False``).
+    text columns are left-aligned and the index is hidden; ``decimals`` (column -> decimals)
+    overrides a column's format. Falls back to a plain HTML table without itables (or with
+    ``interactive=False``).
     """
     from IPython.display import HTML, display
 
     d = df.copy()
     for c in d.columns:
-        if pd.api.types.is_float_dtype(d[c]):
+        if decimals and c in decimals and pd.api.types.is_float_dtype(d[c]):
+            d[c] = d[c].round(decimals[c])
+        elif pd.api.types.is_float_dtype(d[c]):
             s = d[c]
             if c.endswith("($)") or c in ("best rank", "start") or (s.dropna() == s.dropna().round()).all():
                 d[c] = s.round().astype("Int64")
