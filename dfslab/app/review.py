@@ -274,7 +274,7 @@ def ownership_section(rv) -> None:
         return
     s = rv.ownership_summary
     _md(f"Our forecast (dfslab's NASCAR ownership model on this slate, as the slate report makes it) against the "
-        f"actual %Drafted of the submitted lineups: **MAE {s['MAE (pp)']:.1f} pp**, bias {s['bias (pp)']:+.1f} pp, "
+        f"actual %Drafted of the submitted lineups: **MAE {s['MAE (pp)']:.1f} pp** over {s['players']} players, "
         f"correlation {s['correlation']:.2f}; on the 10 most-owned players MAE {s['MAE on the 10 most-owned (pp)']:.1f} "
         f"pp, bias {s['bias on the 10 most-owned (pp)']:+.1f} pp; the 80% intervals cover "
         f"{s['80% interval coverage (%)']:.0f}% of players. (DK's %Drafted counts blank lineups in the denominator; "

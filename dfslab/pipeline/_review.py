@@ -176,9 +176,8 @@ class ContestReview:
         # --- the race part -------------------------------------------------------------------------------
         self.analysis = None
         if slate is None:
-            self.race_note = ("no salary file given: the race part (simulated races, P(win) / P(cash) against the "
-                              "actual field, where the results fell in the simulation) is skipped; give the "
-                              "contest's DKSalaries.csv")
+            self.race_note = ("no salary file given (with the contest's DKSalaries.csv the race is simulated: "
+                              "P(win) / P(cash) against the actual field, and where the results fell)")
         elif slate.rules.name != "nascar":
             self.race_note = (f"{_article(_sport(slate.rules))} {_sport(slate.rules)} contest: dfslab simulates "
                               "NASCAR races only, so the race part is skipped; ranks, payouts, what won and %Drafted "
@@ -288,8 +287,8 @@ class ContestReview:
         pts = np.where(self.blank, 0.0, self.actual_points)
         same_rank = self.rank == dk_rank
         same_pts = np.abs(pts - dk_pts) < 0.011
-        out = {"entries": self.n_entries, "ranks matching DK (%)": 100.0 * same_rank.mean(),
-               "ranks differing": int((~same_rank).sum()), "points matching DK (%)": 100.0 * same_pts.mean(),
+        out = {"entries": self.n_entries, "ranks matching DK (%)": float(100.0 * same_rank.mean()),
+               "ranks differing": int((~same_rank).sum()), "points matching DK (%)": float(100.0 * same_pts.mean()),
                "paid ($)": float(self.payout.sum()), "pool ($)": float(self.payouts.pool)}
         if (~same_rank).any():
             e = int(np.flatnonzero(~same_rank)[0])
@@ -628,7 +627,8 @@ class ContestReview:
         d = self.ownership
         err = d["forecast error (pp)"].to_numpy()
         top = d.head(10)
-        return {"players": int(len(d)), "MAE (pp)": float(np.abs(err).mean()), "bias (pp)": float(err.mean()),
+        # (the mean error over every player is ~0 by construction: both sum to 600; the bias that matters is the chalk's)
+        return {"players": int(len(d)), "MAE (pp)": float(np.abs(err).mean()),
                 "80% interval coverage (%)": 100.0 * float(d["in 80% interval"].mean()),
                 "correlation": float(np.corrcoef(d["forecast (%)"], d["of submitted lineups (%)"])[0, 1]),
                 "MAE on the 10 most-owned (pp)": float(top["forecast error (pp)"].abs().mean()),
@@ -739,9 +739,9 @@ class ContestReview:
             out.append(f"Race part skipped: {self.race_note}.")
         s = self.ownership_summary
         if s:
-            out.append(f"Ownership forecast vs actual %Drafted: MAE {s['MAE (pp)']:.1f} pp, bias {s['bias (pp)']:+.1f} pp "
-                       f"(10 most-owned: {s['MAE on the 10 most-owned (pp)']:.1f} / "
-                       f"{s['bias on the 10 most-owned (pp)']:+.1f} pp), 80% intervals cover "
+            out.append(f"Ownership forecast vs actual %Drafted: MAE {s['MAE (pp)']:.1f} pp over {s['players']} players; "
+                       f"on the 10 most-owned MAE {s['MAE on the 10 most-owned (pp)']:.1f} pp, bias "
+                       f"{s['bias on the 10 most-owned (pp)']:+.1f} pp; 80% intervals cover "
                        f"{s['80% interval coverage (%)']:.0f}%.")
         return out
 
