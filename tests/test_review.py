@@ -190,6 +190,19 @@ def test_a_driver_missing_from_the_salary_file_is_named(demo_files):
     assert ", row " in str(e.value)
 
 
+def test_a_lineup_over_the_cap_of_the_salary_file_is_named(demo_files):
+    before, _ = demo_files
+    s = dfslab.demo_slate()
+    cs = read_contest_standings(before)
+    p = s.players.copy()
+    who = cs.players["name"].iloc[0]                 # the most drafted driver: in many lineups at the cap
+    p.loc[p["name"] == who, "salary"] += 5000
+    with pytest.raises(InputError) as e:
+        dfslab.ContestReview(before, s.with_players(p))
+    msg = str(e.value)
+    assert f"{before}, row " in msg and "> cap $50,000" in msg and "salary file" in msg and len(msg.splitlines()) == 1
+
+
 # ---------------------------------------------------------------------- the review's parameters, declared once
 def test_review_notebook_parameters_cell_is_rendered_from_the_declaration():
     from dfslab.app import params
