@@ -107,8 +107,9 @@ DECIMALS = {"P(win) (%)": 2, "P(win) s.e. (pp)": 2, "P(top 1%) (%)": 2, "P(a win
 
 
 def table(df: pd.DataFrame, caption: str | None = None, interactive: bool = True) -> None:
-    """A sortable table with the review's number formats (:func:`dfslab.app.report.table`)."""
-    _report_table(df, caption=caption, interactive=interactive, decimals=DECIMALS)
+    """A sortable table with the review's number formats (:func:`dfslab.app.report.table`); lineups get room."""
+    _report_table(df, caption=caption, interactive=interactive, decimals=DECIMALS,
+                  widths={"lineup": 24, "entry": 8})
 
 
 def facts(rows, caption: str) -> None:
