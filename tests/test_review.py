@@ -52,7 +52,7 @@ def test_before_results_simulates_the_user_against_the_actual_field(demo_files):
     # the contest is exactly the file's submitted lineups: the user's 4 entries + every other real entry
     assert res.contest_size == int((~rv.blank).sum()) == 400
     d = rv.my_entries
-    assert len(d) == 4 and set(d["entry"].map(entry_user)) == {"you"}
+    assert len(d) == 4 and set(d["entry"].map(entry_user)) == {"you"} and rv.user == "you"  # as the file spells it
     for c in ("P(win) (%)", "P(win) s.e. (pp)", "P(cash) (%)", "P(cash) s.e. (pp)", "expected payout ($)",
               "expected payout s.e. ($)", "ROI (%)", "ROI s.e. (pp)"):
         assert d[c].notna().all(), c

@@ -106,6 +106,8 @@ class ContestReview:
         self.results = cs.has_results
         self.user = None if user is None or not str(user).strip() else str(user).strip()
         self.mine = cs.entries_of(self.user) if self.user else np.zeros(0, dtype=np.int64)
+        if self.user:
+            self.user = str(cs.users.iloc[int(self.mine[0])])  # as the file spells it
         self.n_scenarios = check_number("n_scenarios", n_scenarios, lo=10, integer=True)
         self.top = check_number("top", top, lo=1, integer=True)
         seed = check_seed(random_state)
