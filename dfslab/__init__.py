@@ -26,9 +26,10 @@ __version__ = "0.3.0"
 # public name -> submodule that defines it (imported on first access)
 _LAZY = {
     "demo_slate": ".demo",
-    "SlateAnalysis": ".pipeline",
+    "SlateAnalysis": ".pipeline", "ContestReview": ".pipeline", "review_contest": ".pipeline",
+    "demo_contest": ".pipeline",
     "ContestStandings": ".io", "list_nascar_slates": ".io", "load_slates_with_results": ".io",
-    "read_contest_standings": ".io", "read_dk_salaries": ".io", "read_dk_upload": ".io", "read_nascar_slate": ".io",
+    "read_contest_standings": ".io", "write_contest_standings": ".io", "read_dk_salaries": ".io", "read_dk_upload": ".io", "read_nascar_slate": ".io",
     "read_race_logs": ".io", "read_results_db": ".io", "track_archetype": ".io", "write_dk_upload": ".io",
     "RealRace": ".io", "load_real_races": ".io", "read_race_folder": ".io", "list_race_folders": ".io",
     "match_names": ".names", "name_key": ".names",

@@ -129,3 +129,90 @@ def roi_distribution(roi_samples: np.ndarray, label: str = "portfolio", ax=None)
     ax.legend()
     ax.set_title("Simulated contest ROI")
     return ax
+
+
+def ownership_vs_actual(actual, names, forecast=None, interval=None, n_label: int = 10, top: int = 30, ax=None):
+    """Forecast ownership against the actual %Drafted (percent), the diagonal = a perfect forecast; without a
+    forecast, the ``top`` most-drafted players as bars."""
+    actual = np.asarray(actual, float)
+    if forecast is None:
+        ax = _axes(ax, (10, 3.6))
+        idx = np.argsort(-actual, kind="stable")[:top]
+        ax.bar(np.arange(len(idx)), actual[idx], color="#4c72b0")
+        ax.set_xticks(np.arange(len(idx)), [names[i] for i in idx], rotation=90, fontsize=7)
+        ax.set_ylabel("% of submitted lineups")
+        ax.set_title(f"Actual ownership (%Drafted), the {len(idx)} most drafted")
+        return ax
+    ax = _axes(ax, (6.5, 5.2))
+    f = np.asarray(forecast, float)
+    if interval is not None:
+        iv = np.asarray(interval, float)
+        ax.errorbar(actual, f, yerr=[f - iv[:, 0], iv[:, 1] - f], fmt="none", ecolor="#999999", lw=0.6,
+                    label="80% interval")
+    ax.scatter(actual, f, s=20, color="#4c72b0", edgecolor="k", lw=0.3, zorder=3, label="player")
+    m = max(actual.max(initial=0), f.max(initial=0)) * 1.05 + 1
+    ax.plot([0, m], [0, m], "k--", lw=0.8, label="forecast = actual")
+    for i in np.argsort(-np.abs(f - actual))[:n_label]:
+        ax.annotate(names[i], (actual[i], f[i]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_xlabel("actual ownership (% of submitted lineups)")
+    ax.set_ylabel("our forecast (%)")
+    ax.set_title("Ownership: forecast vs actual %Drafted")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def score_outlook(win_score, cash_line, real=None, mine=None, ax=None):
+    """Histograms of the simulated winning score and cash line of a field; the real ones (after the race) and
+    my lineups' simulated mean points as vertical lines."""
+    ax = _axes(ax, (8, 3.6))
+    w, c = np.asarray(win_score, float), np.asarray(cash_line, float)
+    bins = np.linspace(min(c.min(), w.min()), max(c.max(), w.max()), 70)
+    ax.hist(c, bins=bins, color="#dd8452", alpha=0.75, label="cash line (last paid place)")
+    ax.hist(w, bins=bins, color="#4c72b0", alpha=0.75, label="winning score")
+    if mine is not None and len(mine):
+        for k, v in enumerate(np.asarray(mine, float)):
+            ax.axvline(v, color="#2ca02c", lw=0.8, ls=":", label="my lineups' simulated mean" if k == 0 else None)
+    if real is not None:
+        ax.axvline(real[0], color="#1f3b73", lw=2, label=f"actual winning score {real[0]:.1f}")
+        if real[1] == real[1]:
+            ax.axvline(real[1], color="#a0522d", lw=2, label=f"actual cash line {real[1]:.1f}")
+    ax.set_xlabel("DK points")
+    ax.set_ylabel("simulated races")
+    ax.set_title("The actual field in simulated races")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def field_points(points, mine=None, cash_line=None, who: str = "", ax=None):
+    """Histogram of a contest's actual lineup points with my entries (and the cash line) marked."""
+    ax = _axes(ax, (8, 3.4))
+    p = np.asarray(points, float)
+    ax.hist(p, bins=60, color="#999999", label="every entry")
+    if cash_line is not None:
+        ax.axvline(cash_line, color="#a0522d", lw=1.5, label=f"cash line {cash_line:.1f}")
+    if mine is not None and len(mine):
+        for k, v in enumerate(np.asarray(mine, float)):
+            ax.axvline(v, color="#2ca02c", lw=1.2, label=f"{who or 'my'} entries" if k == 0 else None)
+    ax.set_xlabel("DK points")
+    ax.set_ylabel("entries")
+    ax.set_title("Actual points of the field")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def entry_roi(roi, se, rake_roi=None, labels=None, ax=None):
+    """Simulated ROI (percent) of each entry with +-2 standard errors; the field's average (minus the rake) dashed."""
+    ax = _axes(ax, (8, 3.4))
+    r, s = np.asarray(roi, float), np.asarray(se, float)
+    x = np.arange(1, len(r) + 1)
+    ax.bar(x, r, color=np.where(r >= 0, "#2ca02c", "#d62728"), alpha=0.8)
+    ax.errorbar(x, r, yerr=2 * s, fmt="none", ecolor="k", capsize=2, lw=0.8, label="± 2 s.e.")
+    if rake_roi is not None:
+        ax.axhline(rake_roi, color="k", ls="--", lw=0.8, label=f"field average {rake_roi:+.1f}% (minus the rake)")
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.set_xticks(x, labels if labels is not None else x, fontsize=7, rotation=90 if labels is not None else 0)
+    ax.set_xlabel("entry")
+    ax.set_ylabel("simulated ROI (%)")
+    ax.set_title("Each entry against the actual field")
+    ax.legend(fontsize=8)
+    return ax

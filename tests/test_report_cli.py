@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from dfslab import InputError
-from dfslab.app.cli import NOTEBOOK, main
+from dfslab.app.cli import NOTEBOOK, REVIEW_NOTEBOOK, main
 from dfslab.app.report import load_report_slate
 
 NB_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb")) + [NOTEBOOK]
+NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb")) + [NOTEBOOK, REVIEW_NOTEBOOK]
 
 
 def test_load_report_slate_variants(tmp_path, demo):

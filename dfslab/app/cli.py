@@ -1,4 +1,4 @@
-"""Command line: ``dfslab report`` (papermill + nbconvert) and ``dfslab serve`` (REST API extra).
+"""Command line: ``dfslab report`` and ``dfslab review`` (papermill + nbconvert) and ``dfslab serve`` (REST API extra).
 
 A report run checks everything it can before a kernel starts (parameter names and
 types against the notebook's ``parameters`` cell, every path), names the report
@@ -19,11 +19,14 @@ from importlib import resources
 from . import params as params_mod
 from pathlib import Path
 
-#: the report notebook and its HTML template ship inside the package (package data)
+#: the report and review notebooks and their HTML template ship inside the package (package data)
 NOTEBOOK = Path(str(resources.files(__package__).joinpath("slate_report.ipynb")))
+REVIEW_NOTEBOOK = Path(str(resources.files(__package__).joinpath("contest_review.ipynb")))
 TEMPLATES = Path(str(resources.files(__package__).joinpath("templates")))
 OUTPUTS = ("slate_report.html", "dk_upload.csv", "lineups.csv", "slate_report.ipynb")
+REVIEW_OUTPUTS = ("contest_review.html", "contest_review.ipynb")
 MARKER = ".dfslab-report.json"
+REVIEW_MARKER = ".dfslab-review.json"
 PATH_PARAMS = ("slate", "starts", "projections", "ownership_file", "payout_table")
 
 
@@ -32,16 +35,16 @@ class UsageError(Exception):
 
 
 def check_packaged(notebook: Path, template: Path) -> None:
-    """The report notebook and template that ship with the package are there and readable (else: which install)."""
+    """The notebook and template that ship with the package are there and readable (else: which install)."""
     where = Path(__file__).resolve().parent
-    for what, path in (("report notebook", notebook), ("report template", template)):
+    for what, path in ((f"{notebook.stem} notebook", notebook), ("report template", template)):
         if not path.exists():
             raise UsageError(f"the {what} is missing from this dfslab install ({path}; package at {where}): "
                              "reinstall dfslab (pip install --force-reinstall 'dfslab[notebooks]')")
     try:
         json.loads(notebook.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise UsageError(f"the report notebook of this dfslab install cannot be read ({notebook}: "
+        raise UsageError(f"the {notebook.stem} notebook of this dfslab install cannot be read ({notebook}: "
                          f"{type(e).__name__}: {e}); reinstall dfslab") from None
 
 
@@ -149,11 +152,71 @@ def check_writable(folder: Path) -> None:
                          "--out, or run from a folder you can write to)")
 
 
-def _clear_outputs(folder: Path) -> None:
-    for f in OUTPUTS + ("FAILED.txt",):
+def _clear_outputs(folder: Path, outputs=OUTPUTS) -> None:
+    for f in tuple(outputs) + ("FAILED.txt",):
         p = folder / f
         if p.exists():
             p.unlink()
+
+
+def render_notebook(notebook: Path, parameters: dict, out_dir, *, stem: str, outputs: tuple, title: str,
+                    progress: bool = True, marker: tuple[str, dict] | None = None) -> Path:
+    """Run a packaged notebook with papermill and render it to HTML with the dfslab template (inputs hidden).
+
+    The notebook runs in a staging folder (``<out>/.staging``); only when the HTML has rendered do the
+    outputs (``<stem>.html``, the executed ``<stem>.ipynb`` and whatever else of ``outputs`` the notebook
+    wrote there) replace the previous ones, each by an atomic rename. On failure the previous outputs are
+    removed (none may look current), the failed notebook is kept as ``<stem>.FAILED.ipynb`` and the reason
+    in ``FAILED.txt``. ``marker`` = (file name, JSON content) written last, naming whose outputs the folder holds.
+    """
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    from ..utils.atomic import atomic_write_text
+
+    check_packaged(notebook, TEMPLATES / "dfslab_report")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = out / ".staging"
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir()
+    executed = stage / f"{stem}.ipynb"
+    try:
+        pm.execute_notebook(str(notebook), str(executed), parameters=parameters, progress_bar=progress,
+                            cwd=str(Path.cwd()), kernel_name="python3",
+                            # the kernel logs an "interrupt" on every normal shutdown (jupyter_client 8): noise
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        nb = nbformat.read(executed, as_version=4)
+        nb.metadata["title"] = title
+        exporter = HTMLExporter(template_name="dfslab_report", extra_template_basedirs=[str(TEMPLATES)])
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        body, _ = exporter.from_notebook_node(nb)
+        if "</html>" not in body:
+            raise RuntimeError("nbconvert returned an incomplete HTML document")
+        atomic_write_text(stage / f"{stem}.html", body)
+    except BaseException as e:
+        _clear_outputs(out, outputs)
+        if executed.exists():
+            shutil.move(str(executed), str(out / f"{stem}.FAILED.ipynb"))
+        msg = str(e).strip().splitlines()
+        (out / "FAILED.txt").write_text(f"{type(e).__name__}: {msg[-1] if msg else ''}\n")
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    _clear_outputs(out, outputs)
+    for f in outputs:
+        if (stage / f).exists():
+            (stage / f).replace(out / f)
+    failed_nb = out / f"{stem}.FAILED.ipynb"
+    if failed_nb.exists():
+        failed_nb.unlink()
+    if marker is not None:
+        atomic_write_text(out / marker[0], json.dumps(marker[1]))
+    shutil.rmtree(stage, ignore_errors=True)
+    return out / f"{stem}.html"
 
 
 def render_report(parameters: dict, out_dir, notebook: Path = NOTEBOOK, progress: bool = True, slate=None) -> Path:
@@ -163,64 +226,32 @@ def render_report(parameters: dict, out_dir, notebook: Path = NOTEBOOK, progress
     outputs (``slate_report.html``, ``lineups.csv``, ``dk_upload.csv``, the executed
     notebook) replace the previous ones, each by an atomic rename. On failure the
     previous outputs are removed (none may look current), the failed notebook is kept
-    as ``slate_report.FAILED.ipynb`` and the reason in ``FAILED.txt``.
+    as ``slate_report.FAILED.ipynb`` and the reason in ``FAILED.txt``
+    (:func:`render_notebook`).
     """
-    import nbformat
-    import papermill as pm
-    from nbconvert import HTMLExporter
-
-    from ..utils.atomic import atomic_write_text
     from .report import slate_fingerprint
 
-    check_packaged(notebook, TEMPLATES / "dfslab_report")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     stage = out / ".staging"
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir()
-    executed = stage / "slate_report.ipynb"
     # the notebook writes into the staging folder; its Files section names where the files end up
     params = dict(parameters, out_dir=str(stage.resolve()), files_folder=str(out.resolve()))
+    pickled = None
     if slate is not None:  # the kernel loads the slate read and checked here instead of parsing the files again
         import pickle
+        import tempfile
 
-        (stage / "slate.pickle").write_bytes(pickle.dumps(slate, protocol=4))
-        params["resolved_slate"] = str((stage / "slate.pickle").resolve())
+        fd, pickled = tempfile.mkstemp(prefix="dfslab-slate-", suffix=".pickle")
+        with open(fd, "wb") as fh:
+            fh.write(pickle.dumps(slate, protocol=4))
+        params["resolved_slate"] = pickled
+    marker = None if slate is None else (MARKER, {"slate": slate.name, "fingerprint": slate_fingerprint(slate)})
     try:
-        pm.execute_notebook(str(notebook), str(executed), parameters=params, progress_bar=progress,
-                            cwd=str(Path.cwd()), kernel_name="python3",
-                            # the kernel logs an "interrupt" on every normal shutdown (jupyter_client 8): noise
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        nb = nbformat.read(executed, as_version=4)
-        nb.metadata["title"] = f"dfslab slate report: {slate.name if slate is not None else parameters.get('slate')}"
-        exporter = HTMLExporter(template_name="dfslab_report", extra_template_basedirs=[str(TEMPLATES)])
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-        body, _ = exporter.from_notebook_node(nb)
-        if "</html>" not in body:
-            raise RuntimeError("nbconvert returned an incomplete HTML document")
-        atomic_write_text(stage / "slate_report.html", body)
-    except BaseException as e:
-        _clear_outputs(out)
-        if executed.exists():
-            shutil.move(str(executed), str(out / "slate_report.FAILED.ipynb"))
-        msg = str(e).strip().splitlines()
-        (out / "FAILED.txt").write_text(f"{type(e).__name__}: {msg[-1] if msg else ''}\n")
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    _clear_outputs(out)
-    for f in OUTPUTS:
-        if (stage / f).exists():
-            (stage / f).replace(out / f)
-    failed_nb = out / "slate_report.FAILED.ipynb"
-    if failed_nb.exists():
-        failed_nb.unlink()
-    if slate is not None:
-        atomic_write_text(out / MARKER, json.dumps({"slate": slate.name, "fingerprint": slate_fingerprint(slate)}))
-    shutil.rmtree(stage, ignore_errors=True)
-    return out / "slate_report.html"
+        return render_notebook(notebook, params, out, stem="slate_report", outputs=OUTPUTS, progress=progress,
+                               title=f"dfslab slate report: {slate.name if slate is not None else parameters.get('slate')}",
+                               marker=marker)
+    finally:
+        if pickled:
+            Path(pickled).unlink(missing_ok=True)
 
 
 def _read_batch(path: Path) -> list[dict]:
@@ -377,6 +408,149 @@ def _report_on_dask(args, jobs, failures, total) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------- dfslab review
+def _review_params(args) -> dict:
+    raw = _parse_pairs(args.param)
+    if args.demo:
+        raw["standings"] = "demo"
+    elif args.standings:
+        raw["standings"] = args.standings
+    else:
+        raise UsageError("give --standings FILE (DK's contest-standings-<id>.csv) or --demo")
+    src = args.salaries or args.slate
+    if src:
+        raw["slate"] = src
+    if args.user:
+        raw["user"] = args.user
+    for flag in ("archetype", "date", "track", "series"):
+        v = getattr(args, flag, None)
+        if v:
+            raw[flag] = v
+    if args.race_laps:
+        raw["race_laps"] = args.race_laps
+    try:
+        p = params_mod.REVIEW.coerce(raw)
+    except params_mod.ParameterError as e:
+        raise UsageError(str(e)) from None
+    for name in ("standings", "slate", "starts", "projections", "ownership_file", "payout_table"):
+        v = p.get(name)
+        if not v or (name == "standings" and v == "demo"):
+            continue
+        if not Path(v).exists():
+            raise UsageError(f"{name}: {v} not found")
+        if name != "slate" and not Path(v).is_file():
+            raise UsageError(f"{name}: {v} is not a file")
+        p[name] = str(Path(v).resolve())
+    return p
+
+
+def check_review(p: dict):
+    """Read and check the standings, the slate, the payout table and the user before a kernel starts
+    (the demo contest is made in the kernel); a bad input is one line, exit 2, nothing written."""
+    from ..exceptions import InputError
+    from .review import is_demo, review_from_params
+
+    if is_demo(p):
+        return None
+    try:
+        return review_from_params(**p)
+    except InputError as e:
+        raise UsageError(str(e)) from None
+
+
+def review_out_dir(p: dict, review, out: str | None, force: bool) -> tuple[Path, tuple[str, dict]]:
+    """The review's folder: ``--out`` or ``reports/review-<standings file>[-<user>]``, and its marker.
+
+    A folder holding another contest's review is refused without ``force`` (``--out``) or gets a
+    ``-2``, ``-3`` ... suffix (the default folder).
+    """
+    import hashlib
+    import re
+
+    from .report import reports_dir
+
+    if review is None:
+        ident, stem = "demo", "demo"
+    else:
+        ids = review.standings.entries["entry_id"].astype(str).sort_values()
+        ident = hashlib.sha256("|".join(ids).encode()).hexdigest()[:16]
+        stem = Path(p["standings"]).stem
+    user = p.get("user") or ""
+    marker = (REVIEW_MARKER, {"contest": stem, "fingerprint": ident, "user": user})
+
+    def owner(folder: Path):
+        m = folder / REVIEW_MARKER
+        if m.is_file():
+            try:
+                return json.loads(m.read_text()).get("fingerprint")
+            except (OSError, ValueError):
+                return "unreadable"
+        return None if not any((folder / f).exists() for f in REVIEW_OUTPUTS) else "unknown"
+
+    if out:
+        folder = Path(out)
+        o = owner(folder) if folder.is_dir() else None
+        if o not in (None, ident) and not force:
+            raise UsageError(f"--out {folder}: holds the review of another contest (marker {REVIEW_MARKER}); choose "
+                             "another folder or pass --force to replace it")
+        return folder, marker
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"review-{stem}" + (f"-{user}" if user else "")).strip("-").lower()
+    base = reports_dir() / slug
+    folder, k = base, 1
+    while folder.is_dir() and owner(folder) not in (None, ident) and not force:
+        k += 1
+        folder = base.with_name(f"{base.name}-{k}")
+    return folder, marker
+
+
+def render_review(parameters: dict, out_dir, progress: bool = True, marker=None,
+                  notebook: Path = REVIEW_NOTEBOOK) -> Path:
+    """Run the contest-review notebook and render it to HTML like the slate report (:func:`render_notebook`).
+
+    Outputs: ``contest_review.html`` and the executed ``contest_review.ipynb``, written atomically
+    (a failed run leaves ``FAILED.txt`` and ``contest_review.FAILED.ipynb``, no stale HTML).
+    """
+    what = Path(parameters.get("standings") or "demo").name
+    who = f", {parameters['user']}" if parameters.get("user") else ""
+    return render_notebook(notebook, parameters, out_dir, stem="contest_review", outputs=REVIEW_OUTPUTS,
+                           progress=progress, title=f"dfslab contest review: {what}{who}", marker=marker)
+
+
+def _help_review_params() -> int:
+    for p in params_mod.REVIEW_PARAMS:
+        default = json.dumps(p.default) if p.type is str else repr(p.default)
+        print(f"  -p {p.name}=...  ({p.type_name}, default {default}): {p.help}")
+    return 0
+
+
+def _review(args) -> int:
+    if args.help_params:
+        return _help_review_params()
+    try:
+        p = _review_params(args)
+        rv = check_review(p)
+        folder, marker = review_out_dir(p, rv, args.out, args.force)
+        check_writable(folder)
+    except UsageError as e:
+        print(f"dfslab review: {e}", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    print(f"review of {p.get('standings')}" + (f" for {p['user']}" if p.get("user") else "") + f" -> {folder}/",
+          flush=True)
+    try:
+        html = render_review(p, folder, progress=sys.stderr.isatty() and not args.quiet, marker=marker)
+    except KeyboardInterrupt:
+        print("\ninterrupted: no review written", file=sys.stderr)
+        return 130
+    except Exception as e:
+        first = str(e).strip().splitlines()
+        print(f"dfslab review: FAILED: {type(e).__name__}: {(first[-1] if first else '')[:300]} (details: "
+              f"{folder}/FAILED.txt)", file=sys.stderr)
+        return 1
+    print(f"    wrote {html} ({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
 def _serve(args) -> int:
     try:
         import uvicorn
@@ -421,6 +595,28 @@ def main(argv=None) -> int:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     r.add_argument("--help-params", action="store_true", help="list every report parameter (-p NAME=VALUE) and exit")
     r.set_defaults(func=_report)
+    v = sub.add_parser("review", help="review a contest from DK's standings file (post-lock sims; after the race: "
+                       "ranks, what won, ownership) and render HTML")
+    g = v.add_mutually_exclusive_group()
+    g.add_argument("--standings", help="DK's contest-standings-<id>.csv (downloadable once the contest locks)")
+    g.add_argument("--demo", action="store_true", help="a synthetic contest on the demo slate (-p demo_results=true: "
+                   "after its race)")
+    gs = v.add_mutually_exclusive_group()
+    gs.add_argument("--salaries", help="the contest's DKSalaries.csv (NASCAR: the race is simulated)")
+    gs.add_argument("--slate", help="a real slate folder or race folder (dk_2026 layout) instead of --salaries")
+    v.add_argument("--user", help="DK user name whose entries are reviewed (case-insensitive)")
+    v.add_argument("--out", help="output folder (default reports/review-<standings file>[-<user>]/)")
+    v.add_argument("--archetype", help="track archetype when the file does not say")
+    v.add_argument("--race-laps", type=int, help="race length in laps when the file does not say")
+    v.add_argument("--date", help="race date YYYY-MM-DD when the file does not say")
+    v.add_argument("--track", help="track name when the file does not say")
+    v.add_argument("--series", help="cup, xfinity or trucks when the file does not say")
+    v.add_argument("-p", "--param", action="append", help="review parameter NAME=VALUE (repeatable; see: dfslab "
+                   "review --help-params), e.g. -p payout_table=payouts.csv -p entry_fee=12 -p starts=starts.csv")
+    v.add_argument("--force", action="store_true", help="replace another contest's review in --out")
+    v.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    v.add_argument("--help-params", action="store_true", help="list every review parameter (-p NAME=VALUE) and exit")
+    v.set_defaults(func=_review)
     s = sub.add_parser("serve", help="start the REST API (needs dfslab[api])")
     s.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only; the API has no login)")
     s.add_argument("--port", type=int, default=8000)

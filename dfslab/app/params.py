@@ -1,4 +1,4 @@
-"""The slate report's parameters, declared once.
+"""The slate report's and the contest review's parameters, each declared once.
 
 The notebook's ``parameters`` cell is rendered from :data:`REPORT_PARAMS` (a test compares the two),
 the CLI checks ``-p NAME=VALUE`` against it before a kernel starts, and
@@ -9,6 +9,11 @@ the CLI checks ``-p NAME=VALUE`` against it before a kernel starts, and
 * ``analysis`` -- a :class:`~dfslab.SlateAnalysis` setting of the same name and default;
 * ``output`` / ``internal`` -- set by the ``dfslab`` command line (where files go, the slate it already
   read); a user gives ``--out`` instead.
+
+The contest review (``dfslab review``, ``contest_review.ipynb``) declares its own in :data:`REVIEW_PARAMS`
+(:data:`REVIEW`): ``contest`` (the standings file, the user, payouts and fee), the same ``slate`` options as
+the report, and ``review`` (:class:`~dfslab.ContestReview` settings of the same name and default). Both sets
+are :class:`ParamSet` objects; the module-level functions below serve the report.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import difflib
 import json
 from dataclasses import dataclass
 
-ROLES = ("slate", "analysis", "output", "internal")
+ROLES = ("slate", "analysis", "output", "internal", "contest", "review")
+_CLI_ONLY = ("output", "internal")
 _TYPES = {str: "str", int: "int", float: "float", bool: "bool"}
 
 
@@ -96,25 +102,90 @@ BY_NAME = {p.name: p for p in REPORT_PARAMS}
 assert all(p.role in ROLES for p in REPORT_PARAMS)
 
 
+class ParamSet:
+    """One notebook's parameters: the ``parameters`` cell, defaults, and the checks of ``-p NAME=VALUE``.
+
+    Parameters
+    ----------
+    params : tuple of Param
+    what : str
+        How messages name them ("report", "review").
+    """
+
+    def __init__(self, params: tuple[Param, ...], what: str):
+        assert all(p.role in ROLES for p in params)
+        self.params = tuple(params)
+        self.what = what
+        self.by_name = {p.name: p for p in self.params}
+
+    def names(self, *roles: str) -> tuple[str, ...]:
+        """Parameter names of the given roles (all when none given), in declaration order."""
+        return tuple(p.name for p in self.params if not roles or p.role in roles)
+
+    def user_names(self) -> tuple[str, ...]:
+        """The names a user may set (``-p``): every role but ``output`` / ``internal``."""
+        return tuple(p.name for p in self.params if p.role not in _CLI_ONLY)
+
+    def parameters_cell(self) -> str:
+        """The source of the notebook's ``parameters`` cell, rendered from the declaration."""
+        head = "# Parameters (declared in dfslab/app/params.py; papermill injects overrides in the cell after this one)"
+        return "\n".join([head, *(p.line() for p in self.params)])
+
+    def defaults(self) -> dict:
+        """name -> default of every parameter."""
+        return {p.name: p.default for p in self.params}
+
+    def collect(self, namespace: dict) -> dict:
+        """The parameters' current values from a namespace (the notebook's globals after papermill's injection)."""
+        return {p.name: namespace[p.name] for p in self.params}
+
+    def coerce(self, raw: dict, *, user: bool = True) -> dict:
+        """Check names and convert values to each parameter's declared type; raise :class:`ParameterError`.
+
+        ``user``: the values come from a user (``-p``, a batch file): parameters the CLI sets itself
+        (roles ``output`` / ``internal``) are refused with the option to use instead.
+        """
+        out = {}
+        for name, value in raw.items():
+            p = self.by_name.get(name)
+            if p is None:
+                close = difflib.get_close_matches(name, list(self.by_name), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ParameterError(f"unknown {self.what} parameter {name!r}{hint} (known: "
+                                     f"{', '.join(self.user_names())})")
+            if user and p.role in _CLI_ONLY:
+                raise ParameterError(f"{self.what} parameter {name} is set by the dfslab command line"
+                                     + (" (give --out FOLDER)" if p.role == "output" else ""))
+            out[name] = _convert(p, value, self.what)
+        return out
+
+    def split(self, params: dict, *roles: str) -> tuple[dict, ...]:
+        """One dict per role: the given parameters of that role."""
+        return tuple({k: v for k, v in params.items() if self.by_name[k].role == r} for r in roles)
+
+
+#: The slate report's parameters.
+REPORT = ParamSet(REPORT_PARAMS, "report")
+
+
 def names(*roles: str) -> tuple[str, ...]:
     """Parameter names of the given roles (all when none given), in declaration order."""
-    return tuple(p.name for p in REPORT_PARAMS if not roles or p.role in roles)
+    return REPORT.names(*roles)
 
 
 def parameters_cell() -> str:
     """The source of the notebook's ``parameters`` cell, rendered from the declaration."""
-    head = "# Parameters (declared in dfslab/app/params.py; papermill injects overrides in the cell after this one)"
-    return "\n".join([head, *(p.line() for p in REPORT_PARAMS)])
+    return REPORT.parameters_cell()
 
 
 def defaults() -> dict:
     """name -> default of every parameter."""
-    return {p.name: p.default for p in REPORT_PARAMS}
+    return REPORT.defaults()
 
 
 def collect(namespace: dict) -> dict:
     """The parameters' current values from a namespace (the notebook's globals after papermill's injection)."""
-    return {p.name: namespace[p.name] for p in REPORT_PARAMS}
+    return REPORT.collect(namespace)
 
 
 def coerce(raw: dict, *, user: bool = True) -> dict:
@@ -132,22 +203,10 @@ def coerce(raw: dict, *, user: bool = True) -> dict:
     ...
     dfslab.app.params.ParameterError: unknown report parameter 'n_linups'; did you mean 'n_lineups'? ...
     """
-    out = {}
-    for name, value in raw.items():
-        p = BY_NAME.get(name)
-        if p is None:
-            close = difflib.get_close_matches(name, list(BY_NAME), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ParameterError(f"unknown report parameter {name!r}{hint} (known: "
-                                 f"{', '.join(names('slate', 'analysis'))})")
-        if user and p.role in ("output", "internal"):
-            raise ParameterError(f"report parameter {name} is set by the dfslab command line"
-                                 + (" (give --out FOLDER)" if p.role == "output" else ""))
-        out[name] = _convert(p, value)
-    return out
+    return REPORT.coerce(raw, user=user)
 
 
-def _convert(p: Param, value):
+def _convert(p: Param, value, what: str = "report"):
     t = p.type_name
     try:
         if t == "int":
@@ -172,11 +231,34 @@ def _convert(p: Param, value):
             return value
         return "" if value is None else str(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"report parameter {p.name}: expected {t}, got {value!r}") from None
+        raise ParameterError(f"{what} parameter {p.name}: expected {t}, got {value!r}") from None
 
 
 def split(params: dict) -> tuple[dict, dict]:
     """(slate options, SlateAnalysis settings) of a full parameter dict (output/internal ones left out)."""
-    slate = {k: v for k, v in params.items() if BY_NAME[k].role == "slate"}
-    analysis = {k: v for k, v in params.items() if BY_NAME[k].role == "analysis"}
-    return slate, analysis
+    return REPORT.split(params, "slate", "analysis")
+
+
+# ---------------------------------------------------------------------- the contest review
+_SLATE_OPTIONS = ("date", "track", "series", "archetype", "race_laps", "starts", "projections", "ownership_file")
+
+REVIEW_PARAMS: tuple[Param, ...] = (
+    _p("standings", str, "demo", "a DK contest-standings CSV (contest-standings-<id>.csv, downloadable once the "
+       'contest locks); "demo": a synthetic contest on the demo slate', "contest"),
+    _p("user", str, "", "DK user name whose entries are reviewed (EntryName 'name' or 'name (k/n)', any case); "
+       "empty: the field itself", "contest"),
+    _p("slate", str, "", "the contest's DKSalaries.csv, a slate folder or a race folder (dk_2026 layout); empty: none "
+       '(the race part is skipped; with standings "demo": the demo slate)', "slate"),
+    *(BY_NAME[n] for n in _SLATE_OPTIONS),
+    _p("payout_table", str, "", "the contest's payout table (DK payout_structure.csv); empty: a curve fitted on real "
+       "DK tables for the file's entry count", "contest"),
+    _p("entry_fee", float, 0.0, "entry fee in dollars; 0: not known (estimated from the payout table's pool, or $20 "
+       "assumed with a fitted curve)", "contest"),
+    _p("n_scenarios", int, 5000, "simulated races (NASCAR slate only)", "review"),
+    _p("top", int, 10, "rows of the top-entries and most-entered tables", "review"),
+    _p("random_state", int, 42, "seed of the simulated races (same seed, same review)", "review"),
+    _p("demo_results", bool, False, 'with standings "demo": the demo contest after its simulated race instead of at '
+       "lock", "contest"),
+)
+#: The contest review's parameters (``dfslab review``, ``contest_review.ipynb``).
+REVIEW = ParamSet(REVIEW_PARAMS, "review")

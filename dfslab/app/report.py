@@ -211,24 +211,30 @@ def setup_notebook() -> None:
 _PCT_COLS = re.compile(r"\((%|pp)\)$")
 
 
-def table(df: pd.DataFrame, caption: str | None = None, interactive: bool = True, page: int = 100):
+def table(df: pd.DataFrame, caption: str | None = None, interactive: bool = True, page: int = 100,
+          decimals: dict | None = None, widths: dict | None = None):
     """Show a DataFrame as a sortable, searchable table (itables) with sensible number formats.
 
     Percent and point columns keep one or two decimals, counts/ranks/money stay integers,
-    text columns are left-aligned and the index is hidden. Falls back to a plain HTML
-    table without itables (or with ``interactive=False``).
+    text columns are left-aligned and the index is hidden; ``decimals`` (column -> decimals)
+    overrides a column's format, ``widths`` (column -> minimum width in em) keeps long text
+    readable in a wide table. Falls back to a plain HTML table without itables (or with
+    ``interactive=False``).
     """
     from IPython.display import HTML, display
 
     d = df.copy()
     for c in d.columns:
-        if pd.api.types.is_float_dtype(d[c]):
+        if decimals and c in decimals and pd.api.types.is_float_dtype(d[c]):
+            d[c] = d[c].round(decimals[c])
+        elif pd.api.types.is_float_dtype(d[c]):
             s = d[c]
             if c.endswith("($)") or c in ("best rank", "start") or (s.dropna() == s.dropna().round()).all():
                 d[c] = s.round().astype("Int64")
             else:
                 d[c] = s.round(1 if _PCT_COLS.search(str(c)) else 2)
-    text_cols = [i for i, c in enumerate(d.columns) if d[c].dtype == object]
+    # text: object columns, and pandas' string dtype (the default for text from pandas 3)
+    text_cols = [i for i, c in enumerate(d.columns) if d[c].dtype == object or pd.api.types.is_string_dtype(d[c])]
     try:
         if not interactive:
             raise ImportError
@@ -236,8 +242,14 @@ def table(df: pd.DataFrame, caption: str | None = None, interactive: bool = True
 
         opts = dict(caption=caption, showIndex=False, classes="display compact cell-border", maxBytes=0,
                     pageLength=page, lengthMenu=[10, 25, 50, 100, 200])
-        if text_cols:
-            opts["columnDefs"] = [{"className": "dt-left", "targets": text_cols}]
+        defs = [{"className": "dt-left", "targets": text_cols}] if text_cols else []
+        wide = {c: int(w) for c, w in (widths or {}).items() if c in d}
+        defs += [{"className": f"dfslab-minw-{w}", "targets": [list(d.columns).index(c)]} for c, w in wide.items()]
+        if wide:  # DataTables squeezes columns to fit; a CSS minimum keeps a long text column readable
+            display(HTML("<style>" + " ".join(f"td.dfslab-minw-{w}, th.dfslab-minw-{w} {{min-width: {w}em}}"
+                                              for w in sorted(set(wide.values()))) + "</style>"))
+        if defs:
+            opts["columnDefs"] = defs
         show(d, **opts)
     except ImportError:
         display(HTML((f"<p><b>{caption}</b></p>" if caption else "") + d.to_html(index=False)))

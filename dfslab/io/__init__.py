@@ -19,10 +19,17 @@ from .real_races import (
     read_slate_with_results,
     skipped_races,
 )
-from .standings import ContestStandings, match_standings_to_salaries, parse_lineup, read_contest_standings
+from .standings import (
+    ContestStandings,
+    entry_user,
+    match_standings_to_salaries,
+    parse_lineup,
+    read_contest_standings,
+    write_contest_standings,
+)
 
 __all__ = [
-    "ContestStandings", "TRACK_ALIASES", "match_standings_to_salaries", "infer_rules", "list_nascar_slates", "load_slates_with_results",
+    "ContestStandings", "TRACK_ALIASES", "entry_user", "write_contest_standings", "match_standings_to_salaries", "infer_rules", "list_nascar_slates", "load_slates_with_results",
     "parse_lineup", "read_contest_standings", "read_dk_salaries", "read_dk_upload", "read_nascar_slate",
     "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload", "RealRace", "is_race_folder",
     "list_race_folders", "load_real_races", "read_race_folder", "read_slate_with_results", "skipped_races",

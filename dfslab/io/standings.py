@@ -24,7 +24,8 @@ class ContestStandings:
     Attributes
     ----------
     entries : DataFrame
-        rank, entry_id, entry_name, points, lineup (raw string), blank (bool).
+        rank, entry_id, entry_name, points, lineup (raw string), blank (bool), file_row (the
+        entry's row as the file shows it, header = row 1).
     players : DataFrame
         The player block: name, drafted_pct (DK's %Drafted), fpts, roster_position
         (when present); one row per player, rows are the ids used in ``lineups``.
@@ -48,6 +49,44 @@ class ContestStandings:
     @property
     def n_entries(self) -> int:
         return len(self.entries)
+
+    @property
+    def has_results(self) -> bool:
+        """Whether points are in: some entry or player has non-zero points (before the race DK shows all 0)."""
+        pts = self.entries["points"].to_numpy(dtype=float)
+        return bool((pts != 0).any() or (self.players["fpts"].to_numpy(dtype=float) != 0).any())
+
+    @property
+    def users(self) -> pd.Series:
+        """Each entry's user name: DK's EntryName without its ``" (k/n)"`` entry counter."""
+        return self.entries["entry_name"].map(entry_user)
+
+    def entries_of(self, user: str) -> np.ndarray:
+        """Positions (into ``entries``) of a user's entries, the name matched case-insensitively.
+
+        DK names a user's entries ``"name (3/20)"`` (the 3rd of 20) or just ``"name"`` (a single entry).
+
+        Raises
+        ------
+        DataFileError
+            The user has no entry in the file (naming the file, the name and the users closest to it).
+        """
+        if not isinstance(user, str) or not user.strip():
+            raise InputError(f"user: a DK user name, got {user!r}")
+        want = user.strip().casefold()
+        users = self.users
+        hit = np.flatnonzero(users.str.casefold().to_numpy() == want)
+        if hit.size == 0:
+            import difflib
+
+            counts = users.value_counts()
+            close = difflib.get_close_matches(user.strip(), counts.index.tolist(), n=3, cutoff=0.6)
+            hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close else
+                    f"; the most entries: {', '.join(f'{u!r} ({k})' for u, k in counts.head(3).items())}")
+            raise DataFileError(self.path or "contest standings", f"no entry of user {user.strip()!r} among the "
+                                f"{self.n_entries:,} entries (EntryName '{user.strip()}' or '{user.strip()} (k/n)')"
+                                + hint)
+        return hit
 
     def recomputed_ownership(self) -> np.ndarray:
         """Percent of ALL entries (blank lineups included, as DK does) rostering each player."""
@@ -165,6 +204,7 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
         "points": pd.to_numeric(ent["Points"], errors="coerce").to_numpy(),
         "lineup": ent["Lineup"].to_numpy(),
     })
+    entries["file_row"] = erow
     rank, pts = entries["rank"].to_numpy(dtype=float), entries["points"].to_numpy(dtype=float)
     for col, raw, bad, what in (
         ("Rank", ent["Rank"], ~np.isfinite(rank) | (rank < 1) | (rank != np.round(rank)), "a whole number >= 1"),
@@ -243,6 +283,22 @@ def read_contest_standings(path, rules: RosterRules | str | None = None) -> Cont
                             row=int(erow[e]))
     return ContestStandings(entries=entries, players=players, lineups=L, rules=rules, path=path,
                             collisions=list(collisions.values()), notes=notes + list(df.attrs.get("notes", [])))
+
+
+_ENTRY_NAME = re.compile(r"^(?P<user>.*?)\s*\((?P<k>\d+)/(?P<n>\d+)\)\s*$")
+
+
+def entry_user(entry_name) -> str:
+    """The user of a DK EntryName: ``"jsmith (3/20)"`` -> ``"jsmith"``; a single entry is the user name itself.
+
+    Examples
+    --------
+    >>> entry_user("Kbasch (11/14)"), entry_user("mpetersk")
+    ('Kbasch', 'mpetersk')
+    """
+    text = "" if entry_name is None else str(entry_name).strip()
+    m = _ENTRY_NAME.match(text)
+    return m.group("user") if m else text
 
 
 _MAX_COMBOS = 256  # namesake assignments tried per entry by points
@@ -360,3 +416,95 @@ def match_standings_to_salaries(cs, slate) -> tuple[np.ndarray, list[str]]:
         r = int(pd.Series(out[out >= 0])[dup].iloc[0])
         raise DataFileError(cs.path, f"two player-block rows match salary row {sal['name'].iloc[r]!r}")
     return out, msgs
+
+
+def write_contest_standings(path, lineups, players, *, entry_names=None, fpts=None, rules: RosterRules | str = NASCAR_CLASSIC,
+                            entry_ids=None) -> Path:
+    """Write a contest-standings CSV in DraftKings' export layout (what DK lets players download after lock).
+
+    Columns ``Rank, EntryId, EntryName, TimeRemaining, Points, Lineup, (blank), Player, Roster Position,
+    %Drafted, FPTS``: one row per entry, sorted by rank, and beside the first rows the player block
+    (every rostered player's %Drafted over ALL entries, blank lineups included, as DK counts it, and
+    FPTS). Ranks follow DK's rules (:func:`~dfslab.contest.rank_and_pay`: ties share the best place,
+    blank lineups last). Written atomically.
+
+    Parameters
+    ----------
+    path : path-like
+    lineups : array_like of int, (n_entries, roster_size)
+        Rows into ``players`` in ``rules.slots`` order; a row of -1 is a blank lineup.
+    players : Slate or sequence of str
+        The player names (a Slate: its ``name`` column).
+    entry_names : sequence of str, optional
+        DK EntryName per entry (``"user"`` or ``"user (k/n)"``); default ``entrant1``, ``entrant2``, ...
+    fpts : array_like of float, optional
+        Each player's DK points; default all 0 (before the race: what the file shows at lock).
+    rules : RosterRules or str
+        Slot labels of the lineup text (NASCAR: ``D``).
+    entry_ids : sequence of int, optional
+        Default 1, 2, ...
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "contest-standings.csv")
+    >>> names = [f"Driver {i}" for i in range(8)]
+    >>> _ = write_contest_standings(p, [[0, 1, 2, 3, 4, 5], [2, 3, 4, 5, 6, 7]], names,
+    ...                             entry_names=["ann (1/2)", "ann (2/2)"], fpts=range(8))
+    >>> cs = read_contest_standings(p)
+    >>> cs.entries["rank"].tolist(), cs.entries["points"].tolist(), list(cs.users)
+    ([1, 2], [27.0, 15.0], ['ann', 'ann'])
+    """
+    from ..contest import rank_and_pay
+    from ..slate import Slate
+    from ..utils.atomic import atomic_write_text
+
+    rules = get_rules(rules)
+    names = (players.players["name"] if isinstance(players, Slate) else pd.Series(list(players))).astype(str).tolist()
+    L = np.asarray(lineups)
+    if L.ndim != 2 or L.shape[1] != rules.roster_size or (L.size and not np.issubdtype(L.dtype, np.integer)):
+        raise InputError(f"lineups: expected an int array (n_entries, {rules.roster_size}), got shape {L.shape}")
+    if len(L) == 0:
+        raise InputError("lineups: a contest needs at least one entry")
+    blank = (L < 0).all(1)
+    if ((L < 0) & ~blank[:, None]).any() or (L >= len(names)).any():
+        i = int(np.flatnonzero(((L < 0) & ~blank[:, None]).any(1) | (L >= len(names)).any(1))[0])
+        raise InputError(f"lineups: entry {i} names unknown player index {L[i].tolist()} ({len(names)} players)")
+    n = len(L)
+    f = np.zeros(len(names)) if fpts is None else np.asarray(list(fpts), dtype=float)
+    if f.shape != (len(names),) or not np.isfinite(f).all():
+        raise InputError(f"fpts: {len(names)} finite numbers (one per player), got shape {f.shape}")
+    en = [f"entrant{i + 1}" for i in range(n)] if entry_names is None else [str(x) for x in entry_names]
+    ids = list(range(1, n + 1)) if entry_ids is None else [int(x) for x in entry_ids]
+    if len(en) != n or len(ids) != n:
+        raise InputError(f"entry_names / entry_ids: one per entry ({n}), got {len(en)} / {len(ids)}")
+    pts = np.where(blank, np.nan, np.round(f[np.maximum(L, 0)].sum(1), 2))
+    rank, _ = rank_and_pay(pts, [0.0])
+    text = np.array(["" if blank[e] else " ".join(f"{s} {names[j]}" for s, j in zip(rules.slots, L[e]))
+                     for e in range(n)], dtype=object)
+    order = np.lexsort((np.asarray(ids), rank))
+    counts = np.bincount(L[~blank].ravel(), minlength=len(names)) if (~blank).any() else np.zeros(len(names), int)
+    held = np.flatnonzero(counts)
+    held = held[np.lexsort((held, -counts[held]))]
+    rows = max(n, len(held))
+    pos = {r: "/".join(sorted(set(rules.slots))) for r in held}
+
+    def q(x) -> str:
+        return '"' + str(x).replace('"', '""') + '"'
+
+    out = ["Rank,EntryId,EntryName,TimeRemaining,Points,Lineup,,Player,Roster Position,%Drafted,FPTS"]
+    for k in range(rows):
+        left = ",,,,,"
+        if k < n:
+            e = order[k]
+            left = f"{rank[e]},{ids[e]},{q(en[e])},0,{0.0 if blank[e] else pts[e]:.2f},{q(text[e])}"
+        right = ",,,"
+        if k < len(held):
+            j = held[k]
+            right = f"{q(names[j])},{pos[j]},{100.0 * counts[j] / n:.2f}%,{f[j]:.2f}"
+        out.append(f"{left},,{right}")
+    return atomic_write_text(Path(path), "\n".join(out) + "\n")
