@@ -42,6 +42,11 @@ _STEP_SEEDS = ("scenarios", "eval_scenarios", "ownership", "field", "contest", "
 RULE_PARTS = ("lineups", "projection", "ownership")
 
 
+def _public_inputs(a) -> tuple:
+    # without projection overrides the public's mean is the build races' own mean
+    return ("mean_points",) if a._projection_override() is None else ()
+
+
 def _portfolio_inputs(a) -> tuple:
     base = ("scenarios", "mean_points", "ownership_vector", "excludes")
     # chosen by simulation: the candidates are scored in simulated contests against the field
@@ -557,15 +562,31 @@ class SlateAnalysis:
         """Simulated mean DK points per driver (slate order): the model's projection."""
         return np.asarray(self.scenarios.points, dtype=np.float64).mean(0)
 
-    @step(uses=("mean_points",))
+    @step("n_scenarios", "given_scenarios", "simulator", "random_state", uses=_public_inputs)
+    def public_mean_points(self) -> np.ndarray:
+        """Our simulated mean points WITHOUT the user's projection overrides (slate order).
+
+        What the field and the ownership model are assumed to read as "our" projection: a user's
+        projection override is private information, so they see the races simulated without it
+        (the same number of races and seed as :attr:`scenarios`; the build races' own mean when there
+        are no overrides).
+        """
+        if self._projection_override() is None:
+            return self.mean_points
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            sc = self._simulator(self._seed["scenarios"]).simulate(self.slate)
+        return np.asarray(sc.points, dtype=np.float64).mean(0)
+
+    @step(uses=("public_mean_points",))
     def public_slate(self) -> Slate:
         """The slate with a ``projection`` column the field sees: the slate's own (published / user)
-        projection where present, else our simulated mean."""
+        projection where present, else our simulated mean (without the user's projection overrides)."""
         p = self.slate.players
         if "projection" in p and p["projection"].notna().all():
             return self.slate
         q = p.copy()
-        q["projection"] = self.mean_points
+        q["projection"] = self.public_mean_points
         return self.slate.with_players(q)
 
     @step("ownership", "estimator", "driver_rules:ownership", uses=("public_slate",))
@@ -679,16 +700,17 @@ class SlateAnalysis:
             return self.payouts_given
         return default_payout_fitter().generate(entries=self.field_size, entry_fee=self.entry_fee)
 
-    @step("field_sources", uses=("mean_points",))
+    @step("field_sources", uses=("public_mean_points",))
     def field_projections(self) -> dict:
-        """The projections the field's entries build on (name -> DK points per driver)."""
+        """The projections the field's entries build on (name -> DK points per driver); "ours" is our simulated
+        mean without the user's projection overrides (private information the field does not have)."""
         if self.field_sources is not None:
             return dict(self.field_sources)
         out = {}
         p = self.slate.players
         if "projection" in p and p["projection"].notna().all():
             out["published"] = p["projection"].to_numpy(dtype=np.float64)
-        out["ours"] = self.mean_points
+        out["ours"] = self.public_mean_points
         return out
 
     @step("ownership_uncertainty", "field_options", "estimator", "random_state",
