@@ -283,8 +283,8 @@ class SlateAnalysis:
         >>> s = dfslab.demo_slate()
         >>> p = os.path.join(tempfile.mkdtemp(), "DKEntries.csv")
         >>> rows = [f"{4412345600 + k},NAS $5K Engine Block,192343608,$12,,,,,,,," for k in range(3)]
-        >>> _ = open(p, "w").write("Entry ID,Contest Name,Contest ID,Entry Fee,D,D,D,D,D,D,,Instructions\n"
-        ...                        + "\n".join(rows) + "\n")
+        >>> _ = open(p, "w").write("Entry ID,Contest Name,Contest ID,Entry Fee,D,D,D,D,D,D,,Instructions\\n"
+        ...                        + "\\n".join(rows) + "\\n")
         >>> a = SlateAnalysis.for_entries(s, p, n_scenarios=200, n_field_draws=1)
         >>> a.n_lineups, a.entry_fee, a.field_size
         (3, 12.0, 490)
