@@ -234,6 +234,18 @@ def test_cli_bad_entries_is_one_line_and_writes_nothing(tmp_path, demo, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "DKEntries.csv, row 9" in err and "another slate" in err
     assert not out.exists()
+    sal = write_dk_salaries(tmp_path / "DKSalaries.csv", demo)
+    argv = ["report", "--salaries", str(sal), "--archetype", "short", "--race-laps", "500", "--out", str(out), "-q"]
+    assert main([*argv, "--entries", str(ent)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"is not in the salary file {sal}" in err and not out.exists()
+    good = write_dk_entries(tmp_path / "DKEntries_good.csv", demo, ONE)
+    for extra, msg in ((["-p", "n_lineups=5"], "n_lineups=5 but"), (["-p", "entry_fee=3"], "entry_fee=3 with entries"),
+                       (["--contest-sizes", "123:500"], "contest 123 is not in"),
+                       (["--contest-sizes", "192343608:3"], "has 4 of my entries but a field of 3")):
+        assert main([*argv, "--entries", str(good), *extra]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and msg in err and not out.exists(), err
     empty = tmp_path / "DKEntries_empty.csv"
     empty.write_text("Entry ID,Contest Name,Contest ID,Entry Fee,D,D,D,D,D,D,,Instructions\n")
     assert main(["report", "--demo", "--entries", str(empty), "--out", str(out), "-q"]) == 2

@@ -194,7 +194,7 @@ def analysis_from_params(slate=None, **params):
     from ..io import read_dk_entries
 
     e = read_dk_entries(params["entries"])
-    e.check_slate(sl, salary_path=None if str(params.get("slate", "demo")) in ("", "demo") else params.get("slate"))
+    e.check_slate(sl)
     for name in ("n_lineups", "entry_fee"):  # the file decides; a value the user set that disagrees is an error
         given = settings.pop(name, PARAMS[name].default)
         if given != PARAMS[name].default:

@@ -184,6 +184,7 @@ class DKEntries:
         When the file carries a pool, the slate's drivers must all be in it (a lineup with a driver DK's
         pool does not list would be refused on upload) and the salaries must agree.
         """
+        salary_path = salary_path or (slate.meta.get("source_file") if isinstance(slate.meta, dict) else None)
         where = f"the salary file {salary_path}" if salary_path else f"slate {slate.name}"
         if tuple(s.upper() for s in self.slots) != tuple(s.upper() for s in slate.rules.slots):
             raise self._err(f"roster slots {','.join(self.slots)} are not the {slate.rules.name} roster "

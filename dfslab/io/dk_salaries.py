@@ -240,6 +240,7 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
     except InputError as e:
         raise DataFileError(path, str(e)) from None
     slate.meta["notes"] = notes + list(slate.meta.get("notes", []))
+    slate.meta["source_file"] = str(path)  # named by messages that compare another file with this slate
     return slate
 
 

@@ -690,7 +690,7 @@ class RaceSimulator:
         for k in keys:
             means[f"mean_{k}"] = src_means[k]
         for k in keys:
-            means[f"weight_{k}"] = w[k]
+            means[f"weight_{k}"] = w[k] if has.all() else np.where(has, w[k], w_rest.get(k, 0.0))
         s, extra = self._match_projections(arch, s, start, laps, dev, seed, T, slate, what="blended mean")
         total = self._pilot_mean(arch, s, start, laps, seed, T).mean()
         means["mean_blend"] = dev - dev.mean() + total
@@ -700,6 +700,10 @@ class RaceSimulator:
                   else "fitted leave-one-slate-out on the real slates")
         names = {"projection": proj_label or "projection", "history": "history model", "salary": "salary-implied"}
         prov = (prov + "; " if prov else "") + f"mean = blend of {', '.join(names[k] for k in keys)} (weights {wtxt})"
+        if not has.all():  # partial projection: say which weights hold for whom
+            wtxt = (f"{wtxt} for the {int(has.sum())} driver(s) with a projection; "
+                    + ", ".join(f"{k} {w_rest[k]:.2f}" for k in rest) + " for the others")
+            prov = prov.rsplit(" (weights ", 1)[0] + f" (weights {wtxt})"
         notes.append(f"scenario means matched to the blend of {', '.join(keys)} (weights {wtxt}, {origin})")
         return s, means, notes, prov
 
