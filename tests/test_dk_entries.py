@@ -300,3 +300,17 @@ def test_round_trip_on_a_real_dk_slate(tmp_path, data_root):
     q = write_dk_entries(tmp_path / "DKEntries_other.csv", other, ONE)
     with pytest.raises(DataFileError, match="another slate"):
         read_dk_entries(q, slate=s)
+
+
+def test_a_contest_without_a_size_takes_the_given_field_size(tmp_path, demo):
+    from dfslab.pipeline import not_gpp
+
+    contests = TWO[:1] + [("NASCAR $3 Double Up", 181234575, "$3", 2)]
+    e = read_dk_entries(write_dk_entries(tmp_path / "DKEntries.csv", demo, contests), slate=demo)
+    a = dfslab.SlateAnalysis.for_entries(demo, e, field_size=800, n_scenarios=200, n_field_draws=1)
+    plan = a.entry_plan.set_index("contest_id")
+    assert plan.loc["181234575", "field size (entries)"] == 800 and "default field_size 800" in \
+        plan.loc["181234575", "size from"]
+    assert a.field_size == plan.loc["191218206", "field size (entries)"] != 800     # the main contest: from its name
+    assert a.get_params()["contest_sizes"] is None
+    assert not_gpp("NASCAR $3 Double Up") and not not_gpp(TWO[0][0])

@@ -286,11 +286,11 @@ def header_markdown(analysis) -> str:
         f"{p['n_scenarios']:,} simulated races to build and {p['n_scenarios']:,} others to score, "
         f"{p['n_field_draws']} field draws per race; seed **{p['random_state']}**.",
     ]
-    if analysis.driver_rules is not None:
+    if getattr(analysis, "driver_rules", None) is not None:
         r = analysis.driver_rules
         lines.append(f"Per-driver rules: **{r.n_rules}** driver(s) from `{r.source}` ({len(r.locked_names)} locked, "
                      f"{len(r.excluded_names)} excluded; see section 5).")
-    if analysis.entries is not None:
+    if getattr(analysis, "entries", None) is not None:
         e = analysis.entries
         lines.append(f"DK entries: **{e.n_entries}** entries in {len(e.contests)} contest(s) from `{e.path}`: one "
                      "lineup per entry, each contest with its own fee and size (section 7).")
@@ -505,8 +505,15 @@ def entries_markdown(analysis) -> str:
     if len(plan) > 1:
         txt += (" Each contest is simulated below with its own fee, field size and lineups (section 6 shows every "
                 "lineup in the main contest).")
+    from ..pipeline import not_gpp
+
     sizes = [f"{r['contest_id']}: {int(r['field size (entries)']):,} entries, {r['size from']}" for _, r in plan.iterrows()]
     txt += "\n\n" + "\n".join(f"- {x}" for x in sizes)
+    odd = [f"{r['contest_name']} ({r['contest_id']})" for _, r in plan.iterrows() if not_gpp(r["contest_name"])]
+    if odd:
+        txt += (f"\n\n**⚠ {', '.join(odd)} look(s) like a double-up / 50-50 / satellite**, but every contest is "
+                "simulated with the GPP payout curve of real DK tournaments: its ROI and cash rate below are not that "
+                "contest's (give its real table with `payout_table` when it is the main contest).")
     return txt.replace("$", "\\$")
 
 

@@ -8,11 +8,11 @@ are built beside it: :func:`driver_table`, :func:`lineup_table`, :func:`summary_
 """
 
 from ._analysis import DEFAULT_MIN_SALARY, SELECTIONS, SlateAnalysis, clear_caches
-from ._entries import contest_plan, deal_lineups
+from ._entries import contest_plan, deal_lineups, not_gpp
 from ._files import ENTRIES_FILE, write_lineup_files
 from ._step import step
 from ._tables import BOOM_MULTIPLE, DEAD_CASH_PCT, GLOSSARY, driver_table, lineup_table, summary_table
 
 __all__ = ["BOOM_MULTIPLE", "DEAD_CASH_PCT", "DEFAULT_MIN_SALARY", "ENTRIES_FILE", "GLOSSARY", "SELECTIONS", "SlateAnalysis",
-           "clear_caches", "contest_plan", "deal_lineups", "driver_table", "lineup_table", "step", "summary_table",
-           "write_lineup_files"]
+           "clear_caches", "contest_plan", "deal_lineups", "driver_table", "lineup_table", "not_gpp", "step",
+           "summary_table", "write_lineup_files"]

@@ -305,6 +305,7 @@ class SlateAnalysis:
             raise InputError(f"entry_fee={settings['entry_fee']} but {e.path}'s main contest {main['contest_id']} "
                              f"costs ${fee:g} (leave entry_fee out: each contest's fee comes from the file)")
         rest = {k: v for k, v in settings.items() if k not in ("n_lineups", "entry_fee", "field_size")}
+        sizes = {"default": int(settings.get("field_size", 5000)), **sizes}  # contests without a size of their own
         return cls(slate, n_lineups=n, entry_fee=fee, field_size=int(main["field size (entries)"]), entries=e,
                    contest_sizes=sizes, **rest)
 
@@ -446,7 +447,7 @@ class SlateAnalysis:
                 f"{self.driver_rules.n_rules} driver(s) from {self.driver_rules.source}",
                 "entries": None if self.entries is None else
                 f"{self.entries.n_entries} entries in {len(self.entries.contests)} contest(s) from {self.entries.path}",
-                "contest_sizes": dict(self.contest_sizes) or None,
+                "contest_sizes": {k: v for k, v in self.contest_sizes.items() if k != "default"} or None,
                 "random_state": self.random_state}
 
     def with_params(self, **changes) -> "SlateAnalysis":

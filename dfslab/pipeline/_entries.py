@@ -17,7 +17,7 @@ from ..exceptions import InputError
 
 def resolve_contest_sizes(contest_sizes, entries) -> dict:
     """``contest_sizes`` (dict contest id -> entries, or text ``"id:size,id:size"`` / ``"id=size,..."``) checked
-    against the file."""
+    against the file; the key ``default`` sets the size of contests neither given nor named with a prize pool."""
     if contest_sizes is None or contest_sizes == "" or contest_sizes == {}:
         return {}
     if entries is None:
@@ -40,7 +40,7 @@ def resolve_contest_sizes(contest_sizes, entries) -> dict:
     sizes = {}
     for k, v in contest_sizes.items():
         cid = str(k).strip()
-        if cid not in known:
+        if cid not in known and cid != "default":
             raise InputError(f"contest_sizes: contest {cid} is not in {entries.path} (its contests: "
                              f"{', '.join(known)})")
         try:
@@ -76,7 +76,8 @@ def contest_plan(entries, contest_sizes: dict, default_size: int) -> pd.DataFram
             n = int(round(pool / (fee * (1 - rake))))
             how = f"from the name: ${pool:,.0f} pool / (${fee:g} x (1 - {rake:.0%} rake))"
         else:
-            n, how = int(default_size), "default field_size (not in the name; give contest_sizes)"
+            n = int(contest_sizes.get("default", default_size))
+            how = f"default field_size {n:,} (no size in the name; give contest_sizes)"
         if n <= mine:
             raise InputError(f"{entries.path}: contest {cid} ({r['contest_name']}) has {mine} of my entries but a field "
                              f"of {n:,} ({how}): the field counts every entry, mine included")
@@ -90,6 +91,22 @@ def contest_plan(entries, contest_sizes: dict, default_size: int) -> pd.DataFram
     c["_order"] = np.arange(len(c))
     c = c.sort_values(["my entries", "_order"], ascending=[False, True], kind="stable").drop(columns="_order")
     return c.reset_index(drop=True)
+
+
+_NOT_GPP = ("double up", "double-up", "50/50", "head to head", "h2h", "triple up", "quintuple up", "satellite",
+            "qualifier")
+
+
+def not_gpp(name: str) -> bool:
+    """A contest name that says it is not a GPP (double-up, 50/50, head-to-head, satellite ...).
+
+    Examples
+    --------
+    >>> not_gpp("NASCAR $3 Double Up"), not_gpp("NAS $100K Chrome Horn")
+    (True, False)
+    """
+    n = str(name).lower()
+    return any(k in n for k in _NOT_GPP)
 
 
 def deal_lineups(entries, plan: pd.DataFrame) -> np.ndarray:
@@ -167,4 +184,4 @@ def _ranges(nums) -> str:
     return ", ".join(out)
 
 
-__all__ = ["contest_plan", "contest_table", "deal_lineups", "entry_table", "resolve_contest_sizes"]
+__all__ = ["contest_plan", "contest_table", "deal_lineups", "entry_table", "not_gpp", "resolve_contest_sizes"]
