@@ -114,14 +114,14 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
     path = Path(path)
     try:
         raw = read_csv_checked(path, dtype=str, keep_default_na=False)
-    except DataFileError:
+    except DataFileError as err:
         # DK's entries file has rows of several widths (entries beside the player pool): say what it is
         from ..utils.files import read_csv_text
 
         try:
             first = read_csv_text(path)[0].splitlines()[0]
         except (DataFileError, IndexError):
-            raise
+            raise err from None
         other = _what_file([c.strip() for c in first.split(",")])
         if other:
             raise DataFileError(path, other, row=1) from None

@@ -174,6 +174,8 @@ def read_csv_text(path) -> tuple[str, list[str], bytes]:
         raise DataFileError(path, "is a folder, not a file")
     try:
         data = path.read_bytes()
+    except PermissionError:
+        raise DataFileError(path, "cannot read the file: permission denied") from None
     except OSError as e:
         raise DataFileError(path, f"cannot read the file: {e.strerror or e}") from None
     if not data.strip():
