@@ -24,20 +24,23 @@ def _objective(S, value, hits):
     return float(hits[:, S].any(1).sum()) + 1e-6 * float(value[S].sum())
 
 
-def _feasible_with(onehot, S, c, out, max_overlap, max_count):
-    """Is S - {out} + {c} within the overlap and exposure rules?"""
+def _feasible_with(onehot, S, c, out, max_overlap, max_count, min_count=None):
+    """Is S - {out} + {c} within the overlap and exposure rules (caps, and floors when given)?"""
     rest = [x for x in S if x != out]
     if c in rest:
         return False
     if rest and (onehot[rest] @ onehot[c]).max() > max_overlap:
         return False
     counts = onehot[rest].sum(0) + onehot[c]
+    if min_count is not None and (counts < min_count).any():
+        return False
     return bool((counts <= max_count).all())
 
 
-def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: int, max_count: int,
-                  hits: np.ndarray | None = None, start=None, max_passes: int = 6) -> np.ndarray:
-    """Pick ``n`` candidates under overlap and exposure caps: greedy, then 1-swap local search.
+def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: int, max_count,
+                  hits: np.ndarray | None = None, start=None, max_passes: int = 6, min_count=None,
+                  names=None) -> np.ndarray:
+    """Pick ``n`` candidates under overlap and exposure rules: greedy, then 1-swap local search.
 
     Parameters
     ----------
@@ -49,8 +52,8 @@ def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: in
         Lineups to pick.
     max_overlap : int
         Most players two picked lineups may share.
-    max_count : int
-        Most picked lineups any one player may be in.
+    max_count : int or (n_players,) array of int
+        Most picked lineups any one player may be in (one number, or one per player).
     hits : (n_sims, n_cand) bool, optional
         Success indicator per simulation; the objective is then the number of
         simulations with at least one success (coverage), ties by ``value``.
@@ -59,6 +62,14 @@ def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: in
         optimizer's own portfolio, which obeys the rules by construction).
     max_passes : int
         Local-search passes (each tries every outside candidate once).
+    min_count : (n_players,) array of int, optional
+        Fewest picked lineups each player must be in (per-driver minimum exposures). The greedy
+        pass only takes a candidate after which the remaining picks can still pay every player's
+        shortfall (counting); if it ends short of a minimum it falls back to ``start`` (which must
+        meet them), and the local search never swaps below a minimum. Without a feasible start an
+        :class:`~dfslab.InfeasibleError` names the players short of their minimum.
+    names : sequence of str, optional
+        Player names for messages.
 
     Returns
     -------
@@ -74,15 +85,23 @@ def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: in
     ok = np.ones(n_cand, bool)
     counts = np.zeros(n_players, np.int64)
     covered = None if hits is None else np.zeros(hits.shape[0], bool)
+    floors = None if min_count is None or not (np.asarray(min_count) > 0).any() else np.asarray(min_count, np.int64)
+    roster = int(onehot[0].sum()) if n_cand else 0
     S: list[int] = []
-    for _ in range(n):
-        if not ok.any():
+    for step in range(n):
+        allowed = ok
+        if floors is not None:
+            # after this pick, the picks left must still be able to pay every shortfall
+            left = n - step - 1
+            short = np.maximum(floors[None, :] - (counts[None, :] + onehot), 0)
+            allowed = ok & (short.max(1) <= left) & (short.sum(1) <= roster * left)
+        if not allowed.any():
             break
         if hits is None:
-            score = np.where(ok, value, -np.inf)
+            score = np.where(allowed, value, -np.inf)
         else:
             gain = (hits & ~covered[:, None]).sum(0).astype(float)
-            score = np.where(ok, gain + 1e-6 * value, -np.inf)
+            score = np.where(allowed, gain + 1e-6 * value, -np.inf)
         k = int(np.argmax(score))
         S.append(k)
         counts += onehot[k]
@@ -93,12 +112,22 @@ def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: in
         if full.any():
             ok &= ~(onehot[:, full].any(1))
         ok[k] = False
-    if len(S) < n:
+    short_of = [] if floors is None or len(S) < n else np.flatnonzero(onehot[S].sum(0) < floors).tolist()
+    if len(S) < n or short_of:
         if start is None:
+            if short_of:
+                who = ", ".join(f"{names[i] if names is not None else i} ({int(onehot[S].sum(0)[i])} of "
+                                f"{int(floors[i])})" for i in short_of[:8])
+                raise InfeasibleError(f"selection: the {n} lineups picked among the candidates leave min_exposure "
+                                      f"unmet for {who}; raise n_candidates or relax the rules")
+            cap = (f"at most {int(max_count)} lineups per driver" if np.ndim(max_count) == 0 else
+                   "the per-driver caps")
             raise InfeasibleError(f"selection: only {len(S)} of {n} lineups fit the overlap (max_overlap="
-                                  f"{max_overlap}) and exposure (at most {max_count} lineups per driver) rules among "
+                                  f"{max_overlap}) and exposure ({cap}) rules among "
                                   "the candidates; raise n_candidates or relax the rules")
         S = [int(x) for x in start]
+        if floors is not None and (onehot[S].sum(0) < floors).any():
+            raise InfeasibleError("selection: the starting portfolio misses a min_exposure (internal error)")
     best = _objective(S, value, hits)
     order = np.argsort(-value, kind="stable")
     for _ in range(max_passes):
@@ -109,7 +138,7 @@ def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: in
                 continue
             cand_best, cand_out = best, None
             for out in S:
-                if _feasible_with(onehot, S, c, out, max_overlap, max_count):
+                if _feasible_with(onehot, S, c, out, max_overlap, max_count, floors):
                     f = _objective([x for x in S if x != out] + [c], value, hits)
                     if f > cand_best + 1e-12:
                         cand_best, cand_out = f, out
@@ -124,14 +153,16 @@ def greedy_select(onehot: np.ndarray, value: np.ndarray, n: int, max_overlap: in
 
 def select_by_simulation(pool, scenarios, field, payouts, slate, *, n_lineups: int, field_size: int,
                          entry_fee: float, max_overlap, max_exposure, objective: str = "roi", start=None,
-                         random_state: int = 0):
+                         random_state: int = 0, min_exposure=None):
     """Choose ``n_lineups`` of the candidate ``pool`` by simulated ROI or top-1% rate.
 
     Candidates are scored in simulated contests on ``scenarios`` (the points of the races
     that built them, (n_scenarios, n_players)) against ``field`` (a fitted
     :class:`~dfslab.FieldLineupSampler`) with ``payouts`` for ``field_size`` entries at
     ``entry_fee``; the chosen portfolio is later scored on other races like any other.
-    ``max_overlap`` / ``max_exposure`` are the portfolio's rules (None = no limit).
+    ``max_overlap`` / ``max_exposure`` are the portfolio's rules (None = no limit); ``max_exposure`` and
+    ``min_exposure`` may be one fraction or one per player (per-driver rules: caps round down, minimums
+    up, as in the optimizer). Locks and excludes hold because every candidate obeys them.
 
     Returns
     -------
@@ -167,10 +198,19 @@ def select_by_simulation(pool, scenarios, field, payouts, slate, *, n_lineups: i
     onehot = np.zeros((len(L), n_players), dtype=np.int64)
     onehot[np.arange(len(L))[:, None], L] = 1
     mo = slate.rules.roster_size - 1 if max_overlap is None else int(max_overlap)
-    max_count = n if max_exposure is None else int(np.floor(float(max_exposure) * n + 1e-9))
+    if max_exposure is None:
+        max_count = n
+    elif np.ndim(max_exposure) == 0:
+        max_count = max(1, int(np.floor(float(max_exposure) * n + 1e-9)))
+    else:
+        max_count = np.floor(np.asarray(max_exposure, dtype=float) * n + 1e-9).astype(np.int64)
+    min_count = None
+    if min_exposure is not None:
+        lo = np.broadcast_to(np.asarray(min_exposure, dtype=float), (n_players,))
+        min_count = np.ceil(lo * n - 1e-9).astype(np.int64)
     value = roi.mean(0)
-    idx = greedy_select(onehot, value, n, mo, max(1, max_count), hits=top1 if objective == "top1" else None,
-                        start=start_idx)
+    idx = greedy_select(onehot, value, n, mo, max_count, hits=top1 if objective == "top1" else None,
+                        start=start_idx, min_count=min_count, names=slate.players["name"].astype(str).tolist())
     table = pd.DataFrame([rows[tuple(sorted(r))] for r in L[idx].tolist()]).reset_index(drop=True)
     table["sim_roi"] = value[idx]
     table["sim_top1"] = 100.0 * top1[:, idx].mean(0)

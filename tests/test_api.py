@@ -462,3 +462,40 @@ def test_health_not_queued_behind_heavy_requests(sample_driver_data, monkeypatch
             w.join(120)
     assert answered_while_blocked and health == [200]
     assert status == [200] * 46  # every queued request ran afterwards, one at a time
+
+
+class TestDriverRules:
+    """Per-driver rules in /optimize-with-leverage: honoured exactly, bad ones named (422), infeasible ones 400."""
+
+    def _post(self, client, drivers_proj, sample_ownership, rules, n=6):
+        return client.post("/optimize-with-leverage", json={
+            "drivers": drivers_proj, "race": RACE, "ownership_estimates": sample_ownership, "n_lineups": n,
+            "min_low_ownership_drivers": 0, "driver_rules": rules})
+
+    def test_rules_hold_in_every_lineup(self, client, drivers_proj, sample_ownership):
+        ids = [d["id"] for d in drivers_proj]
+        rules = [{"id": ids[0], "lock": True}, {"id": ids[1], "exclude": True},
+                 {"id": ids[5], "min_exposure": 0.5}, {"id": ids[2], "max_exposure": 0.34}]
+        r = self._post(client, drivers_proj, sample_ownership, rules)
+        assert r.status_code == 200, r.text
+        lineups = [{d["driver_id"] for d in lu["drivers"]} for lu in r.json()["lineups"]]
+        assert len(lineups) == 6 and all(ids[0] in lu for lu in lineups)
+        assert not any(ids[1] in lu for lu in lineups)
+        assert sum(ids[5] in lu for lu in lineups) >= 3 and sum(ids[2] in lu for lu in lineups) <= 2
+        assert any("driver_rules for 4 driver(s)" in n for n in r.json()["notes"])
+
+    def test_bad_rules_are_422_naming_the_driver(self, client, drivers_proj, sample_ownership):
+        ids = [d["id"] for d in drivers_proj]
+        r = self._post(client, drivers_proj, sample_ownership, [{"id": ids[0][:-1] + "x", "lock": True}])
+        assert r.status_code == 422 and "is not in drivers; closest ids" in r.text and ("body", "driver_rules") in _locs(r)
+        r = self._post(client, drivers_proj, sample_ownership, [{"id": ids[0], "lock": True, "exclude": True}])
+        assert r.status_code == 422 and "both locked and excluded" in r.text
+        r = self._post(client, drivers_proj, sample_ownership, [{"id": ids[0], "max_exposure": 40}])
+        assert r.status_code == 422 and ("body", "driver_rules", 0, "max_exposure") in _locs(r)
+
+    def test_rules_that_cannot_all_hold_are_400_naming_the_rule(self, client, drivers_proj, sample_ownership):
+        dear = [d["id"] for d in sorted(drivers_proj, key=lambda d: -d["salary"])[:4]]
+        r = self._post(client, drivers_proj, sample_ownership, [{"id": i, "lock": True} for i in dear])
+        assert r.status_code == 400
+        d = r.json()["detail"]
+        assert d.startswith("infeasible: lock: the 4 drivers locked (") and "salary cap" in d

@@ -23,11 +23,11 @@ from pathlib import Path
 NOTEBOOK = Path(str(resources.files(__package__).joinpath("slate_report.ipynb")))
 REVIEW_NOTEBOOK = Path(str(resources.files(__package__).joinpath("contest_review.ipynb")))
 TEMPLATES = Path(str(resources.files(__package__).joinpath("templates")))
-OUTPUTS = ("slate_report.html", "dk_upload.csv", "lineups.csv", "slate_report.ipynb")
+OUTPUTS = ("slate_report.html", "dk_upload.csv", "lineups.csv", "DKEntries_filled.csv", "slate_report.ipynb")
 REVIEW_OUTPUTS = ("contest_review.html", "contest_review.ipynb")
 MARKER = ".dfslab-report.json"
 REVIEW_MARKER = ".dfslab-review.json"
-PATH_PARAMS = ("slate", "starts", "projections", "ownership_file", "payout_table")
+PATH_PARAMS = ("slate", "starts", "projections", "ownership_file", "payout_table", "rules", "entries")
 
 
 class UsageError(Exception):
@@ -92,13 +92,14 @@ def resolve_slate(params: dict):
 
 
 def check_analysis(params: dict, slate) -> None:
-    """Every analysis setting and the payout table checked before a kernel starts (nothing is computed)."""
-    from ..exceptions import InputError
+    """Every analysis setting, the payout table, the per-driver rules and the entries file checked before a kernel
+    starts (nothing is computed): a bad file or rules that cannot all hold is one line, and nothing is written."""
+    from ..exceptions import DfslabError
     from .report import analysis_from_params
 
     try:
         analysis_from_params(slate, **{k: v for k, v in params.items() if k != "slate"})
-    except InputError as e:
+    except DfslabError as e:  # InputError / DataFileError (file, row, problem) and InfeasibleError (the binding rule)
         raise UsageError(str(e)) from None
 
 
@@ -223,8 +224,8 @@ def render_report(parameters: dict, out_dir, notebook: Path = NOTEBOOK, progress
     """Run the slate-report notebook with papermill and render it to HTML (inputs hidden).
 
     The notebook runs in a staging folder; only when the HTML has rendered do the
-    outputs (``slate_report.html``, ``lineups.csv``, ``dk_upload.csv``, the executed
-    notebook) replace the previous ones, each by an atomic rename. On failure the
+    outputs (``slate_report.html``, ``lineups.csv``, ``dk_upload.csv``, with entries
+    ``DKEntries_filled.csv``, the executed notebook) replace the previous ones, each by an atomic rename. On failure the
     previous outputs are removed (none may look current), the failed notebook is kept
     as ``slate_report.FAILED.ipynb`` and the reason in ``FAILED.txt``
     (:func:`render_notebook`).
@@ -277,10 +278,14 @@ def _read_batch(path: Path) -> list[dict]:
 
 def _jobs(args) -> list[tuple[dict, str | None]]:
     base = _parse_pairs(args.param)
-    for flag in ("archetype", "date", "track", "series"):
+    for flag in ("archetype", "date", "track", "series", "contest_sizes"):
         v = getattr(args, flag, None)
         if v:
             base[flag] = v
+    for flag in ("rules", "entries"):  # files: absolute, so the kernel (another working folder) finds them
+        v = getattr(args, flag, None)
+        if v:
+            base[flag] = str(Path(v).resolve()) if Path(v).exists() else v
     if args.race_laps:
         base["race_laps"] = args.race_laps
     if args.batch:
@@ -587,6 +592,12 @@ def main(argv=None) -> int:
     r.add_argument("--date", help="race date YYYY-MM-DD when the file does not say")
     r.add_argument("--track", help="track name when the file does not say")
     r.add_argument("--series", help="cup, xfinity or trucks when the file does not say")
+    r.add_argument("--rules", help="CSV of per-driver rules: name (or ID), lock, exclude, min_exposure, "
+                   "max_exposure (fractions of my lineups), projection, ownership")
+    r.add_argument("--entries", help="DK's entries file (DKEntries.csv): one lineup per entry; writes "
+                   "DKEntries_filled.csv into the report folder for DK's Upload entries")
+    r.add_argument("--contest-sizes", dest="contest_sizes", help="with --entries: entries per contest, "
+                   "CONTEST_ID:SIZE,... (default: from the contest name's prize pool, else field_size)")
     r.add_argument("-p", "--param", action="append", help="notebook parameter NAME=VALUE (repeatable; "
                    "see: dfslab report --help-params)")
     r.add_argument("--force", action="store_true", help="replace another slate's report in --out")

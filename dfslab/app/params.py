@@ -75,6 +75,12 @@ REPORT_PARAMS: tuple[Param, ...] = (
     _p("entry_fee", float, 20.0, "entry fee in dollars", "analysis"),
     _p("payout_table", str, "", "path to a DK payout_structure.csv; empty: a fitted real-DK curve for the contest's "
        "size", "slate"),
+    _p("rules", str, "", "optional CSV of per-driver rules: name (or ID), lock, exclude, min_exposure, max_exposure "
+       "(fractions of my lineups, 0-1), projection (pts), ownership (%)", "slate"),
+    _p("entries", str, "", "optional DKEntries.csv (DK's entries file): one lineup per entry, fees and contests from "
+       "the file; writes DKEntries_filled.csv for DK's Upload entries", "slate"),
+    _p("contest_sizes", str, "", "with entries: entries per contest as CONTEST_ID:SIZE pairs, comma-separated "
+       "(default: from the contest name's prize pool, else field_size)", "slate"),
     _p("n_scenarios", int, 5000, "simulated races to build lineups (and as many others to score them)", "analysis"),
     _p("n_field_draws", int, 4, "opponent fields drawn per simulated race", "analysis"),
     _p("ownership_uncertainty", bool, False, "each field draw gets its own ownership vector (off: an uninformative "
@@ -100,6 +106,7 @@ REPORT_PARAMS: tuple[Param, ...] = (
 )
 BY_NAME = {p.name: p for p in REPORT_PARAMS}
 assert all(p.role in ROLES for p in REPORT_PARAMS)
+assert all("=" not in p.help for p in REPORT_PARAMS)  # papermill's parameter parser skips a line with two "="
 
 
 class ParamSet:

@@ -186,7 +186,27 @@ def analysis_from_params(slate=None, **params):
         sl = report_slate({**params, "slate": "demo" if slate is None else slate})
     _, settings = split_params(params)
     payouts = read_payout_table(params["payout_table"]) if params.get("payout_table") else None
-    return SlateAnalysis(sl, payouts=payouts, **settings)
+    rules = params.get("rules") or None
+    if params.get("contest_sizes") and not params.get("entries"):
+        raise InputError("contest_sizes: only with entries (a DKEntries.csv names the contests)")
+    if not params.get("entries"):
+        return SlateAnalysis(sl, payouts=payouts, driver_rules=rules, **settings)
+    from ..io import read_dk_entries
+
+    e = read_dk_entries(params["entries"])
+    e.check_slate(sl)
+    for name in ("n_lineups", "entry_fee"):  # the file decides; a value the user set that disagrees is an error
+        given = settings.pop(name, PARAMS[name].default)
+        if given != PARAMS[name].default:
+            want = e.n_entries if name == "n_lineups" else None
+            if want is not None and given != want:
+                raise InputError(f"{name}={given} but {e.path} has {want} entries: with entries there is one lineup "
+                                 "per entry (drop the n_lineups parameter)")
+            if name == "entry_fee":
+                raise InputError(f"entry_fee={given:g} with entries: each contest's fee comes from {e.path} "
+                                 "(drop the entry_fee parameter)")
+    return SlateAnalysis.for_entries(sl, e, contest_sizes=params.get("contest_sizes") or None, payouts=payouts,
+                                     driver_rules=rules, **settings)
 
 
 # ---------------------------------------------------------------------- presentation
@@ -277,8 +297,16 @@ def header_markdown(analysis) -> str:
         f"max exposure {p['max_exposure']:.0%}, min salary ${p['min_salary']:,}, selection *{p['selection']}*, "
         f"{p['n_scenarios']:,} simulated races to build and {p['n_scenarios']:,} others to score, "
         f"{p['n_field_draws']} field draws per race; seed **{p['random_state']}**.",
-        f"dfslab {__version__}, generated {analysis.created_.strftime('%Y-%m-%d %H:%M %Z')}.",
     ]
+    if getattr(analysis, "driver_rules", None) is not None:
+        r = analysis.driver_rules
+        lines.append(f"Per-driver rules: **{r.n_rules}** driver(s) from `{r.source}` ({len(r.locked_names)} locked, "
+                     f"{len(r.excluded_names)} excluded; see section 5).")
+    if getattr(analysis, "entries", None) is not None:
+        e = analysis.entries
+        lines.append(f"DK entries: **{e.n_entries}** entries in {len(e.contests)} contest(s) from `{e.path}`: one "
+                     "lineup per entry, each contest with its own fee and size (section 7).")
+    lines.append(f"dfslab {__version__}, generated {analysis.created_.strftime('%Y-%m-%d %H:%M %Z')}.")
     return "\n\n".join(lines)
 
 
@@ -435,6 +463,96 @@ def evidence_markdown(analysis) -> str:
     return txt
 
 
+def rules_markdown(analysis) -> str:
+    """What the per-driver rules are and how they act (or that none were given)."""
+    r = analysis.driver_rules
+    if r is None:
+        return ("No per-driver rules (give a rules CSV: `-p rules=rules.csv` / `--rules`, columns `name` or `ID`, "
+                "`lock`, `exclude`, `min_exposure`, `max_exposure` as fractions of my lineups, `projection`, "
+                "`ownership`).")
+    txt = (f"**Rules applied** ({r.n_rules} driver(s), from `{r.source}`). Locks, excludes and exposures are "
+           "constraints of the optimizer's model (and of the selection by simulation); a driver's own cap replaces "
+           f"the global max exposure ({analysis.max_exposure:.0%}) for that driver. Exposure counts round as the "
+           "optimizer does: a minimum up, a maximum down.")
+    if r.has_projection:
+        txt += (" A projection override is your projection for that driver, fed into the simulator's mean like a "
+                "projections file (blended with the other sources where the slate has no projection of its own).")
+    if r.has_ownership:
+        txt += (" An ownership override replaces our estimate for that driver; the other drivers are rescaled so the "
+                "total stays 600% (`capped_normalize`, none above 100%).")
+    return txt.replace("$", "\\$")
+
+
+def rules_table(analysis) -> pd.DataFrame:
+    """The rules with what the portfolio did: exposure reached per driver next to the rule."""
+    r = analysis.driver_rules
+    t = r.table()
+    L = analysis.portfolio.lineups
+    n = len(L)
+    counts = np.bincount(L.ravel(), minlength=analysis.slate.n_players)
+    idx = np.flatnonzero(r.has_rule)
+    t["in my lineups"] = [f"{counts[i]} of {n}" for i in idx]
+    t["exposure (%)"] = 100.0 * counts[idx] / n
+    t["simulated mean (pts)"] = analysis.mean_points[idx]
+    t["ownership used (%)"] = analysis.ownership_vector[idx]
+    for c in ("min exposure (%)", "max exposure (%)", "projection (pts)", "ownership (%)"):  # blank = no rule
+        t[c] = [f"{v:.1f}".rstrip("0").rstrip(".") if v == v else "" for v in t[c]]
+    return t[["driver", "salary ($)", "rule", "in my lineups", "exposure (%)", "min exposure (%)",
+              "max exposure (%)", "projection (pts)", "simulated mean (pts)", "ownership (%)", "ownership used (%)"]]
+
+
+def entries_markdown(analysis) -> str:
+    """Where each entry's lineup comes from, and each contest's size."""
+    e = analysis.entries
+    if e is None:
+        return ("No DKEntries.csv given. `dfslab report --salaries DKSalaries.csv --entries DKEntries.csv` builds one "
+                "lineup per entry of DK's entries file and writes `DKEntries_filled.csv` for DK's *Upload entries*.")
+    plan = analysis.entry_plan
+    txt = (f"**{e.n_entries} entries** in {len(plan)} contest(s) from `{e.path}`. All {e.n_entries} lineups are "
+           "distinct; they are dealt to the contests in turn (the contest with most entries first), so each contest "
+           "gets a share of the best lineups and never one lineup twice, then to each contest's entries in file order. "
+           "`DKEntries_filled.csv` is DK's file with every entry's slots filled as `Name (ID)` and every other cell "
+           "unchanged.")
+    was = e.entries["status"].value_counts()
+    if int(was.drop("empty", errors="ignore").sum()):
+        txt += (f" {int(was.drop('empty', errors='ignore').sum())} entries already held a lineup; it is replaced "
+                "(DK's edit-entries upload).")
+    if len(plan) > 1:
+        txt += (" Each contest is simulated below with its own fee, field size and lineups (section 6 shows every "
+                "lineup in the main contest).")
+    from ..pipeline import not_gpp
+
+    sizes = [f"{r['contest_id']}: {int(r['field size (entries)']):,} entries, {r['size from']}" for _, r in plan.iterrows()]
+    txt += "\n\n" + "\n".join(f"- {x}" for x in sizes)
+    odd = [f"{r['contest_name']} ({r['contest_id']})" for _, r in plan.iterrows() if not_gpp(r["contest_name"])]
+    if odd:
+        txt += (f"\n\n**⚠ {', '.join(odd)} look(s) like a double-up / 50-50 / satellite**, but every contest is "
+                "simulated with the GPP payout curve of real DK tournaments: its ROI and cash rate below are not that "
+                "contest's (give its real table with `payout_table` when it is the main contest).")
+    return txt.replace("$", "\\$")
+
+
+def rules_section(analysis) -> None:
+    """Show the rules applied (words and a table with the exposure reached), or how to give some."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(rules_markdown(analysis)))
+    if analysis.driver_rules is not None:
+        table(rules_table(analysis), caption="Rules applied, and what my lineups did", interactive=False)
+
+
+def entries_section(analysis) -> None:
+    """Show which lineup went to which entry and each contest simulated on its own (or how to give a file)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(entries_markdown(analysis)))
+    if analysis.entries is None:
+        return
+    table(analysis.entry_lineups, caption="Which lineup went to which entry (file order; lineup numbers as above)")
+    table(analysis.entry_contests, caption="Each contest simulated with its own fee, field size and lineups",
+          interactive=False)
+
+
 def files_markdown(files: dict, folder: str = "") -> str:
     """Where the upload and readable lineup files went (in ``folder`` when given: where they end up)."""
     def shown(path) -> str:
@@ -445,6 +563,10 @@ def files_markdown(files: dict, folder: str = "") -> str:
     if "dk_upload" in files:
         out.append(f"- `{shown(files['dk_upload'])}`: DraftKings bulk-upload file (header `D,D,D,D,D,D`, DK ids), "
                    "row n = lineup n")
+    if "dk_entries" in files:
+        out.append(f"- `{shown(files['dk_entries'])}`: your DKEntries.csv with every entry's lineup filled in "
+                   "(`Name (ID)`; every other row and column as DK wrote them), for DK's *Upload entries* "
+                   "(My Contests > Upcoming > Edit Entries > Upload)")
     out += [f"- {n}" for n in files.get("notes", [])]
     return "\n".join(out)
 
@@ -464,3 +586,16 @@ def check_invariants(analysis, files: dict) -> None:
     assert all(r == ", ".join(names[x]) for r, x in zip(d["drivers"], L))
     if "dk_upload" in files:
         assert (read_dk_upload(files["dk_upload"], analysis.slate) == L).all()
+    r = analysis.driver_rules
+    if r is not None and r.has_lineup_rules:
+        lo, hi = r.exposure_counts(len(L), analysis.max_exposure)
+        c = np.bincount(L.ravel(), minlength=analysis.slate.n_players)
+        assert (c >= lo).all() and (c <= hi).all(), "a per-driver rule is not met"
+    if analysis.entries is not None:
+        from ..io import read_dk_entries
+
+        e0 = analysis.entries
+        e1 = read_dk_entries(files["dk_entries"], slate=analysis.slate)
+        assert e1.entries[["entry_id", "contest_id", "contest_name", "entry_fee ($)"]].equals(
+            e0.entries[["entry_id", "contest_id", "contest_name", "entry_fee ($)"]])
+        assert (np.sort(e1.lineups(analysis.slate), 1) == np.sort(L[analysis.entry_lineup_numbers], 1)).all()

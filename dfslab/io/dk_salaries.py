@@ -39,7 +39,8 @@ def _what_file(columns) -> str | None:
                 "expected: DKSalaries.csv from the DraftKings lobby ('Export to CSV')")
     if "Entry ID" in cols and "Contest Name" in cols:
         return ("this is a DKEntries.csv (the upload template of your entries), not the salary file: download "
-                "DKSalaries.csv from the contest lobby ('Export to CSV')")
+                "DKSalaries.csv from the contest lobby ('Export to CSV'); read the entries file with "
+                "read_dk_entries() (dfslab report --salaries DKSalaries.csv --entries DKEntries.csv)")
     if {"Rank", "EntryId", "Lineup"} <= cols:
         return "this is a contest-standings export, not a salary file: read it with read_contest_standings()"
     return None
@@ -111,7 +112,20 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
     ('2025-09-13', None)
     """
     path = Path(path)
-    raw = read_csv_checked(path, dtype=str, keep_default_na=False)
+    try:
+        raw = read_csv_checked(path, dtype=str, keep_default_na=False)
+    except DataFileError as err:
+        # DK's entries file has rows of several widths (entries beside the player pool): say what it is
+        from ..utils.files import read_csv_text
+
+        try:
+            first = read_csv_text(path)[0].splitlines()[0]
+        except (DataFileError, IndexError):
+            raise err from None
+        other = _what_file([c.strip() for c in first.split(",")])
+        if other:
+            raise DataFileError(path, other, row=1) from None
+        raise
     notes = list(raw.attrs.get("notes", []))
     col = {}
     for key, names in _ALIASES.items():
@@ -226,6 +240,7 @@ def read_dk_salaries(path, rules: RosterRules | str | None = None, *, date=None,
     except InputError as e:
         raise DataFileError(path, str(e)) from None
     slate.meta["notes"] = notes + list(slate.meta.get("notes", []))
+    slate.meta["source_file"] = str(path)  # named by messages that compare another file with this slate
     return slate
 
 

@@ -9,11 +9,13 @@ are built beside it: :func:`driver_table`, :func:`lineup_table`, :func:`summary_
 """
 
 from ._analysis import DEFAULT_MIN_SALARY, SELECTIONS, SlateAnalysis, clear_caches
-from ._files import write_lineup_files
+from ._entries import contest_plan, deal_lineups, not_gpp
+from ._files import ENTRIES_FILE, write_lineup_files
 from ._review import ContestReview, demo_contest, review_contest
 from ._step import step
 from ._tables import BOOM_MULTIPLE, DEAD_CASH_PCT, GLOSSARY, driver_table, lineup_table, summary_table
 
-__all__ = ["BOOM_MULTIPLE", "ContestReview", "DEAD_CASH_PCT", "DEFAULT_MIN_SALARY", "GLOSSARY", "SELECTIONS",
-           "SlateAnalysis", "clear_caches", "demo_contest", "driver_table", "lineup_table", "review_contest", "step",
+__all__ = ["BOOM_MULTIPLE", "ContestReview", "DEAD_CASH_PCT", "DEFAULT_MIN_SALARY", "ENTRIES_FILE", "GLOSSARY",
+           "SELECTIONS", "SlateAnalysis", "clear_caches", "contest_plan", "deal_lineups", "demo_contest",
+           "driver_table", "lineup_table", "not_gpp", "review_contest", "step",
            "summary_table", "write_lineup_files"]

@@ -26,6 +26,7 @@ import pandas as pd
 from ..exceptions import InputError
 from ..slate import Slate
 from ..utils.validation import check_float_array, check_number, check_seed, int_seed
+from ._entries import contest_plan, contest_table, deal_lineups, entry_table, resolve_contest_sizes
 from ._files import write_lineup_files
 from ._step import step
 from ._tables import driver_table, lineup_table, summary_table
@@ -37,6 +38,15 @@ SELECTIONS = ("projection", "roi", "top1")
 #: lineups the field-like yardstick draws (in portfolios of n_lineups): its lineup-to-lineup spread averages out
 YARDSTICK_LINEUPS = 200
 _STEP_SEEDS = ("scenarios", "eval_scenarios", "ownership", "field", "contest", "yardstick", "candidates")
+
+
+#: Parts of ``driver_rules`` the steps depend on (``with_params`` recomputes only the steps of the parts that changed).
+RULE_PARTS = ("lineups", "projection", "ownership")
+
+
+def _public_inputs(a) -> tuple:
+    # without projection overrides the public's mean is the build races' own mean
+    return ("mean_points",) if a._projection_override() is None else ()
 
 
 def _portfolio_inputs(a) -> tuple:
@@ -154,6 +164,25 @@ class SlateAnalysis:
     given_scenarios : {"split", "all"}
         With ``scenarios`` given: "split" builds on one half and scores on the other; "all"
         uses every scenario for the one step asked for (building OR scoring given lineups).
+    driver_rules : DriverRules, path, DataFrame or list of dict, optional
+        Per-driver rules (:func:`dfslab.read_driver_rules`): ``lock`` (every lineup), ``exclude``
+        (none), ``min_exposure`` / ``max_exposure`` (fractions of my lineups; a driver's own rule
+        replaces the global ``max_exposure`` for that driver), all constraints of the optimizer's
+        model and obeyed by selection by simulation; ``projection`` (DK points: the user's projection
+        for that driver, fed into the simulator's blend like a projections CSV) and ``ownership``
+        (percent: replaces the estimate for that driver, the others rescaled to 600 with
+        ``capped_normalize``). Rules that cannot all hold raise :class:`~dfslab.InfeasibleError` here,
+        naming the binding rule and the drivers.
+    entries : DKEntries or path, optional
+        DK's entries file (:func:`dfslab.read_dk_entries`): one lineup per entry (``n_lineups`` must
+        equal its entries, ``entry_fee`` its main contest's fee; :meth:`for_entries` sets both).
+        :meth:`write` then also writes ``DKEntries_filled.csv``; :attr:`entry_lineups` says which lineup
+        went to which entry and :attr:`entry_contests` simulates every contest of the file with its own
+        fee and size.
+    contest_sizes : dict or str, optional
+        Field size per contest id of ``entries`` (``{"191218206": 25260}`` or ``"191218206:25260"``);
+        a contest not given takes the size its name implies (a guaranteed pool such as "$100K"), else
+        ``field_size``.
     random_state : int
         Run seed; each step gets its own child seed (``SeedSequence.spawn``).
     progress : bool, optional
@@ -179,6 +208,7 @@ class SlateAnalysis:
                  ownership=None, ownership_uncertainty: bool = False, estimator=None, scenarios=None,
                  excludes=None, simulator=None, optimize_on: str = "model", optimizer_options: dict | None = None,
                  given_scenarios: str = "split", field_options: dict | None = None, field_sources: dict | None = None,
+                 driver_rules=None, entries=None, contest_sizes=None,
                  random_state: int = 42, progress: bool | None = None):
         if not isinstance(slate, Slate):
             raise InputError(f"slate: expected a dfslab.Slate, got {type(slate).__name__}")
@@ -231,8 +261,73 @@ class SlateAnalysis:
         self.random_state = random_state
         self.progress = progress
         self._seed = _seeds(random_state)
+        self.driver_rules = None
+        if driver_rules is not None:
+            from ..optimize import read_driver_rules
+
+            self.driver_rules = read_driver_rules(driver_rules, slate)
+        self.entries = self._check_entries(entries)
+        self.contest_sizes = resolve_contest_sizes(contest_sizes, self.entries)
         self._check_settings(regime_aware, ownership_uncertainty)
         self.created_ = _dt.datetime.now().astimezone()
+
+    @classmethod
+    def for_entries(cls, slate: Slate, entries, *, contest_sizes=None, **settings) -> "SlateAnalysis":
+        """An analysis with one lineup per entry of DK's entries file.
+
+        ``n_lineups`` is the file's entry count and ``entry_fee`` / ``field_size`` are those of its main
+        contest (the one with most of my entries; its size from ``contest_sizes``, else from its name's
+        prize pool, else ``field_size``, default 5,000). Every other setting as in the constructor.
+
+        Examples
+        --------
+        >>> import os, tempfile, dfslab
+        >>> s = dfslab.demo_slate()
+        >>> p = os.path.join(tempfile.mkdtemp(), "DKEntries.csv")
+        >>> rows = [f"{4412345600 + k},NAS $5K Engine Block,192343608,$12,,,,,,,," for k in range(3)]
+        >>> _ = open(p, "w").write("Entry ID,Contest Name,Contest ID,Entry Fee,D,D,D,D,D,D,,Instructions\\n"
+        ...                        + "\\n".join(rows) + "\\n")
+        >>> a = SlateAnalysis.for_entries(s, p, n_scenarios=200, n_field_draws=1)
+        >>> a.n_lineups, a.entry_fee, a.field_size
+        (3, 12.0, 490)
+        """
+        from ..io import DKEntries, read_dk_entries
+
+        e = entries if isinstance(entries, DKEntries) else read_dk_entries(entries)
+        e.check_slate(slate)
+        sizes = resolve_contest_sizes(contest_sizes, e)
+        n = e.n_entries
+        if settings.get("n_lineups", n) != n:
+            raise InputError(f"n_lineups={settings['n_lineups']} but {e.path} has {n} entries: one lineup per entry "
+                             "(leave n_lineups out)")
+        plan = contest_plan(e, sizes, int(settings.get("field_size", 5000)))
+        main = plan.iloc[0]
+        fee = float(main["entry_fee ($)"])
+        if "entry_fee" in settings and abs(float(settings["entry_fee"]) - fee) > 1e-9:
+            raise InputError(f"entry_fee={settings['entry_fee']} but {e.path}'s main contest {main['contest_id']} "
+                             f"costs ${fee:g} (leave entry_fee out: each contest's fee comes from the file)")
+        rest = {k: v for k, v in settings.items() if k not in ("n_lineups", "entry_fee", "field_size")}
+        sizes = {"default": int(settings.get("field_size", 5000)), **sizes}  # contests without a size of their own
+        return cls(slate, n_lineups=n, entry_fee=fee, field_size=int(main["field size (entries)"]), entries=e,
+                   contest_sizes=sizes, **rest)
+
+    def _check_entries(self, entries):
+        if entries is None:
+            return None
+        from ..io import DKEntries, read_dk_entries
+
+        e = entries if isinstance(entries, DKEntries) else read_dk_entries(entries)
+        e.check_slate(self.slate)
+        if e.locked.any():
+            k = int(np.flatnonzero(e.locked)[0])
+            from ..exceptions import DataFileError
+
+            raise DataFileError(e.path, f"entry {e.entries['entry_id'].iloc[k]} is locked (DK marks its slots LOCKED): "
+                                        "the slate has started and DK accepts no edits", row=int(e.entries['row'].iloc[k]))
+        if self.n_lineups != e.n_entries:
+            raise InputError(f"n_lineups={self.n_lineups} but {e.path} has {e.n_entries} entries: one lineup per entry "
+                             "(SlateAnalysis.for_entries sets it)")
+        return e
 
     def _check_sources(self, sources):
         if sources is None:
@@ -268,6 +363,29 @@ class SlateAnalysis:
                 slate.index_of(list(self.excludes_given))
             except InputError as exc:
                 raise InputError(f"excludes: {exc}") from None
+        r = self.driver_rules
+        if r is not None:
+            both = sorted(set(self.optimizer_options) & {"locks", "excludes", "min_exposure"})
+            if both and r.has_lineup_rules:
+                raise InputError(f"optimizer_options {both} and driver_rules both set per-driver rules; give them in "
+                                 "driver_rules only")
+            if r.has_projection and self.scenarios_given is not None:
+                raise InputError("driver_rules: projection overrides change the simulated races, but scenarios are "
+                                 "given; drop the projection column or the scenarios")
+            r.check_feasible(slate, self.n_lineups, max_overlap=self.max_overlap, min_salary=self.min_salary,
+                             global_max=self.max_exposure, unusable=self.excludes)
+            if r.has_ownership:
+                r.apply_ownership(np.full(n, 100.0 * slate.rules.roster_size / n), 100.0 * slate.rules.roster_size)
+        if self.entries is not None:
+            main = self.entry_plan.iloc[0]
+            fee, size = float(main["entry_fee ($)"]), int(main["field size (entries)"])
+            if abs(fee - float(self.entry_fee)) > 1e-9:
+                raise InputError(f"entry_fee={self.entry_fee:g} but {self.entries.path}'s main contest "
+                                 f"{main['contest_id']} costs ${fee:g} (SlateAnalysis.for_entries sets it)")
+            if size != self.field_size:
+                raise InputError(f"field_size={self.field_size:,} but {self.entries.path}'s main contest "
+                                 f"{main['contest_id']} has {size:,} entries ({main['size from']}); give its size in "
+                                 "contest_sizes (SlateAnalysis.for_entries sets field_size from it)")
         # the optimizer's own checks, with every portfolio size the run will ask for
         sizes = [self.n_lineups] + ([] if self.selection == "projection" else
                                     [self.n_candidates or 8 * self.n_lineups])
@@ -327,6 +445,11 @@ class SlateAnalysis:
                 "ownership_uncertainty": self.ownership_uncertainty, "optimize_on": self.optimize_on,
                 "optimizer_options": self.optimizer_options, "field_options": self.field_options,
                 "field_sources": "given" if self.field_sources is not None else "published + ours",
+                "driver_rules": None if self.driver_rules is None else
+                f"{self.driver_rules.n_rules} driver(s) from {self.driver_rules.source}",
+                "entries": None if self.entries is None else
+                f"{self.entries.n_entries} entries in {len(self.entries.contests)} contest(s) from {self.entries.path}",
+                "contest_sizes": {k: v for k, v in self.contest_sizes.items() if k != "default"} or None,
                 "random_state": self.random_state}
 
     def with_params(self, **changes) -> "SlateAnalysis":
@@ -342,6 +465,15 @@ class SlateAnalysis:
         new = SlateAnalysis(self.slate, **{**self._init_kwargs, **changes})
         new.created_ = self.created_
         changed = {k for k, v in changes.items() if v is not self._init_kwargs.get(k)}
+        if "driver_rules" in changed:  # only the parts of the rules that differ count as changed
+            changed.discard("driver_rules")
+            for part in RULE_PARTS:
+                old_key = None if self.driver_rules is None else self.driver_rules.key(part)
+                new_key = None if new.driver_rules is None else new.driver_rules.key(part)
+                empty = (self.driver_rules is None or not _has_part(self.driver_rules, part)) and \
+                    (new.driver_rules is None or not _has_part(new.driver_rules, part))
+                if old_key != new_key and not empty:
+                    changed.add(f"driver_rules:{part}")
         cls = type(self)
         for name in step.steps_of(cls):
             if name in self.__dict__ and not (changed & (step.settings_of(cls, name, self)
@@ -396,16 +528,34 @@ class SlateAnalysis:
             return g
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            sc = self._simulator(self._seed[step]).simulate(self.slate)
+            proj = self._projection_override()
+            if proj is None:
+                sc = self._simulator(self._seed[step]).simulate(self.slate)
+            else:
+                sc = self._simulator(self._seed[step]).simulate(self.slate, projections=proj)
         _keep_warnings(sc, caught)
+        if proj is not None:
+            r = self.driver_rules
+            ov = np.isfinite(r.projection)
+            sc.notes.append(f"projection overrides from {r.source} fed into the simulated means: "
+                            + ", ".join(f"{nm} {v:g} pts" for nm, v in zip(r.names[ov], r.projection[ov])))
         return sc
 
-    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state")
+    def _projection_override(self):
+        """The projection vector with the rules' overrides (None without any): the slate's column where complete."""
+        r = self.driver_rules
+        if r is None or not r.has_projection:
+            return None
+        p = self.slate.players
+        base = p["projection"].to_numpy(float) if "projection" in p and p["projection"].notna().all() else None
+        return r.projection_vector(base)
+
+    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state", "driver_rules:projection")
     def scenarios(self):
         """Simulated races used to BUILD the lineups (RaceScenarios)."""
         return self._race_part("scenarios", first_half=True)
 
-    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state")
+    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state", "driver_rules:projection")
     def eval_scenarios(self):
         """Independent simulated races used only to SCORE lineups (never the ones that built them)."""
         return self._race_part("eval_scenarios", first_half=False)
@@ -415,20 +565,40 @@ class SlateAnalysis:
         """Simulated mean DK points per driver (slate order): the model's projection."""
         return np.asarray(self.scenarios.points, dtype=np.float64).mean(0)
 
-    @step(uses=("mean_points",))
+    @step("n_scenarios", "given_scenarios", "simulator", "random_state", uses=_public_inputs)
+    def public_mean_points(self) -> np.ndarray:
+        """Our simulated mean points WITHOUT the user's projection overrides (slate order).
+
+        What the field and the ownership model are assumed to read as "our" projection: a user's
+        projection override is private information, so they see the races simulated without it
+        (the same number of races and seed as :attr:`scenarios`; the build races' own mean when there
+        are no overrides).
+        """
+        if self._projection_override() is None:
+            return self.mean_points
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            sc = self._simulator(self._seed["scenarios"]).simulate(self.slate)
+        return np.asarray(sc.points, dtype=np.float64).mean(0)
+
+    @step(uses=("public_mean_points",))
     def public_slate(self) -> Slate:
         """The slate with a ``projection`` column the field sees: the slate's own (published / user)
-        projection where present, else our simulated mean."""
+        projection where present, else our simulated mean (without the user's projection overrides)."""
         p = self.slate.players
         if "projection" in p and p["projection"].notna().all():
             return self.slate
         q = p.copy()
-        q["projection"] = self.mean_points
+        q["projection"] = self.public_mean_points
         return self.slate.with_players(q)
 
-    @step("ownership", "estimator", uses=("public_slate",))
+    @step("ownership", "estimator", "driver_rules:ownership", uses=("public_slate",))
     def ownership(self) -> pd.DataFrame:
-        """Projected ownership (percent, sums to 600) with its interval: one row per driver, slate order."""
+        """Projected ownership (percent, sums to 600) with its interval: one row per driver, slate order.
+
+        Ownership overrides of ``driver_rules`` replace the estimate for their drivers (interval = the
+        value); the other drivers are rescaled (``capped_normalize``) so the total stays 600.
+        """
         from ..ownership import estimate_ownership
 
         if self.ownership_given is not None:
@@ -436,10 +606,24 @@ class SlateAnalysis:
 
             o = check_ownership(self.ownership_given, self.slate.rules, self.slate.n_players)
             p = self.slate.players
-            return pd.DataFrame({"player_id": p["player_id"].to_numpy(), "name": p["name"].to_numpy(),
-                                 "salary": p["salary"].to_numpy(), "ownership": o, "lower": np.nan,
-                                 "upper": np.nan, "std": np.nan})
-        return estimate_ownership(self.public_slate, estimator=self.estimator, level=0.8)
+            df = pd.DataFrame({"player_id": p["player_id"].to_numpy(), "name": p["name"].to_numpy(),
+                               "salary": p["salary"].to_numpy(), "ownership": o, "lower": np.nan,
+                               "upper": np.nan, "std": np.nan})
+        else:
+            df = estimate_ownership(self.public_slate, estimator=self.estimator, level=0.8)
+        r = self.driver_rules
+        if r is None or not r.has_ownership:
+            return df
+        df = df.copy()
+        own, scale, note = r.apply_ownership(df["ownership"].to_numpy(float), 100.0 * self.slate.rules.roster_size)
+        ov = np.isfinite(r.ownership)
+        df["ownership"] = own
+        for c in ("lower", "upper", "std"):
+            v = df[c].to_numpy(float) * scale
+            v[ov] = 0.0 if c == "std" else own[ov]
+            df[c] = v
+        df.attrs["notes"] = list(df.attrs.get("notes", [])) + [note]
+        return df
 
     @step(uses=("ownership",))
     def ownership_vector(self) -> np.ndarray:
@@ -462,24 +646,34 @@ class SlateAnalysis:
             return p.loc[p["dk_id"].isna(), "name"].tolist()
         return []
 
-    def _optimizer(self, n_lineups, max_overlap=None, max_exposure="same"):
+    def _optimizer(self, n_lineups, max_overlap=None, max_exposure="same", loosen=1.0):
         from ..optimize import LeverageAwareOptimizer
 
+        mx = self.max_exposure if max_exposure == "same" else max_exposure
+        excl, kw = self.excludes, dict(self.optimizer_options)
+        r = self.driver_rules
+        if r is not None and r.has_lineup_rules:  # per-driver rules: constraints of the optimizer's model
+            rs = r.optimizer_settings(self.max_exposure, loosen=loosen)
+            mx = rs.pop("max_exposure")
+            excl = list(excl) + [x for x in rs.pop("excludes") if x not in excl]
+            kw.update(rs)
         return LeverageAwareOptimizer(
             n_lineups=n_lineups, leverage_penalty=self.leverage_penalty,
             max_overlap=self.max_overlap if max_overlap is None else max_overlap,
-            max_exposure=self.max_exposure if max_exposure == "same" else max_exposure,
-            min_salary=self.min_salary, excludes=self.excludes, random_state=0, **self.optimizer_options)
+            max_exposure=mx, min_salary=self.min_salary, excludes=excl, random_state=0, **kw)
 
     def _optimize(self, opt):
         if self.optimize_on == "vendor":
-            return opt.optimize(self.slate, self.slate.column("projection"), self.ownership_vector)
+            proj = self.slate.column("projection")
+            if self._projection_override() is not None:
+                proj = self._projection_override()
+            return opt.optimize(self.slate, proj, self.ownership_vector)
         if self.regime_aware and len(getattr(self.scenarios, "regime_names", ())) > 1:
             return opt.optimize_regime_aware(self.slate, self.scenarios, self.ownership_vector)
         return opt.optimize(self.slate, self.mean_points, self.ownership_vector)
 
     @step("n_lineups", "leverage_penalty", "max_overlap", "max_exposure", "min_salary", "regime_aware", "selection",
-          "n_candidates", "optimize_on", "optimizer_options", uses=_portfolio_inputs)
+          "n_candidates", "optimize_on", "optimizer_options", "driver_rules:lineups", uses=_portfolio_inputs)
     def portfolio(self):
         """My lineups (Portfolio), built on :attr:`scenarios` only."""
         if self.selection == "projection":
@@ -489,11 +683,15 @@ class SlateAnalysis:
         n_cand = self.n_candidates or 8 * self.n_lineups
         # candidates obey the portfolio's overlap rule (so any subset does) with a looser exposure cap
         pool = self._optimize(self._optimizer(n_cand, max_exposure=None if self.max_exposure is None
-                                              else min(1.0, 2.0 * float(self.max_exposure))))
+                                              else min(1.0, 2.0 * float(self.max_exposure)), loosen=2.0))
+        mx, mn = self.max_exposure, None
+        r = self.driver_rules
+        if r is not None and r.has_lineup_rules:  # the chosen portfolio obeys every driver's own cap and floor
+            mn, mx = r.exposure_fractions(self.max_exposure)
         return select_by_simulation(
             pool, self.scenarios.points, self.field, self.payouts, self.slate, n_lineups=self.n_lineups,
             field_size=self.field_size, entry_fee=self.entry_fee, max_overlap=self.max_overlap,
-            max_exposure=self.max_exposure, objective=self.selection,
+            max_exposure=mx, min_exposure=mn, objective=self.selection,
             start=self._optimize(self._optimizer(self.n_lineups)), random_state=int_seed(self._seed["candidates"]))
 
     @step("payouts", "field_size", "entry_fee")
@@ -505,16 +703,17 @@ class SlateAnalysis:
             return self.payouts_given
         return default_payout_fitter().generate(entries=self.field_size, entry_fee=self.entry_fee)
 
-    @step("field_sources", uses=("mean_points",))
+    @step("field_sources", uses=("public_mean_points",))
     def field_projections(self) -> dict:
-        """The projections the field's entries build on (name -> DK points per driver)."""
+        """The projections the field's entries build on (name -> DK points per driver); "ours" is our simulated
+        mean without the user's projection overrides (private information the field does not have)."""
         if self.field_sources is not None:
             return dict(self.field_sources)
         out = {}
         p = self.slate.players
         if "projection" in p and p["projection"].notna().all():
             out["published"] = p["projection"].to_numpy(dtype=np.float64)
-        out["ours"] = self.mean_points
+        out["ours"] = self.public_mean_points
         return out
 
     @step("ownership_uncertainty", "field_options", "estimator", "random_state",
@@ -538,11 +737,19 @@ class SlateAnalysis:
                tuple((k, tuple(np.round(v, 6).tolist())) for k, v in sorted(proj.items())),
                (_fingerprint(self.estimator) if self.estimator is not None else "default") if use_unc else None, seed,
                tuple(sorted((k, repr(v)) for k, v in self.field_options.items())))
+        r = self.driver_rules
+        if use_unc and r is not None and r.has_ownership:
+            key = key + (r.key("ownership"),)
         with _FIELD_LOCK:
             if key in _FIELD_CACHE:
                 _FIELD_CACHE.move_to_end(key)
                 return _FIELD_CACHE[key]
         sampler = ownership_sampler(self.public_slate, self.estimator) if use_unc else None
+        if sampler is not None and r is not None and r.has_ownership:  # every drawn vector keeps the overrides
+            base, total = sampler, 100.0 * self.slate.rules.roster_size
+
+            def sampler(m, rng):
+                return np.vstack([r.apply_ownership(v, total)[0] for v in base(m, rng)])
         fs = FieldLineupSampler(self.slate, self.ownership_vector, random_state=seed, projections=proj,
                                 ownership_sampler=sampler, **self.field_options).fit()
         with _FIELD_LOCK:
@@ -616,6 +823,58 @@ class SlateAnalysis:
     def contest(self):
         """My portfolio in simulated contests (ContestResult) on :attr:`eval_scenarios`."""
         return self._contest(self.portfolio.lineups, self._seed["contest"])
+
+    # ------------------------------------------------------------------ DK entries
+    @step("entries", "contest_sizes", "field_size")
+    def entry_plan(self) -> pd.DataFrame:
+        """The contests of :attr:`entries`: fee, field size and where it came from; the main contest first."""
+        if self.entries is None:
+            raise InputError("entry_plan: this analysis has no entries (give entries= a DKEntries.csv)")
+        return contest_plan(self.entries, self.contest_sizes, self.field_size)
+
+    @step(uses=("portfolio", "entry_plan"))
+    def entry_lineup_numbers(self) -> np.ndarray:
+        """Lineup (0-based, portfolio order) of each entry of :attr:`entries` (file order)."""
+        return deal_lineups(self.entries, self.entry_plan)
+
+    @step(uses=("entry_lineup_numbers",))
+    def entry_lineups(self) -> pd.DataFrame:
+        """Which lineup went to which entry: one row per entry of the DKEntries file, in file order."""
+        return entry_table(self)
+
+    @step("n_field_draws", "random_state", "payouts", uses=("entry_lineup_numbers", "eval_scenarios", "field",
+                                                              "contest", "payouts"))
+    def entry_results(self) -> dict:
+        """Contest id -> ContestResult of that contest's own lineups, with its own fee and field size."""
+        from ..contest import ContestSimulator, default_payout_fitter
+
+        out = {}
+        L = self.portfolio.lineups
+        cid = self.entries.entries["contest_id"].to_numpy()
+        for i, c in self.entry_plan.iterrows():
+            mine = L[self.entry_lineup_numbers[cid == c["contest_id"]]]
+            size, fee = int(c["field size (entries)"]), float(c["entry_fee ($)"])
+            own = i == 0 and size == self.field_size and abs(fee - self.entry_fee) < 1e-9  # the analysis' contest
+            if own and len(self.entry_plan) == 1:  # every lineup, in portfolio order: the analysis' own results
+                out[c["contest_id"]] = self.contest
+                continue
+            table = self.payouts if own else default_payout_fitter().generate(entries=size, entry_fee=fee)
+            cs = ContestSimulator(table, field_size=size - len(mine), entry_fee=fee, n_field_draws=self.n_field_draws,
+                                  random_state=int_seed(self._seed["contest"]), progress=self.progress)
+            out[c["contest_id"]] = cs.simulate(mine, self.eval_scenarios.points, self.field, slate=self.slate)
+        return out
+
+    @step(uses=("entry_results",))
+    def entry_contests(self) -> pd.DataFrame:
+        """Each contest of the entries file with its own fee, size and lineups, simulated (units in the names)."""
+        return contest_table(self)
+
+    def write_entries(self, path):
+        """Write DK's entries file with every entry's lineup (``Name (ID)``), every other cell as it was; atomic."""
+        if self.entries is None:
+            raise InputError("write_entries: this analysis has no entries (give entries= a DKEntries.csv)")
+        L = self.portfolio.lineups[self.entry_lineup_numbers]
+        return self.entries.write_filled(path, L, self.slate)
 
     @property
     def n_yardstick_portfolios(self) -> int:
@@ -706,9 +965,10 @@ class SlateAnalysis:
         return summary_table(self)
 
     def write(self, folder) -> dict:
-        """Write ``lineups.csv`` (readable, numbered 1..n) and ``dk_upload.csv`` (DK ids, same order) into ``folder``.
+        """Write ``lineups.csv`` (readable, numbered 1..n) and ``dk_upload.csv`` (DK ids, same order) into ``folder``,
+        and with entries ``DKEntries_filled.csv`` (DK's entries file, every entry's slots filled).
 
-        Both are written atomically; see :func:`dfslab.pipeline.write_lineup_files`.
+        Every file is written atomically; see :func:`dfslab.pipeline.write_lineup_files`.
         """
         return write_lineup_files(self, folder)
 
@@ -774,6 +1034,10 @@ class SlateAnalysis:
                 f"random_state={self.random_state})")
 
 
+
+
+def _has_part(r, part) -> bool:
+    return {"lineups": r.has_lineup_rules, "projection": r.has_projection, "ownership": r.has_ownership}[part]
 
 
 def _whole(name, v, lo):

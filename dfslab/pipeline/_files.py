@@ -5,10 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 
-def write_lineup_files(a, folder) -> dict:
-    """Write ``lineups.csv`` (readable, numbered 1..n) and ``dk_upload.csv`` (DK ids, same order).
+#: The filled copy of DK's entries file, beside the other outputs.
+ENTRIES_FILE = "DKEntries_filled.csv"
 
-    Both are written atomically (a temporary file, then a rename). The upload file is
+
+def write_lineup_files(a, folder) -> dict:
+    """Write ``lineups.csv`` (readable, numbered 1..n) and ``dk_upload.csv`` (DK ids, same order), and with
+    entries ``DKEntries_filled.csv`` (DK's entries file with every entry's lineup, ready for "Upload entries").
+
+    Each is written atomically (a temporary file, then a rename). The upload file is
     skipped, with the reason in the returned ``notes``, when a used driver has no DK id.
     """
     from pathlib import Path
@@ -27,4 +32,6 @@ def write_lineup_files(a, folder) -> dict:
                             "(a DKSalaries.csv export has them)")
     else:
         out["dk_upload"] = write_dk_upload(a.portfolio.lineups, a.slate, folder / "dk_upload.csv")
+    if getattr(a, "entries", None) is not None:
+        out["dk_entries"] = a.write_entries(folder / ENTRIES_FILE)
     return out

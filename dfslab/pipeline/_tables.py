@@ -63,6 +63,10 @@ def driver_table(a) -> pd.DataFrame:
     d["in my lineups"] = np.bincount(a.portfolio.lineups.ravel(), minlength=len(p))
     if a.excludes:
         d["excluded"] = p["name"].isin(a.excludes).to_numpy()
+    r = getattr(a, "driver_rules", None)
+    if r is not None:  # the per-driver rule in words ("" where none)
+        rules = dict(zip(r.table()["driver"], r.table()["rule"]))
+        d["rule"] = [rules.get(n, "") for n in p["name"]]
     return d
 
 

@@ -564,7 +564,13 @@ class RaceSimulator:
             the simulated means are matched to them exactly, after shifting them to
             the race's points total (damped secant iterations with common random
             numbers on a 3,000-scenario pilot; the shift and remaining gap are in
-            ``notes``).
+            ``notes``). NaN for a driver = no projection for that driver (a
+            partial projection, e.g. per-driver overrides): in the blend such a
+            driver keeps the blend of the other sources, with their own fitted
+            weights, while a driver with one gets the weights of the sources
+            including the projection, its projection measured from the race's
+            points per driver; when matching, such a driver keeps its own
+            simulated mean.
 
         Returns
         -------
@@ -589,7 +595,7 @@ class RaceSimulator:
         T = float(self._params().get("temperature", 1.0))
         proj = None
         if projections is not None:
-            proj = self._check_projections(projections, slate)
+            proj = self._check_projections(projections, slate, partial=True)
             proj_label = "projections argument"
         elif auto is not None and "projection" in slate.players and slate.players["projection"].notna().all():
             proj = self._check_projections(slate.players["projection"].to_numpy(float), slate, "slate column 'projection'")
@@ -605,6 +611,11 @@ class RaceSimulator:
             notes += extra
             source += " blended mean"
         elif proj is not None:
+            if np.isnan(proj).any():  # partial: the others keep their own simulated means
+                m0 = self._pilot_mean(arch, s, start, laps, pilot_seed, T)
+                notes.append(f"projection given for {int(np.isfinite(proj).sum())} of {len(proj)} drivers: the "
+                             "others keep their simulated means")
+                proj = np.where(np.isnan(proj), m0, proj)
             s, extra = self._match_projections(arch, s, start, laps, proj, pilot_seed, T, slate)
             notes += extra
             source += " matched to projections"
@@ -627,12 +638,16 @@ class RaceSimulator:
                              slate=slate, strength=s, strength_source=source, notes=notes, means=means,
                              provenance=prov, series=series, start=starts)
 
-    def _check_projections(self, projections, slate, what="projections"):
+    def _check_projections(self, projections, slate, what="projections", partial=False):
         proj = check_float_array(what, projections)
         if proj.shape != (slate.n_players,):
             raise InputError(f"{what}: expected {slate.n_players} values, got shape {proj.shape}")
-        if not np.all(np.isfinite(proj)):
-            raise InputError(f"{what}: NaN or infinite values at rows {np.flatnonzero(~np.isfinite(proj))[:5].tolist()}")
+        bad = np.isinf(proj) if partial else ~np.isfinite(proj)
+        if bad.any():
+            raise InputError(f"{what}: {'infinite' if partial else 'NaN or infinite'} values at rows "
+                             f"{np.flatnonzero(bad)[:5].tolist()}")
+        if partial and np.isnan(proj).all():
+            raise InputError(f"{what}: every value is NaN (no projection for any driver); give None instead")
         return proj
 
     def _blend(self, arch, s, start, laps, auto, proj, seed, T, slate, prov, proj_label):
@@ -647,17 +662,35 @@ class RaceSimulator:
         W = self.blend_weights_()
         key = "+".join(keys)
         notes = []
-        if key in W:
-            w = {k: float(W[key][k]) for k in keys}
+
+        def weights(ks):
+            kk = "+".join(ks)
+            if kk in W:
+                return {k: float(W[kk][k]) for k in ks}
+            notes.append(f"no fitted blend weights for sources {kk}: equal weights")
+            return {k: 1.0 / len(ks) for k in ks}
+
+        w = weights(keys)
+        has = np.ones(len(slate.players), bool) if proj is None else np.isfinite(proj)
+        if has.all():
+            dev = sum(w[k] * (src_means[k] - src_means[k].mean()) for k in keys)
         else:
-            w = {k: 1.0 / len(keys) for k in keys}
-            notes.append(f"no fitted blend weights for sources {key}: equal weights")
-        dev = sum(w[k] * (src_means[k] - src_means[k].mean()) for k in keys)
+            # partial projection: a driver with one blends every source (the projection measured from the
+            # race's points per driver); a driver without one keeps the blend of the other sources
+            rest = [k for k in keys if k != "projection"]
+            w_rest = weights(rest)
+            level = float(np.mean([src_means[k].mean() for k in rest]))
+            centred = {k: src_means[k] - src_means[k].mean() for k in rest}
+            centred["projection"] = np.where(has, proj - level, 0.0)
+            dev = np.where(has, sum(w[k] * centred[k] for k in keys), sum(w_rest[k] * centred[k] for k in rest))
+            notes.append(f"projection given for {int(has.sum())} of {len(has)} drivers: they blend "
+                         f"{', '.join(f'{k} {w[k]:.2f}' for k in keys)}; the others keep "
+                         f"{', '.join(f'{k} {w_rest[k]:.2f}' for k in rest)}")
         means = pd.DataFrame({"name": slate.players["name"].to_numpy()})
         for k in keys:
             means[f"mean_{k}"] = src_means[k]
         for k in keys:
-            means[f"weight_{k}"] = w[k]
+            means[f"weight_{k}"] = w[k] if has.all() else np.where(has, w[k], w_rest.get(k, 0.0))
         s, extra = self._match_projections(arch, s, start, laps, dev, seed, T, slate, what="blended mean")
         total = self._pilot_mean(arch, s, start, laps, seed, T).mean()
         means["mean_blend"] = dev - dev.mean() + total
@@ -667,6 +700,10 @@ class RaceSimulator:
                   else "fitted leave-one-slate-out on the real slates")
         names = {"projection": proj_label or "projection", "history": "history model", "salary": "salary-implied"}
         prov = (prov + "; " if prov else "") + f"mean = blend of {', '.join(names[k] for k in keys)} (weights {wtxt})"
+        if not has.all():  # partial projection: say which weights hold for whom
+            wtxt = (f"{wtxt} for the {int(has.sum())} driver(s) with a projection; "
+                    + ", ".join(f"{k} {w_rest[k]:.2f}" for k in rest) + " for the others")
+            prov = prov.rsplit(" (weights ", 1)[0] + f" (weights {wtxt})"
         notes.append(f"scenario means matched to the blend of {', '.join(keys)} (weights {wtxt}, {origin})")
         return s, means, notes, prov
 

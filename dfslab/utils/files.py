@@ -160,6 +160,31 @@ def read_csv_checked(path, **kw) -> pd.DataFrame:
     return df
 
 
+def read_csv_text(path) -> tuple[str, list[str], bytes]:
+    """A CSV file's text, read as :func:`read_csv_checked` reads it: (text, notes, raw bytes).
+
+    For files whose rows are not one table (DK's entries file: an entries block and a player pool
+    side by side): the same encodings are handled and the same wrong formats refused, naming the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        where = "" if path.parent.is_dir() else f" (folder {path.parent} does not exist either)"
+        raise DataFileError(path, f"file not found{where}")
+    if path.is_dir():
+        raise DataFileError(path, "is a folder, not a file")
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise DataFileError(path, "cannot read the file: permission denied") from None
+    except OSError as e:
+        raise DataFileError(path, f"cannot read the file: {e.strerror or e}") from None
+    if not data.strip():
+        raise DataFileError(path, "file is empty")
+    text, notes = _decode(path, data)
+    _sniff(path, data, text, {})
+    return text, notes, data
+
+
 def file_row(df: pd.DataFrame, label) -> int:
     """The file row (header = 1) of the row with index ``label`` of a frame from :func:`read_csv_checked`."""
     rows = df.attrs.get("file_rows")

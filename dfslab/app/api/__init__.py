@@ -17,6 +17,7 @@ from ._models import (
     ContestSimRequest,
     ContestSimResponse,
     DriverIn,
+    DriverRuleIn,
     LeverageOptimizeRequest,
     LeverageOptimizeResponse,
     LineupWithLeverage,
@@ -36,7 +37,8 @@ from ._seed import (
 )
 
 __all__ = [
-    "MAX_DRIVERS", "MAX_LINEUPS", "ConstraintSpec", "ContestSimRequest", "ContestSimResponse", "DriverIn", "LeverageOptimizeRequest",
+    "MAX_DRIVERS", "MAX_LINEUPS", "ConstraintSpec", "ContestSimRequest", "ContestSimResponse", "DriverIn", "DriverRuleIn",
+    "LeverageOptimizeRequest",
     "LeverageOptimizeResponse", "LineupWithLeverage", "OwnershipMetrics", "OwnershipRequest", "OwnershipResponse",
     "PortfolioMetrics", "RaceIn", "SeedContestSimRequest", "SeedDriverIn", "SeedLeverageOptimizeRequest",
     "SeedOwnershipRequest", "SeedRaceIn", "app", "clear_caches", "create_app",

@@ -336,12 +336,18 @@ def _run_optimize(req: M.LeverageOptimizeRequest) -> M.LeverageOptimizeResponse:
         max_ownership_per_driver=None if req.max_ownership_per_driver is None else 100.0 * req.max_ownership_per_driver,
         min_low_owned=req.min_low_ownership_drivers, low_owned_threshold=100.0 * req.low_ownership_threshold,
         max_total_ownership=None if req.max_total_ownership is None else 100.0 * req.max_total_ownership)
+    rules = None
+    if req.driver_rules:  # the library resolves and checks them (InfeasibleError -> 400 naming the rule)
+        rules = pd.DataFrame([{"id": r.id, "lock": r.lock, "exclude": r.exclude,
+                               "min_exposure": "" if r.min_exposure is None else r.min_exposure,
+                               "max_exposure": "" if r.max_exposure is None else r.max_exposure}
+                              for r in req.driver_rules])
     a = _analysis(req, slate, req.ownership_estimates, n_lineups=req.n_lineups,
                   leverage_penalty=req.leverage_penalty, max_overlap=req.max_overlap,
                   regime_aware=bool(req.use_regime_allocation),
                   needs_scenarios=bool(req.use_regime_allocation) or not has_proj,
                   optimize_on="vendor" if has_proj and not req.use_regime_allocation else "model",
-                  optimizer_options=opts)
+                  optimizer_options=opts, driver_rules=rules)
     own = a.ownership_vector
     notes: list[str] = [] if (has_proj and not req.use_regime_allocation) else _sim_note(a)
     if has_proj and not req.use_regime_allocation:
@@ -357,6 +363,11 @@ def _run_optimize(req: M.LeverageOptimizeRequest) -> M.LeverageOptimizeResponse:
             notes.append(f"max_ownership_per_driver={req.max_ownership_per_driver:g} keeps {len(over)} driver(s) projected "
                          f"above {100 * req.max_ownership_per_driver:g}% out of every lineup: {names}"
                          + (" ..." if len(over) > 8 else ""))
+    if a.driver_rules is not None:
+        r = a.driver_rules
+        notes.append(f"driver_rules for {r.n_rules} driver(s): {len(r.locked_names)} locked, "
+                     f"{len(r.excluded_names)} excluded, {int(np.isfinite(r.min_exposure).sum())} min / "
+                     f"{int(np.isfinite(r.max_exposure).sum())} max exposures (constraints of the model)")
     pf = a.portfolio
     players = slate.players
     lineups = []

@@ -353,6 +353,50 @@ class ContestSimResponse(BaseModel):
 # ---------------------------------------------------------------------------
 # /optimize-with-leverage
 
+class DriverRuleIn(_Model):
+    """A per-driver rule of the portfolio (dfslab.read_driver_rules): lock, exclude, min / max exposure."""
+
+    model_config = ConfigDict(allow_inf_nan=False, extra="forbid", coerce_numbers_to_str=True)
+
+    id: str = Field(min_length=1, max_length=64, description="The driver's id, as in `drivers`.")
+    lock: bool = Field(default=False, description="In every lineup.")
+    exclude: bool = Field(default=False, description="In no lineup.")
+    min_exposure: float | None = Field(default=None, ge=0, le=1,
+                                       description="FRACTION of my lineups in [0, 1] the driver must be in at least "
+                                                   "(rounded up to whole lineups).")
+    max_exposure: float | None = Field(default=None, ge=0, le=1,
+                                       description="FRACTION of my lineups in [0, 1] the driver may be in at most "
+                                                   "(rounded down).")
+
+
+def check_driver_rules(rules: list[DriverRuleIn] | None, drivers) -> list[DriverRuleIn] | None:
+    """One rule per known driver id (an unknown id names the closest ids and names); lock/exclude and min/max consistent."""
+    import difflib
+
+    if rules is None or drivers is None:
+        return rules
+    by_id = {d.id: d.name for d in drivers}
+    seen = set()
+    for i, r in enumerate(rules):
+        if r.id not in by_id:
+            close = difflib.get_close_matches(r.id, list(by_id), n=3, cutoff=0.5)
+            hint = f"; closest ids: {', '.join(f'{c} ({by_id[c]})' for c in close)}" if close else ""
+            raise ValueError(f"rule {i}: driver id {r.id!r} is not in drivers{hint}")
+        if r.id in seen:
+            raise ValueError(f"rule {i}: a second rule for driver {r.id} ({by_id[r.id]}); give one per driver")
+        seen.add(r.id)
+        if r.lock and r.exclude:
+            raise ValueError(f"rule {i}: driver {r.id} ({by_id[r.id]}) is both locked and excluded")
+        if r.min_exposure is not None and r.max_exposure is not None and r.min_exposure > r.max_exposure:
+            raise ValueError(f"rule {i}: driver {r.id} ({by_id[r.id]}): min_exposure {r.min_exposure:g} is above "
+                             f"max_exposure {r.max_exposure:g}")
+    return rules
+
+
+def _check_rules(v, info: ValidationInfo):
+    return check_driver_rules(v, info.data.get("drivers"))
+
+
 class LeverageOptimizeRequest(_Model):
     """Leverage-aware lineup portfolio (dfslab.LeverageAwareOptimizer).
 
@@ -385,11 +429,17 @@ class LeverageOptimizeRequest(_Model):
     use_regime_allocation: bool = Field(default=False, description="Split lineups across race regimes (dominator, chaos, fuel_mileage).")
     n_scenarios: int = Field(default=1000, ge=10, le=MAX_SCENARIOS,
                              description="Races simulated when scenarios are needed and not given.")
+    driver_rules: list[DriverRuleIn] | None = Field(
+        default=None, max_length=MAX_DRIVERS,
+        description="Per-driver rules, one per driver id: lock (every lineup), exclude (none), min_exposure / "
+                    "max_exposure (FRACTIONS of my lineups). Constraints of the optimizer's model; rules that cannot "
+                    "all hold are a 400 naming the binding rule and the drivers.")
     random_state: int = Field(default=0, ge=0, le=2**32 - 1)
 
     _drivers = field_validator("drivers")(check_drivers)
     _own = field_validator("ownership_estimates")(_check_ownership)
     _scen = field_validator("scenario_driver_scores")(_check_scenarios)
+    _rules = field_validator("driver_rules")(_check_rules)
 
     @model_validator(mode="after")
     def _consistency(self):
