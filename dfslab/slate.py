@@ -24,7 +24,33 @@ from .rules import NASCAR_CLASSIC, RosterRules, get_rules
 ARCHETYPES = ("superspeedway", "intermediate", "short", "road", "dirt")
 SERIES = ("cup", "xfinity", "trucks")
 #: Longest race a slate may declare: NASCAR's longest run 500 laps (Bristol, Martinsville).
-MAX_RACE_LAPS = 1000
+#: Plausible race lengths in laps. The 663 races of the loop data (2019-2025, three series) ran 25-501 laps (an
+#: Xfinity street race shortened by rain; Martinsville with overtime); the longest scheduled is 500 (Bristol,
+#: Martinsville), 400 at the Coca-Cola 600. Outside this range a length is a typo, never a race.
+RACE_LAPS_RANGE = (20, 600)
+MAX_RACE_LAPS = RACE_LAPS_RANGE[1]
+
+
+def check_race_laps(value, where: str = "race_laps") -> int:
+    """A race length in laps: a whole number within :data:`RACE_LAPS_RANGE`, else an error naming the range.
+
+    Examples
+    --------
+    >>> check_race_laps(267)
+    267
+    >>> check_race_laps(10**9)
+    Traceback (most recent call last):
+    ...
+    dfslab.exceptions.InputError: race_laps: 1000000000 laps is no NASCAR race (real races run 20-600 laps; ...
+    """
+    from .utils.validation import check_number
+
+    v = check_number(where, value, lo=1, integer=True)
+    lo, hi = RACE_LAPS_RANGE
+    if not lo <= v <= hi:
+        raise InputError(f"{where}: {v} laps is no NASCAR race (real races run {lo}-{hi} laps; the loop data's 663 "
+                         "races ran 25-501)")
+    return v
 
 PLAYER_COLUMNS = ("player_id", "name", "salary", "position")
 OPTIONAL_COLUMNS = ("dk_id", "team", "start", "projection", "rating", "avg_points", "ownership", "game_info")
@@ -95,12 +121,10 @@ class Slate:
                 raise InputError(f"{self.name}: series must be one of {SERIES} (or None), got {self.series!r}")
             self.series = s
         if self.race_laps is not None:
-            from .utils.validation import check_number
-
             try:
-                self.race_laps = check_number("race_laps", self.race_laps, lo=1, hi=MAX_RACE_LAPS, integer=True)
+                self.race_laps = check_race_laps(self.race_laps)
             except InputError as e:
-                raise InputError(f"{self.name}: {e} (a race's scheduled laps; NASCAR's longest run 500)") from None
+                raise InputError(f"{self.name}: {e}") from None
         if self.date is not None:
             try:
                 self.date = pd.Timestamp(self.date)

@@ -35,6 +35,16 @@ from dfslab import InfeasibleError, InputError, ResourceLimitError
 _CACHE: dict = {}
 
 
+def _set(slate, **attrs):
+    """A copy of ``slate`` with attributes set after construction (bypassing its own checks)."""
+    import copy
+
+    s = copy.copy(slate)
+    for k, v in attrs.items():
+        setattr(s, k, v)
+    return s
+
+
 def _once(key, make):
     if key not in _CACHE:
         _CACHE[key] = make()
@@ -475,6 +485,11 @@ ENGINE_CASES = [
     bad("racesim/slate-no-laps", lambda t: _simulate(slate=dfslab.Slate(_demo().players, archetype="short",
                                                                          name="nolaps")), InputError, "nolaps",
         "race_laps"),
+    # a length no race has (once accepted: DK points up to 504,246,400), set at construction or after it
+    bad("racesim/laps-1e9", lambda t: _simulate(slate=dfslab.Slate(_demo().players, archetype="short", race_laps=10**9,
+                                                                    name="huge")), InputError, "huge", "20-600"),
+    bad("racesim/laps-1e9-set-later", lambda t: _simulate(slate=_set(_demo(), race_laps=10**9)), InputError,
+        "race_laps", "20-600"),
     # no start at all is a slate before qualifying (starts drawn per race); some missing is an error naming them
     bad("racesim/slate-some-starts-missing",
         lambda t: _simulate(slate=_slate_with(start=lambda n: pd.array([None, None, *range(3, n + 1)], dtype="Int64"))),
@@ -837,6 +852,8 @@ ENGINE_CASES = [
         "--lineups"),
     bad("cli/race-laps-text", lambda t: _cli("report", "--demo", "--race-laps", "long"), InputError, "exit 2",
         "--race-laps", "'long'"),
+    bad("cli/race-laps-1e9", lambda t: _cli("report", "--demo", "--race-laps", "1000000000"), InputError, "exit 2",
+        "race_laps", "20-600"),
     bad("cli/param-unknown", lambda t: _rep("-p", "n_lineup=150"), InputError, "exit 2", "n_lineup",
         "n_lineups"),
     bad("cli/param-no-value", lambda t: _rep("-p", "n_lineups"), InputError, "exit 2", "NAME=VALUE"),

@@ -17,11 +17,10 @@ import pandas as pd
 from ..demo import demo_slate
 from ..exceptions import InputError
 from ..io import read_dk_salaries, read_nascar_slate
-from ..slate import Slate, check_archetype
+from ..slate import Slate, check_archetype, check_race_laps
 from .params import BY_NAME as PARAMS
 from .params import split as split_params
 from ..utils.files import read_csv_checked, require_columns
-from ..utils.validation import check_number
 
 
 def _merge_column(slate: Slate, path: str, column: str, source_col: str | None = None) -> Slate:
@@ -130,7 +129,7 @@ def load_report_slate(slate: str = "demo", starts: str = "", projections: str = 
                 race_laps = float(race_laps)
             except ValueError:
                 raise InputError(f"race_laps: expected a whole number of laps, got {race_laps!r}") from None
-        s.race_laps = check_number("race_laps", race_laps, lo=1, integer=True)
+        s.race_laps = check_race_laps(race_laps)
     if s.archetype is None:
         raise InputError(f"{s.name}: track archetype unknown; set the 'archetype' parameter (--archetype)")
     if s.race_laps is None:

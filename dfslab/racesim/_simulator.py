@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..exceptions import InputError
 from ..scoring import dk_points
-from ..slate import ARCHETYPES, Slate
+from ..slate import ARCHETYPES, Slate, check_race_laps
 from ..utils.validation import check_float_array, check_memory, check_number, check_seed
 from ._core import (
     PARAM_KEYS,
@@ -476,8 +476,9 @@ class RaceSimulator:
         if slate.archetype not in params["archetypes"]:
             raise InputError(f"slate {slate.name}: unknown track archetype {slate.archetype!r}; "
                              f"params cover {sorted(params['archetypes'])}")
-        if slate.race_laps is None or int(slate.race_laps) <= 0:
-            raise InputError(f"slate {slate.name}: race_laps must be a positive number of laps, got {slate.race_laps}")
+        if slate.race_laps is None:
+            raise InputError(f"slate {slate.name}: race_laps (the race length) is needed to simulate races")
+        check_race_laps(slate.race_laps, f"slate {slate.name}: race_laps")  # set after construction too
         if slate.n_players < slate.rules.roster_size:
             raise InputError(f"slate {slate.name}: {slate.n_players} drivers is fewer than a roster of "
                              f"{slate.rules.roster_size}")

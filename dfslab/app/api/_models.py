@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ...slate import ARCHETYPES
+from ...slate import ARCHETYPES, RACE_LAPS_RANGE
 
 # ---------------------------------------------------------------------------
 # Resource limits (stated in the OpenAPI descriptions; see docs/api.md for the measurements)
@@ -93,7 +93,8 @@ class RaceIn(_Model):
     """The race of the slate (the seed's ``race_data``)."""
 
     track_archetype: ARCHETYPE = Field(description="Track archetype: one of " + ", ".join(ARCHETYPES) + ".")
-    race_laps: int | None = Field(default=None, ge=1, le=2000, description="Scheduled laps; needed to simulate races.")
+    race_laps: int | None = Field(default=None, ge=RACE_LAPS_RANGE[0], le=RACE_LAPS_RANGE[1],
+                                  description="Scheduled laps (a real race's length); needed to simulate races.")
     series: Literal["cup", "xfinity", "trucks"] | None = None
     track: str | None = Field(default=None, max_length=100)
     race_date: str | None = Field(default=None, max_length=40, description="ISO date (informational).")
