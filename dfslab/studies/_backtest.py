@@ -45,6 +45,7 @@ STRATEGIES = {
     "leverage_0.5": {"leverage_penalty": 0.5},
     "vendor_projection": {"optimize_on": "vendor"},
     "roi_selection": {"selection": "roi"},
+    "top1": {"selection": "top1"},
     "field_like": None,
 }
 STRATEGY_LABELS = {
@@ -52,6 +53,7 @@ STRATEGY_LABELS = {
     "leverage_0.5": "same, leverage_penalty 0.5 (the old default)",
     "vendor_projection": "optimizer on the vendor's projection (published / DailyFan), leverage 0",
     "roi_selection": "candidate pool, portfolio chosen by simulated ROI",
+    "top1": "candidate pool, portfolio chosen to maximise P(at least one lineup in the top 1%) (Hunter-Vielma-Zaman)",
     "field_like": "lineups drawn like the field itself (the yardstick)",
 }
 #: the races quick mode runs: a 2025 Cup short track and a 2026 intermediate with real contests
