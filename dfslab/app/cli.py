@@ -24,7 +24,7 @@ NOTEBOOK = Path(str(resources.files(__package__).joinpath("slate_report.ipynb"))
 TEMPLATES = Path(str(resources.files(__package__).joinpath("templates")))
 OUTPUTS = ("slate_report.html", "dk_upload.csv", "lineups.csv", "slate_report.ipynb")
 MARKER = ".dfslab-report.json"
-PATH_PARAMS = ("slate", "starts", "projections", "ownership_file", "payout_table")
+PATH_PARAMS = ("slate", "starts", "projections", "ownership_file", "payout_table", "practice")
 
 
 class UsageError(Exception):
@@ -68,7 +68,8 @@ def check_paths(params: dict) -> None:
     """Every file/folder parameter exists (before a kernel starts)."""
     for name in PATH_PARAMS:
         v = params.get(name)
-        if not v or (name == "slate" and v == "demo"):
+        if not v or (name == "slate" and v == "demo") or (name == "practice" and v.strip().lower() in
+                                                             ("auto", "off", "none")):
             continue
         p = Path(v)
         if not p.exists():
