@@ -82,7 +82,7 @@ from ._race_fit import (
     with_finish_gain,
 )
 from ._race_loso import LOSO_FILE, fit_loso, load_loso, loso_simulator_kwargs
-from ._race_practice import fit_practice, practice_check
+from ._race_practice import fit_practice, practice_check, shipped_path_check
 from ._race_realfit import RealSlate, real_slates
 from ._race_report import CalibrationReport, params_strengths, run_calibration
 
@@ -97,7 +97,7 @@ __all__ = [
     "load_contest_field", "load_loso", "loso_simulator_kwargs", "mid_pit", "nascar_field_sources",
     "nascar_ownership_mae", "nascar_xy", "overlap_counts", "params_strengths", "practice_check", "pool_results", "prerace_strengths",
     "race_features", "race_level_stats", "real_contest_rows", "real_slates", "realised_ownership",
-    "reproduce_real_contests", "roi_identity_check", "roi_vs_field_sharpness", "run_calibration", "score_race",
+    "reproduce_real_contests", "roi_identity_check", "roi_vs_field_sharpness", "run_calibration", "score_race", "shipped_path_check",
     "slate_metrics", "slope_intervals", "strength_split", "summarize_field_realism", "summarize_field_strength",
     "summarize_nascar_contests", "sweep", "sweep_strategies", "tune_finish", "validate_field_realism",
     "validate_nascar_contests", "with_finish_gain", "write_evidence",

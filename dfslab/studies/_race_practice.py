@@ -394,6 +394,77 @@ def source_comparisons(means: pd.DataFrame, n_boot: int = N_BOOT, seed: int = 0)
     return out
 
 
+# --------------------------------------------------------------------------- the shipped path on the real slates
+def shipped_path_check(n_scenarios: int = 3000, seed: int = 100, drawn: bool = False, n_boot: int = N_BOOT,
+                       races=None) -> dict:
+    """What ``practice="auto"`` does to the default simulation of every real slate with results.
+
+    Unlike :func:`real_slate_means` (strengths given, ``blend=False``), this runs
+    ``RaceSimulator(n_scenarios, random_state=seed + i)`` exactly as the report does (history
+    found by itself, means blended and matched), once with ``practice="auto"`` and once with
+    ``"off"`` (same seed), in two settings: with the slate's vendor projection (``vendor``) and
+    with it removed (``no_vendor``: a bare salary file, mean = the salary-implied one). 2025 slates
+    use the weights fitted before 2025-07-01 (``weights_train_2025H1``: the slates are later), the
+    2026 ones the shipped weights (fitted on 2025): every figure is held out. ``drawn``: the
+    starts removed (before qualifying; each simulated race draws its start order).
+
+    Returns
+    -------
+    dict
+        ``per_slate`` (DataFrame: CRPS and squared within-slate errors summed per slate, arm and
+        setting) and, per setting and slate subset (``all``, ``with_sessions``), the CRPS of actual DK
+        points and the within-slate MSE of the simulated mean with and without practice, and the
+        slate-bootstrap 95 % interval of with minus without.
+    """
+    from ..io import load_real_races
+    from ..racesim import RaceSimulator, load_practice_weights
+
+    from ._race_calibration import crps_samples
+
+    W = load_practice_weights()
+    w_tr = W.get("weights_train_2025H1", W.get("weights"))
+    races = load_real_races() if races is None else races
+    rows = []
+    for i, r in enumerate(races):
+        ok = np.isfinite(r.actual)
+        y = r.actual[ok]
+        for setting in ("vendor", "no_vendor"):
+            p = r.slate.players
+            drop = ([] if setting == "vendor" else ["projection"]) + (["start"] if drawn else [])
+            sl = r.slate.with_players(p.drop(columns=[c for c in drop if c in p]))
+            sl.meta = dict(r.slate.meta)
+            held = w_tr if sl.date is not None and sl.date < pd.Timestamp("2026-01-01") else None
+            res = {}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for arm in ("on", "off"):
+                    res[arm] = RaceSimulator(n_scenarios, random_state=seed + i, practice="auto" if arm == "on" else
+                                             "off", practice_weights=held).simulate(sl)
+            for arm, x in res.items():
+                m = x.points.mean(0, dtype=np.float64)[ok]
+                rows.append({"slate": r.name, "setting": setting, "arm": arm, "used": res["on"].practice is not None,
+                             "n": int(ok.sum()), "crps_sum": float(crps_samples(x.points[:, ok], y).sum()),
+                             "se_sum": float((((y - y.mean()) - (m - m.mean())) ** 2).sum())})
+    d = pd.DataFrame(rows)
+    rng = np.random.default_rng(seed)
+    out = {"n_scenarios": n_scenarios, "seed": seed, "drawn": drawn, "per_slate": d}
+    for setting in ("vendor", "no_vendor"):
+        for subset in ("all", "with_sessions"):
+            x = d[d["setting"] == setting]
+            x = x[x["used"]] if subset == "with_sessions" else x
+            w = x.pivot(index="slate", columns="arm", values=["crps_sum", "se_sum", "n"])
+            n = w[("n", "on")].to_numpy(float)
+            fig = {"n_slates": int(len(w)), "n_drivers": int(n.sum())}
+            for col, key in (("crps_sum", "crps"), ("se_sum", "mse")):
+                a, b = w[(col, "on")].to_numpy(float), w[(col, "off")].to_numpy(float)
+                boots = [(a - b)[k].sum() / n[k].sum() for k in (rng.integers(0, len(a), len(a)) for _ in range(n_boot))]
+                fig[key] = {"with": float(a.sum() / n.sum()), "without": float(b.sum() / n.sum()),
+                            "diff": float((a - b).sum() / n.sum()),
+                            "diff_ci95": [float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))]}
+            out[f"{setting}/{subset}"] = fig
+    return out
+
+
 # --------------------------------------------------------------------------- the whole fit
 def weights_dict(wf, wp, wq, qd=None, notes="") -> dict:
     w = {"strength": {"practice": {"w": {"pooled": wf}, "missing": 0.0}}, "pace": {"practice": {"w": {"pooled": wp},
@@ -555,6 +626,7 @@ def fit_practice(quick: bool = False, seed: int = 0, params: dict | None = None,
             "with_practice": blend_vs_vendor(M, "history_pq", "salary", seed=seed,
                                                 slates=M.loc[M["has_practice"], "slate"].unique())}}
     out["real_slate_comparisons"] = source_comparisons(M, seed=seed)
+    say("real slates done")
     out["seconds"] = round(time.perf_counter() - t0, 1)
     weights_file = {
         "weights": W_all, "weights_train_2025H1": W_train,
