@@ -609,6 +609,9 @@ def fit_practice(quick: bool = False, seed: int = 0, params: dict | None = None,
                                   for r, g in S26.groupby("race_id")}}
     Tq26 = with_start_score(T26)
     out["dk2026_pl_finish"] = [pl_heldout(Tq, Tq26, c) for c in (["strength", "q"], ["strength", "q", "p0"])]
+    # before qualifying (starts drawn per simulated race), the shipped weights
+    D26 = simulate_grid(T26, P, [base, g26[1]], n_scenarios=n, seed=seed + 4000, drawn=True)
+    out["dk2026_before_qualifying"] = paired(D26, g26[1], base, None, n_boot=2000, seed=seed)
     say("dk_2026 done")
 
     # 5. real slates, leave-one-race-out blend vs vendor
