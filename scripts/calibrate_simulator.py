@@ -16,7 +16,11 @@ slopes, blend weights and the mean error on the 12 real slates (LOSO figures).
 JSON keys (held-out 2025): n_races, coverage_10_90, slope_win, slope_top5,
 slope_top10, slope_most_laps_led, top6_pit_mean, dnf_diff, plus crps,
 coverage_by_archetype, favourite_p_win / favourite_won, check_2026 (the same
-figures on the 2026 DK races) and real_slates (12 real slates, LOSO).
+figures on the 2026 DK races), real_slates (the real slates, LOSO) and practice
+(practice / qualifying speeds, dfslab.studies.practice_check): crps_with,
+crps_without (held-out 2025 races from 2025-07-01, weights fitted on the earlier ones),
+crps_diff_ci, check_2026, and on the real slates leave-one-race-out mse_blend, mse_vendor,
+mse_diff_ci (95 % slate-bootstrap interval of blend minus vendor) and no_vendor.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def make_slate(n, archetype, laps, seed, gaps=False, rating=True):
 @st.composite
 def race_cases(draw):
     n = draw(st.integers(6, 40))
-    return dict(n=n, archetype=draw(st.sampled_from(ARCHETYPES)), laps=draw(st.integers(1, 500)),
+    return dict(n=n, archetype=draw(st.sampled_from(ARCHETYPES)), laps=draw(st.integers(20, 600)),
                 seed=draw(st.integers(0, 2**31 - 1)), gaps=draw(st.booleans()),
                 strength_scale=draw(st.floats(0.0, 4.0)), n_scen=draw(st.integers(1, 80)))
 

@@ -136,4 +136,9 @@ def test_calibrate_script_json_quick():
     assert d["quick"] is True and d["n_races"] >= 20
     assert 0.7 < d["coverage_10_90"] < 0.9 and 0 < d["top6_pit_mean"] < 1
     assert {"coverage_10_90", "slope_win", "n_races"} <= set(d["check_2026"])
+    p = d["practice"]  # practice / qualifying speeds: the same keys in --quick as in the full run
+    for k in ("crps_with", "crps_without", "mse_blend", "mse_vendor"):
+        assert isinstance(p[k], float) and p[k] > 0, k
+    assert len(p["mse_diff_ci"]) == 2 and p["mse_diff_ci"][0] < p["mse_diff_ci"][1]
+    assert len(p["crps_diff_ci"]) == 2 and {"mse_with", "mse_without", "mse_diff_ci"} <= set(p["no_vendor"])
     print(f"calibrate_simulator.py --json --quick: {time.perf_counter() - t:.1f} s")

@@ -27,7 +27,7 @@ OUTPUTS = ("slate_report.html", "dk_upload.csv", "lineups.csv", "DKEntries_fille
 REVIEW_OUTPUTS = ("contest_review.html", "contest_review.ipynb")
 MARKER = ".dfslab-report.json"
 REVIEW_MARKER = ".dfslab-review.json"
-PATH_PARAMS = ("slate", "starts", "projections", "ownership_file", "payout_table", "rules", "entries")
+PATH_PARAMS = ("slate", "starts", "projections", "ownership_file", "payout_table", "rules", "entries", "practice")
 
 
 class UsageError(Exception):
@@ -71,7 +71,8 @@ def check_paths(params: dict) -> None:
     """Every file/folder parameter exists (before a kernel starts)."""
     for name in PATH_PARAMS:
         v = params.get(name)
-        if not v or (name == "slate" and v == "demo"):
+        if not v or (name == "slate" and v == "demo") or (name == "practice" and v.strip().lower() in
+                                                             ("auto", "off", "none")):
             continue
         p = Path(v)
         if not p.exists():

@@ -71,6 +71,8 @@ REPORT_PARAMS: tuple[Param, ...] = (
        "the model's)", "slate"),
     _p("ownership_file", str, "", "optional CSV with columns name,ownership (a vendor's projected ownership in "
        "percent)", "slate"),
+    _p("practice", str, "auto", '"auto": practice speeds from the data folder\'s practice_quali.csv when the race is '
+       'in it (Cup); a practice/qualifying CSV of this race in the same columns; "off": none', "analysis"),
     _p("field_size", int, 5000, "entries in the contest, mine included", "analysis"),
     _p("entry_fee", float, 20.0, "entry fee in dollars", "analysis"),
     _p("payout_table", str, "", "path to a DK payout_structure.csv; empty: a fitted real-DK curve for the contest's "

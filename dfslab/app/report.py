@@ -283,6 +283,7 @@ def header_markdown(analysis) -> str:
     date = None if s.date is None else s.date.date().isoformat()
     p = analysis.get_params()
     strength = getattr(sc, "provenance", "") or getattr(sc, "strength_source", "")
+    practice = getattr(sc, "practice_sessions", "")
     series = f"**{s.series or 'unknown'}**"
     if s.series is None and getattr(sc, "series", None):  # DK's file names no series: say which history was used
         series = f"**{sc.series}** (inferred from the drivers' race history)"
@@ -291,6 +292,7 @@ def header_markdown(analysis) -> str:
         f"**{s.race_laps}** laps, race date **{date or 'unknown'}**; {s.n_players} drivers, salaries "
         f"${int(s.salaries.min()):,}–${int(s.salaries.max()):,}.",
         f"Where driver strength and the scenario means came from: *{strength}*.",
+        *([f"Practice and qualifying sessions: *{practice}*."] if practice else []),
         f"Run: {p['n_lineups']} lineups, contest of {p['field_size']:,} entries at ${p['entry_fee']:g} "
         f"({p['payouts']}), leverage penalty {p['leverage_penalty']:g}, max overlap {p['max_overlap']}, "
         f"max exposure {p['max_exposure']:.0%}, min salary ${p['min_salary']:,}, selection *{p['selection']}*, "

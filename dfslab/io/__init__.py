@@ -11,6 +11,7 @@ from .nascar import (
     read_results_db,
     track_archetype,
 )
+from .practice import default_practice_path, practice_for_race, read_practice_quali
 from .real_races import (
     RealRace,
     is_race_folder,
@@ -34,5 +35,5 @@ __all__ = [
     "ContestStandings", "TRACK_ALIASES", "entry_user", "write_contest_standings", "match_standings_to_salaries", "infer_rules", "list_nascar_slates", "load_slates_with_results",
     "parse_lineup", "read_contest_standings", "read_dk_salaries", "read_dk_upload", "read_nascar_slate",
     "read_race_logs", "read_results_db", "track_archetype", "write_dk_upload", "RealRace", "is_race_folder",
-    "list_race_folders", "load_real_races", "read_race_folder", "read_slate_with_results", "skipped_races",
+    "list_race_folders", "load_real_races", "default_practice_path", "practice_for_race", "read_practice_quali", "read_race_folder", "read_slate_with_results", "skipped_races",
 ]

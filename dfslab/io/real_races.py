@@ -285,6 +285,8 @@ def read_race_folder(folder) -> RealRace:
     slate.meta["notes"] = list(notes) + [n for n in slate.meta.get("notes", []) if n not in notes]
     slate.meta["projection_source"] = "DailyFan projection (pool.csv)"
     slate.meta["ownership_source"] = "DailyFan projected ownership (pool.csv)"
+    if info.get("nascar_race_id") is not None:  # joins the race's practice / qualifying sessions
+        slate.meta["nascar_race_id"] = info["nascar_race_id"]
     actual = p["dk_points"].to_numpy(dtype=float)
 
     cp = folder / "contests.csv"

@@ -185,6 +185,13 @@ class SlateAnalysis:
         ``field_size``.
     random_state : int
         Run seed; each step gets its own child seed (``SeedSequence.spawn``).
+    practice : "auto", "off"/None, path or DataFrame
+        Practice / qualifying speeds in the race strengths (``RaceSimulator(practice=...)``):
+        "auto" = the race's sessions in the data folder's ``practice_quali.csv`` (Cup races;
+        a slate whose race is not in the file is simulated exactly as without it); a path =
+        a practice CSV of this race in the same columns (read and checked here: a session of
+        another race, a driver twice, a speed of 0 or an impossible lap is an error naming
+        the row); "off" / None = never. With ``simulator`` given, set it on the simulator.
     progress : bool, optional
         Progress bars (``tqdm.auto``); None = only in a terminal or notebook.
 
@@ -209,7 +216,7 @@ class SlateAnalysis:
                  excludes=None, simulator=None, optimize_on: str = "model", optimizer_options: dict | None = None,
                  given_scenarios: str = "split", field_options: dict | None = None, field_sources: dict | None = None,
                  driver_rules=None, entries=None, contest_sizes=None,
-                 random_state: int = 42, progress: bool | None = None):
+                 random_state: int = 42, progress: bool | None = None, practice="auto"):
         if not isinstance(slate, Slate):
             raise InputError(f"slate: expected a dfslab.Slate, got {type(slate).__name__}")
         self._init_kwargs = {k: v for k, v in locals().items() if k not in ("self", "slate", "__class__")}
@@ -260,6 +267,7 @@ class SlateAnalysis:
         self.simulator_given = simulator
         self.random_state = random_state
         self.progress = progress
+        self.practice = practice
         self._seed = _seeds(random_state)
         self.driver_rules = None
         if driver_rules is not None:
@@ -405,6 +413,7 @@ class SlateAnalysis:
             raise InputError(f"estimator: expected a fitted HybridOwnershipEstimator or None, got {self.estimator!r}")
         if self.simulator_given is not None and not hasattr(self.simulator_given, "simulate"):
             raise InputError(f"simulator: expected a RaceSimulator or None, got {self.simulator_given!r}")
+        self._check_practice()
         if self.scenarios_given is not None:
             self._given_scenarios()
         # resources: two simulated race sets (build + score), the field's sampled entries, the contest results
@@ -432,6 +441,21 @@ class SlateAnalysis:
             # the sampler's value checks, on a uniform ownership (no fit: nothing is sampled here)
             FieldLineupSampler(slate, np.full(n, 100.0 * slate.rules.roster_size / n), **self.field_options)
 
+    def _check_practice(self):
+        """The practice setting; a user's practice file is read and checked now (errors name the row)."""
+        from ..io import read_practice_quali
+        from ..racesim import check_practice_setting
+
+        p = check_practice_setting(self.practice)
+        if self.simulator_given is not None and p != "auto":
+            raise InputError("practice: with a simulator given, set practice on the simulator "
+                             "(RaceSimulator(practice=...))")
+        if p is not None and not isinstance(p, (str, pd.DataFrame)):  # a file of this race
+            if self.slate.date is None:
+                raise InputError(f"practice: {p} needs the slate's race date (the slate has none; give date=)")
+            read_practice_quali(p, race_date=self.slate.date)
+        self._practice = p
+
     # ------------------------------------------------------------------ params
     def get_params(self) -> dict:
         """Every setting of the run (for the report header, the backtest and reproducibility)."""
@@ -450,7 +474,10 @@ class SlateAnalysis:
                 "entries": None if self.entries is None else
                 f"{self.entries.n_entries} entries in {len(self.entries.contests)} contest(s) from {self.entries.path}",
                 "contest_sizes": {k: v for k, v in self.contest_sizes.items() if k != "default"} or None,
-                "random_state": self.random_state}
+                "random_state": self.random_state,
+                "practice": "given table" if isinstance(self._practice, pd.DataFrame) else
+                ("off" if self._practice is None else str(self._practice))}
+
 
     def with_params(self, **changes) -> "SlateAnalysis":
         """A copy with some settings changed that keeps every computed step those settings do not affect.
@@ -491,7 +518,7 @@ class SlateAnalysis:
         sim = self.simulator_given
         if sim is None:
             # finds the race history itself (everything before the slate date), blends the mean sources
-            sim = RaceSimulator(n_scenarios=self.n_scenarios, random_state=int_seed(seed))
+            sim = RaceSimulator(n_scenarios=self.n_scenarios, random_state=int_seed(seed), practice=self._practice)
         else:
             import copy
 
@@ -550,12 +577,12 @@ class SlateAnalysis:
         base = p["projection"].to_numpy(float) if "projection" in p and p["projection"].notna().all() else None
         return r.projection_vector(base)
 
-    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state", "driver_rules:projection")
+    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state", "driver_rules:projection", "practice")
     def scenarios(self):
         """Simulated races used to BUILD the lineups (RaceScenarios)."""
         return self._race_part("scenarios", first_half=True)
 
-    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state", "driver_rules:projection")
+    @step("n_scenarios", "scenarios", "given_scenarios", "simulator", "random_state", "driver_rules:projection", "practice")
     def eval_scenarios(self):
         """Independent simulated races used only to SCORE lineups (never the ones that built them)."""
         return self._race_part("eval_scenarios", first_half=False)

@@ -18,6 +18,14 @@ from ._core import (
            start_score_rows,
 )
 from ._history import history_line, infer_series, load_history
+from ._practice import (
+           PracticeEffect,
+           PracticeFeatures,
+           load_practice_weights,
+           practice_effect,
+           practice_features,
+           session_scores,
+)
 from ._ratings import DriverRatingModel, driver_keys, race_performance, salary_strength
 from ._simulator import (
            BYTES_PER_CELL,
@@ -25,11 +33,14 @@ from ._simulator import (
            RaceScenarios,
            RaceSimulator,
            check_params,
+           check_practice_setting,
            load_blend_weights,
            load_default_params,
 )
 
 __all__ = ["BYTES_PER_CELL", "DriverRatingModel", "PARAM_KEYS", "REGIME_NAMES", "RaceScenarios", "RaceSimulator",
-           "SOURCES", "check_params", "draw_qualifying", "draw_regime_rows", "driver_keys", "history_line",
+           "SOURCES", "check_params", "check_practice_setting", "draw_qualifying", "draw_regime_rows", "driver_keys", "history_line",
            "infer_series", "load_blend_weights", "load_default_params", "load_history", "race_performance",
+           "PracticeEffect", "PracticeFeatures", "load_practice_weights", "practice_effect", "practice_features",
+           "session_scores",
            "salary_strength", "simulate_rows", "start_score", "start_score_rows"]

@@ -78,7 +78,7 @@ def _alloc(rng, total, pace, kappa, alpha, weight):
 
 def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kappa, fl_alpha, valid=None,
                   lead_gain=None, dnf_shift=None, lead_bonus=None, ll_close=None, finish_gain=None,
-                  trouble=None):
+                  trouble=None, pace_shift=None):
     """Simulate one race per row.
 
     Parameters
@@ -113,6 +113,10 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
         Probability that a running car has trouble (damage, a pit penalty, a spin):
         it finishes behind every running car without trouble, still ahead of the
         DNFs (the top of the field can have a bad day without retiring).
+    pace_shift : float array (D,) or (n, D), optional
+        Added to the pace only (who leads laps and sets fastest laps), not to the finish:
+        speed seen before the race (practice) that says more about leading than about
+        the finishing order.
 
     Returns
     -------
@@ -126,6 +130,8 @@ def simulate_rows(rng, u, laps, p_dnf, rho, ll_kappa, ll_alpha, fl_total, fl_kap
     g2 = rng.gumbel(size=(n, D))
     gain = np.ones(n) if lead_gain is None else lead_gain
     pace = gain[:, None] * u + g1  # speed on the day: decides who leads and who sets fastest laps
+    if pace_shift is not None:
+        pace = pace + pace_shift
     r = rho[:, None]
     # Finish noise shares a part rho with pace; the rest is strategy/luck that
     # reshuffles the finish without changing who was fast (low rho = fuel mileage).
@@ -173,7 +179,7 @@ def dnf_shift(arch_params, strength, qscore):
 
 
 def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.0, mean_error=0.0,
-                     finish_gain=1.0):
+                     finish_gain=1.0, pace_strength=None):
     """Draw regimes for ``n`` rows of one race and build the per-row arguments of simulate_rows.
 
     ``qscore`` is the start score per driver (D,), or per row and driver (n, D) when
@@ -182,7 +188,9 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     ``mean_error`` > 0 draws each row's driver strengths around ``strength`` with that
     standard deviation (the mean is not known exactly: each scenario is a world
     whose driver means differ from ours). ``finish_gain`` multiplies the finish
-    utility (on top of the archetype's own ``finish_gain``).
+    utility (on top of the archetype's own ``finish_gain``). ``pace_strength`` (D,), in
+    strength units, is added to the race pace only (``lead_gain * beta_s * pace_strength``):
+    the practice-speed channel of who leads laps and sets fastest laps.
     """
     probs = np.asarray(arch_params["regime_probs"], float)
     regime = rng.choice(len(REGIME_NAMES), size=n, p=probs / probs.sum()).astype(np.int8)
@@ -204,4 +212,7 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
                 lead_bonus=P["lead_bonus"][regime], ll_close=P["ll_close"][regime], finish_gain=fg,
                 trouble=np.full(n, float(arch_params.get("finish_trouble", 0.0))),
                 dnf_shift=np.atleast_2d(dnf_shift(arch_params, strength, qscore)))
+    if pace_strength is not None:
+        args["pace_shift"] = (P["lead_gain"][regime] * P["beta_s"][regime])[:, None] * \
+            np.asarray(pace_strength, float)[None, :] / temperature
     return regime, args

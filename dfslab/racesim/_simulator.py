@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -138,9 +139,14 @@ def _check_salary_slopes(sl):
 
 @dataclass(frozen=True)
 class _Unqualified:
-    """A slate before qualifying: each simulated race draws its own start order (``coef``: see fit_qualifying)."""
+    """A slate before qualifying: each simulated race draws its own start order (``coef``: see fit_qualifying).
+
+    ``shift`` (D,): added to the strength the start order is drawn from (practice speed: see
+    :mod:`._practice`); None = the race strength alone.
+    """
 
     coef: float
+    shift: np.ndarray | None = None
 
 
 @dataclass
@@ -170,6 +176,14 @@ class RaceScenarios:
     series : str or None
         The series whose race history gave the strengths: the slate's, or the one
         inferred from the drivers when the slate has none (None without history).
+    practice : DataFrame or None
+        When practice / qualifying sessions of the race were used: per driver (slate
+        order) the session scores (``practice_score``, ``quali_score``, missing flags) and
+        what they added (``strength_adj``, ``pace_adj``, ``qual_shift``); None otherwise.
+    practice_sessions : str
+        One line naming the practice / qualifying sessions used and the stage ("practice:
+        NCS Final Practice (2026-07-25); ..."), or why none were ("not in
+        practice_quali.csv", "off", ...). Empty when strengths were given.
     notes : list of str
         Everything the simulator decided: history used, names matched or not, series
         inferred, fallbacks.
@@ -190,6 +204,8 @@ class RaceScenarios:
     provenance: str = ""
     series: str | None = None
     start: np.ndarray | None = None
+    practice: pd.DataFrame | None = None
+    practice_sessions: str = ""
 
     def _repr_html_(self) -> str:
         from ..utils.display import scenarios_html
@@ -295,6 +311,20 @@ class RaceSimulator:
         Salary->strength slope instead of the shipped fit (``params["salary_strength"]``):
         one number for every archetype, or ``{"slope": {archetype: x}, "pooled_slope": y}``
         (archetypes not listed take ``pooled_slope``, else the shipped value).
+    practice : "auto", "off"/None, path or DataFrame
+        Practice / qualifying speeds in the automatic strengths (history and salary; given
+        strengths and a ``rating`` column stay as they are). "auto" (default): the race's
+        sessions in the data folder's ``nascar/practice_quali/practice_quali.csv`` when it
+        is there (Cup races only: the file holds Cup weekends); a path: a practice CSV of
+        the slate's race in the same columns (a row of another race is an error naming it);
+        a :func:`dfslab.io.read_practice_quali` table; None / "off": never. What is added
+        (``dfslab/_data/racesim_practice.json``, fitted by ``scripts/fit_practice.py``):
+        ``0.10 x practice score`` to the strength and ``0.10 x practice score`` to the race
+        pace only (laps led, fastest laps). Before qualifying practice only; after
+        qualifying the qualifying-speed term would be added too, but its fitted weight is 0.
+        ``RaceScenarios.practice_sessions`` names the sessions used.
+    practice_weights : dict, optional
+        Weights instead of the shipped ones, shaped like ``racesim_practice.json["weights"]``.
 
     Examples
     --------
@@ -319,7 +349,7 @@ class RaceSimulator:
 
     def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None, *,
                  history="auto", mean_error: float | None = None, finish_gain: float = 1.0, blend: bool = True,
-                 blend_weights: dict | None = None, salary_slopes=None):
+                 blend_weights: dict | None = None, salary_slopes=None, practice="auto", practice_weights=None):
         self.n_scenarios = check_number("n_scenarios", n_scenarios, lo=1, integer=True)
         # refuse absurd sizes up front, with the smallest race a lineup can come from (6 drivers);
         # simulate() checks again with the slate's real field size
@@ -339,6 +369,11 @@ class RaceSimulator:
         self.blend = bool(blend)
         self.blend_weights = _check_blend_weights(blend_weights)
         self.salary_slopes = _check_salary_slopes(salary_slopes)
+        self.practice = check_practice_setting(practice)
+        if practice_weights is not None and not isinstance(practice_weights, dict):
+            raise InputError(f"practice_weights: expected a dict shaped like racesim_practice.json['weights'], got "
+                             f"{type(practice_weights).__name__}")
+        self.practice_weights = practice_weights
 
     def blend_weights_(self) -> dict:
         """The blend weights this simulator uses: {sources key: {source: weight}} (shipped, then overrides)."""
@@ -445,26 +480,117 @@ class RaceSimulator:
                 bad = np.flatnonzero(~np.isfinite(s))
                 raise InputError(f"strength: NaN or infinite values for rows {bad[:5].tolist()} "
                                  f"({slate.players['name'].iloc[bad[:5]].tolist()})")
-            return s, "strength argument", [], "strength given by the caller", None, slate.series
+            return s, "strength argument", [], "strength given by the caller", None, slate.series, \
+                _PracticeUse.unused("not used: strengths given by the caller")
         if "rating" in slate.players.columns and slate.players["rating"].notna().all():
             s = slate.column("rating")
             if not np.all(np.isfinite(s)):
                 raise InputError("slate column 'rating': NaN or infinite values")
-            return s, "slate rating column", [], "strength from the slate's rating column", None, slate.series
+            return s, "slate rating column", [], "strength from the slate's rating column", None, slate.series, \
+                _PracticeUse.unused("not used: strength from the slate's rating column")
         hist, notes, line, series = (None, [], "", slate.series)
         if self.history is not None:
             hist, notes, line, series = self._history_strength(slate)
         else:
             notes = ["history=None: no race history used"]
         sal = self._salary_strength(slate)
+        hist, sal, use = self._apply_practice(slate, hist, sal, series)
+        notes = notes + use.notes
+        pline = f"; practice speeds ({use.provenance})" if use.effect is not None else ""
+        line = line + pline
         if hist is not None:
-            return hist, "history rating model", notes, line, {"history": hist, "salary": sal}, series
+            return hist, "history rating model", notes, line, {"history": hist, "salary": sal}, series, use
         msg = ("no strengths, no slate 'rating' column and no usable race history"
                + (f" before {slate.date.date()}" if slate.date is not None else "") + ": strength from salary alone "
                "(fitted salary-strength mapping)")
         warnings.warn(msg + (f" ({notes[-1]})" if notes else ""), UserWarning, stacklevel=3)
-        return sal, "salary only (fallback)", notes + [msg], "salary only (fallback: fitted salary-strength mapping)", \
-            {"salary": sal}, series
+        return sal, "salary only (fallback)", notes + [msg], "salary only (fallback: fitted salary-strength mapping)" + \
+            pline, {"salary": sal}, series, use
+
+    # --- practice and qualifying speeds -------------------------------------
+    def practice_weights_(self) -> dict:
+        """The practice / qualifying weights this simulator uses (shipped ``racesim_practice.json``, then overrides)."""
+        from ._practice import load_practice_weights
+
+        W = {k: v for k, v in load_practice_weights().get("weights", {}).items()}
+        W.update(self.practice_weights or {})
+        return W
+
+    def _practice_rows(self, slate: Slate):
+        """(rows of this race's sessions or None, where they came from / why none)."""
+        from ..io.practice import practice_for_race, read_practice_quali
+
+        src = self.practice
+        if slate.date is None:
+            return None, "not used: the slate has no race date, so its sessions cannot be found"
+        rid = (slate.meta or {}).get("nascar_race_id")
+        if isinstance(src, pd.DataFrame):
+            rows, where = practice_for_race(src, slate.date, slate.track, race_id=rid), "the given practice table"
+        elif isinstance(src, str):  # "auto"
+            from ..io.practice import default_practice_path
+            from ..utils.config import data_dir
+
+            root = data_dir(required=False)
+            path = None if root is None else default_practice_path(root)
+            if path is None or not path.is_file():
+                return None, "not used: no practice_quali.csv in the data folder"
+            st = path.stat()
+            rows = practice_for_race(_read_practice_cached(str(path), st.st_mtime_ns, st.st_size), slate.date,
+                                     slate.track, race_id=rid)
+            where = "practice_quali.csv"
+        else:  # a user's file for this race: a row of another race is an error naming it
+            rows, where = read_practice_quali(src, race_date=slate.date), str(src)
+        if rows is None or rows.empty:
+            return None, f"not used: {slate.date.date()} {slate.track or ''} is not in {where}".replace("  ", " ")
+        return rows, where
+
+    def _apply_practice(self, slate: Slate, hist, sal, series=None):
+        """Practice / qualifying speeds into the automatic strengths (see :mod:`._practice`).
+
+        Returns (history strength, salary strength, :class:`_PracticeUse`). Cup only with the data
+        folder's file: it holds Cup weekends, and an Xfinity or Truck race the day before a Cup
+        race at the same track must not take the Cup cars' speeds.
+        """
+        from ._practice import describe_sessions, practice_effect, practice_features
+
+        if self.practice is None:
+            return hist, sal, _PracticeUse.unused("off (practice=None)")
+        series = series or slate.series
+        if series not in (None, "cup") and isinstance(self.practice, str):
+            what = {"xfinity": "an Xfinity", "trucks": "a Truck"}.get(series, f"a {series}")
+            why = f"not used: the data folder's practice_quali.csv holds Cup sessions and this is {what} race"
+            return hist, sal, _PracticeUse.unused(why, [f"practice: {why}"])
+        rows, where = self._practice_rows(slate)
+        if rows is None:
+            return hist, sal, _PracticeUse.unused(where, [f"practice: {where}: strengths without practice / "
+                                                          "qualifying speeds"])
+        W = self.practice_weights_()
+        if not W:
+            why = "not used: no fitted practice weights (racesim_practice.json)"
+            return hist, sal, _PracticeUse.unused(why, [f"practice: {why}"])
+        ids = slate.players["nascar_driver_id"].tolist() if "nascar_driver_id" in slate.players else None
+        feat = practice_features(rows, slate.players["name"].tolist(), driver_ids=ids)
+        qualified = "start" in slate.players and slate.players["start"].notna().all()
+        base = hist if hist is not None else sal
+        eff = practice_effect(feat, W, slate.archetype, qualified, base_strength=base)
+        summary = describe_sessions(feat, W, slate.archetype, qualified)
+        if not eff.description:
+            reason = ("no practice session with times this weekend" if not feat.has_practice else
+                      "the fitted weights are 0 for this track type and stage")
+            why = f"{summary}; nothing added to the strengths ({reason})"
+            return hist, sal, _PracticeUse.unused(why, feat.notes + [f"practice: {why}"])
+        apply_to = W.get("apply_to", ["history"])
+        if hist is not None and "history" in apply_to:
+            hist = hist + eff.strength
+        if "salary" in apply_to or hist is None:
+            sal = sal + eff.strength
+        notes = list(feat.notes)
+        if series not in (None, "cup"):
+            notes.append(f"practice: the practice weights were fitted on Cup races; used for this {series} race "
+                         "because its sessions were given")
+        stage = "after qualifying" if qualified else "before qualifying: practice only"
+        notes.append(f"practice / qualifying speeds from {where} ({summary}): {eff.description}")
+        return hist, sal, _PracticeUse(eff, summary, notes, f"{stage}: {eff.description}")
 
     # --- validation -----------------------------------------------------
     def _check_slate(self, slate: Slate):
@@ -503,12 +629,14 @@ class RaceSimulator:
 
     # --- simulation -----------------------------------------------------
     def _run(self, arch, strength, start, laps, n, seed, temperature, mean_error=None, points=False,
-             dtype=np.float32, starts_out=None):
+             dtype=np.float32, starts_out=None, pace=None):
         """Simulate ``n`` races in fixed-size chunks (bounded memory; each chunk has its own seed).
 
         With ``points`` the DK points (``dtype``) are computed per chunk and returned last.
         ``start`` is the slate's start positions, or :class:`_Unqualified` (each race
         draws its start order first; written to ``starts_out`` (n, D) when given).
+        ``pace`` (D,): strength added to the race pace only (practice speed; see
+        :mod:`._practice`); None = none.
         """
         me = self._mean_error() if mean_error is None else mean_error
         drawn = isinstance(start, _Unqualified)
@@ -528,21 +656,24 @@ class RaceSimulator:
             rng = np.random.default_rng(kid)
             st = None if drawn else start[None, :]
             if drawn:  # qualifying first, from the mean strength (as fitted), then the race
-                st = draw_qualifying(rng, strength, b - a, start.coef)
+                qs = strength if start.shift is None else strength + start.shift
+                st = draw_qualifying(rng, qs, b - a, start.coef)
                 q = start_score_rows(st)
                 if starts_out is not None:
                     starts_out[a:b] = st
-            reg, args = draw_regime_rows(rng, b - a, arch, strength, q, laps, temperature, me, self.finish_gain)
+            reg, args = draw_regime_rows(rng, b - a, arch, strength, q, laps, temperature, me, self.finish_gain,
+                                         pace_strength=pace)
             f, l_, fl_, d = simulate_rows(rng, **args)
             regime[a:b], finish[a:b], ll[a:b], fl[a:b], dnf[a:b] = reg, f, l_, fl_, d
             if points:
                 pts[a:b] = dk_points(st, f, l_, fl_, dtype=dtype)
         return (regime, finish, ll, fl, dnf, pts) if points else (regime, finish, ll, fl, dnf)
 
-    def _pilot_mean(self, arch, s, start, laps, seed, T):
-        return self._run(arch, s, start, laps, N_PILOT, seed, T, points=True, dtype=np.float64)[-1].mean(0)
+    def _pilot_mean(self, arch, s, start, laps, seed, T, pace=None):
+        return self._run(arch, s, start, laps, N_PILOT, seed, T, points=True, dtype=np.float64, pace=pace)[-1].mean(0)
 
-    def simulate(self, slate: Slate, strength=None, projections=None) -> RaceScenarios:
+    def simulate(self, slate: Slate, strength=None, projections=None, pace_strength=None,
+                 qualifying_strength=None) -> RaceScenarios:
         """Simulate ``n_scenarios`` races of ``slate``.
 
         Parameters
@@ -572,12 +703,35 @@ class RaceSimulator:
             including the projection, its projection measured from the race's
             points per driver; when matching, such a driver keeps its own
             simulated mean.
+        pace_strength : array_like, optional
+            Strength added to the race pace only (who leads laps and sets fastest laps),
+            per slate row; with automatic strengths and practice sessions for the race
+            (``practice=``) it is computed from the practice speeds.
+        qualifying_strength : array_like, optional
+            Before qualifying only: the strength each simulated race's start order is drawn
+            from (default: the race strength; with practice sessions, the race strength plus
+            the fitted practice term of the draw).
 
         Returns
         -------
         RaceScenarios
             With ``means`` (sources, weights, blend) and ``provenance``.
         """
+        ps = None
+        if pace_strength is not None:
+            ps = check_float_array("pace_strength", pace_strength)
+            if ps.shape != (slate.n_players,) or not np.all(np.isfinite(ps)):
+                raise InputError(f"pace_strength: expected {slate.n_players} finite values (one per slate row), "
+                                 f"got shape {ps.shape}")
+        qs = None
+        if qualifying_strength is not None:
+            qs = check_float_array("qualifying_strength", qualifying_strength)
+            if qs.shape != (slate.n_players,) or not np.all(np.isfinite(qs)):
+                raise InputError(f"qualifying_strength: expected {slate.n_players} finite values (one per slate row), "
+                                 f"got shape {qs.shape}")
+        return self._simulate(slate, strength, projections, ps, qs)
+
+    def _simulate(self, slate: Slate, strength, projections, pace=None, qualifying_strength=None) -> RaceScenarios:
         arch, start = self._check_slate(slate)
         # the outputs (finish int16, laps led / fastest laps int32, dnf bool, points float32) stay whole even
         # though the races are simulated in chunks: ~17 bytes per scenario and driver measured at 10^6 scenarios
@@ -586,8 +740,16 @@ class RaceSimulator:
                      param="n_scenarios", value=self.n_scenarios,
                      detail=f"{per_cell} bytes x {self.n_scenarios:,} scenarios x {slate.n_players} drivers")
         laps = int(slate.race_laps)
-        s, source, notes, prov, auto, series = self._strength(slate, strength)
+        s, source, notes, prov, auto, series, use = self._strength(slate, strength)
         notes = list(notes)
+        eff = use.effect
+        if eff is not None:
+            if pace is None and np.any(eff.pace != 0):
+                pace = eff.pace
+            if isinstance(start, _Unqualified) and eff.qual_shift is not None:
+                start = _Unqualified(start.coef, eff.qual_shift)
+        if qualifying_strength is not None and isinstance(start, _Unqualified):
+            start = _Unqualified(start.coef, qualifying_strength - s)
         rs = self.random_state
         # a copy of a given SeedSequence: spawning from the caller's object would change it, and the next call's races
         seed = np.random.SeedSequence(rs.entropy, spawn_key=rs.spawn_key, pool_size=rs.pool_size) \
@@ -608,16 +770,16 @@ class RaceSimulator:
                                   "weight_salary": 1.0, "mean_blend": np.nan})
         elif auto is not None and self.blend:
             s, means, extra, prov = self._blend(arch, s, start, laps, auto, proj, pilot_seed, T, slate, prov,
-                                                proj_label if proj is not None else "")
+                                                proj_label if proj is not None else "", pace=pace)
             notes += extra
             source += " blended mean"
         elif proj is not None:
             if np.isnan(proj).any():  # partial: the others keep their own simulated means
-                m0 = self._pilot_mean(arch, s, start, laps, pilot_seed, T)
+                m0 = self._pilot_mean(arch, s, start, laps, pilot_seed, T, pace)
                 notes.append(f"projection given for {int(np.isfinite(proj).sum())} of {len(proj)} drivers: the "
                              "others keep their simulated means")
                 proj = np.where(np.isnan(proj), m0, proj)
-            s, extra = self._match_projections(arch, s, start, laps, proj, pilot_seed, T, slate)
+            s, extra = self._match_projections(arch, s, start, laps, proj, pilot_seed, T, slate, pace=pace)
             notes += extra
             source += " matched to projections"
             prov += "; means matched to the given projections"
@@ -630,14 +792,21 @@ class RaceSimulator:
             notes.append(f"no qualifying: each simulated race draws its start order from the strengths (qualifying "
                          f"model, coefficient {start.coef:.2f}); place-differential points use those starts")
         regime, finish, ll, fl, dnf, pts = self._run(arch, s, start, laps, self.n_scenarios, main_seed, T, points=True,
-                                                     starts_out=starts)
+                                                     starts_out=starts, pace=pace)
         if means is not None:
             means["mean_sim"] = pts.mean(0, dtype=np.float64)
             if single:
                 means["mean_salary"] = means["mean_blend"] = means["mean_sim"]
+        ptab = None
+        if eff is not None:
+            ptab = eff.features.table.copy()
+            ptab["strength_adj"] = eff.strength
+            ptab["pace_adj"] = pace if pace is not None else 0.0
+            ptab["qual_shift"] = eff.qual_shift if (eff.qual_shift is not None and starts is not None) else 0.0
         return RaceScenarios(points=pts, finish=finish, laps_led=ll, fastest_laps=fl, dnf=dnf, regime=regime,
                              slate=slate, strength=s, strength_source=source, notes=notes, means=means,
-                             provenance=prov, series=series, start=starts)
+                             provenance=prov, series=series, start=starts, practice=ptab,
+                             practice_sessions=use.summary)
 
     def _check_projections(self, projections, slate, what="projections", partial=False):
         proj = check_float_array(what, projections)
@@ -651,14 +820,14 @@ class RaceSimulator:
             raise InputError(f"{what}: every value is NaN (no projection for any driver); give None instead")
         return proj
 
-    def _blend(self, arch, s, start, laps, auto, proj, seed, T, slate, prov, proj_label):
+    def _blend(self, arch, s, start, laps, auto, proj, seed, T, slate, prov, proj_label, pace=None):
         """Blend the mean sources with the fitted weights and match the scenarios to the blend."""
         src_means = {}
         if proj is not None:
             src_means["projection"] = proj
         for k in ("history", "salary"):
             if k in auto:
-                src_means[k] = self._pilot_mean(arch, auto[k], start, laps, seed, T)
+                src_means[k] = self._pilot_mean(arch, auto[k], start, laps, seed, T, pace)
         keys = [k for k in SOURCES if k in src_means]
         W = self.blend_weights_()
         key = "+".join(keys)
@@ -692,8 +861,8 @@ class RaceSimulator:
             means[f"mean_{k}"] = src_means[k]
         for k in keys:
             means[f"weight_{k}"] = w[k] if has.all() else np.where(has, w[k], w_rest.get(k, 0.0))
-        s, extra = self._match_projections(arch, s, start, laps, dev, seed, T, slate, what="blended mean")
-        total = self._pilot_mean(arch, s, start, laps, seed, T).mean()
+        s, extra = self._match_projections(arch, s, start, laps, dev, seed, T, slate, what="blended mean", pace=pace)
+        total = self._pilot_mean(arch, s, start, laps, seed, T, pace).mean()
         means["mean_blend"] = dev - dev.mean() + total
         notes += extra
         wtxt = ", ".join(f"{k} {w[k]:.2f}" for k in keys)
@@ -709,7 +878,7 @@ class RaceSimulator:
         return s, means, notes, prov
 
     def _match_projections(self, arch, s, start, laps, proj, seed, T, slate, n_pilot=N_PILOT, iters=40,
-                           what="projections"):
+                           what="projections", pace=None):
         proj = np.asarray(proj, dtype=float)
         s = s.copy()
         slope = np.full(len(s), 12.0)  # DK points per unit strength; refined per driver (secant)
@@ -717,7 +886,7 @@ class RaceSimulator:
         best = (np.inf, s.copy(), None, None)
         damp = 0.8
         for it in range(iters):
-            m = self._run(arch, s, start, laps, n_pilot, seed, T, points=True, dtype=np.float64)[-1].mean(0)
+            m = self._run(arch, s, start, laps, n_pilot, seed, T, points=True, dtype=np.float64, pace=pace)[-1].mean(0)
             if prev is not None:
                 ds, dm = s - prev[0], m - prev[1]
                 ok = np.abs(ds) > 1e-6
@@ -744,3 +913,59 @@ class RaceSimulator:
             warnings.warn(f"{what}: could not match all means (max gap {np.abs(gap).max():.1f} pts, {worst}); "
                           "they may be outside what a race can produce", UserWarning, stacklevel=3)
         return s, notes
+
+
+@functools.lru_cache(maxsize=2)
+def _read_practice_cached(path: str, mtime_ns: int, size: int):
+    """The data folder's practice file, read and validated once per process (and again when it changes)."""
+    from ..io.practice import read_practice_quali
+
+    return read_practice_quali(path)
+
+
+@dataclass
+class _PracticeUse:
+    """What the practice / qualifying sessions did to one simulation (``effect`` None = nothing)."""
+
+    effect: object
+    summary: str
+    notes: list
+    provenance: str = ""
+
+    @classmethod
+    def unused(cls, why: str, notes=None) -> "_PracticeUse":
+        return cls(None, why, list(notes or []))
+
+
+def check_practice_setting(practice):
+    """The ``practice`` setting of :class:`RaceSimulator` / ``SlateAnalysis``, checked.
+
+    "auto" (the data folder's ``practice_quali.csv``, Cup races), None or "off" (never), a path
+    to a practice CSV of the slate's race (``practice_quali.csv`` columns; read and checked
+    when simulating), or a :func:`dfslab.io.read_practice_quali` table. Returns "auto", None,
+    a :class:`~pathlib.Path` or the DataFrame.
+
+    Examples
+    --------
+    >>> check_practice_setting("off") is None, check_practice_setting("auto")
+    (True, 'auto')
+    """
+    from pathlib import Path
+
+    if practice is None or (isinstance(practice, str) and practice.strip().lower() in ("off", "none")):
+        return None
+    if isinstance(practice, str) and practice.strip().lower() in ("auto", ""):
+        return "auto"
+    if isinstance(practice, pd.DataFrame):
+        need = {"race_key", "session_key", "race_date", "has_time", "speed_pct_of_session_best"}
+        if not need <= set(practice.columns):
+            raise InputError(f"practice: a DataFrame must come from dfslab.io.read_practice_quali (missing "
+                             f"{sorted(need - set(practice.columns))})")
+        return practice
+    if isinstance(practice, (str, Path)):
+        p = Path(practice)
+        if not p.is_file():
+            raise InputError(f"practice: {practice} is not a file (give 'auto', 'off' or a practice CSV of this race)")
+        return p
+    raise InputError(f"practice: expected 'auto', 'off', a practice CSV path, a read_practice_quali() DataFrame or "
+                     f"None, got {type(practice).__name__}")

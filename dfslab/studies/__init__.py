@@ -6,7 +6,8 @@ weights, ownership models) and measures the engines on real races and contests:
 
 * the whole pipeline in hindsight on real NASCAR races -- :func:`backtest_real_slates`;
 * the race model -- :func:`fit_params` (2019-2024 loop data), :func:`fit_race_model`,
-  :func:`run_calibration` (held-out 2025, 2026 races, real slates), :func:`loso_simulator_kwargs`;
+  :func:`run_calibration` (held-out 2025, 2026 races, real slates), :func:`loso_simulator_kwargs`,
+  :func:`fit_practice` / :func:`practice_check` (practice and qualifying speeds in the strength);
 * the contest engine -- :func:`reproduce_real_contests`, :func:`validate_field_realism`,
   :func:`validate_nascar_contests`, :func:`evaluate_payout_fit`;
 * ownership -- :func:`fit_pretrained_nascar`, :func:`evaluate_nascar_actual`, :func:`evaluate_mlb`.
@@ -81,6 +82,7 @@ from ._race_fit import (
     with_finish_gain,
 )
 from ._race_loso import LOSO_FILE, fit_loso, load_loso, loso_fit_of, loso_simulator_kwargs, race_model_training
+from ._race_practice import fit_practice, practice_check, shipped_path_check
 from ._race_realfit import RealSlate, real_slates
 from ._race_report import CalibrationReport, params_strengths, run_calibration
 
@@ -90,12 +92,12 @@ __all__ = [
     "backtest_real_slates", "calibration_slope", "clear_estimator_cache", "clean_race_ids", "contest_index", "contest_of", "coverage_by_bin",
     "crps_samples", "dup_groups", "evaluate_logged_races", "evaluate_mlb", "evaluate_nascar_actual",
     "evaluate_nascar_loso", "evaluate_payout_fit", "evidence_text", "field_stats", "field_strength_check", "figures",
-    "finish_gains_at", "fit_base_nascar", "fit_duplication", "fit_loso", "fit_params", "fit_plackett_luce",
+    "finish_gains_at", "fit_base_nascar", "fit_duplication", "fit_loso", "fit_params", "fit_plackett_luce", "fit_practice",
     "fit_pretrained_nascar", "fit_race_model", "fit_real_slate_part", "interval_metrics", "is_cash_contest",
     "load_contest_field", "load_loso", "loso_fit_of", "race_model_training", "loso_simulator_kwargs", "mid_pit", "nascar_field_sources",
-    "nascar_ownership_mae", "nascar_xy", "overlap_counts", "params_strengths", "pool_results", "prerace_strengths",
+    "nascar_ownership_mae", "nascar_xy", "overlap_counts", "params_strengths", "practice_check", "pool_results", "prerace_strengths",
     "race_features", "race_level_stats", "real_contest_rows", "real_slates", "realised_ownership",
-    "reproduce_real_contests", "roi_identity_check", "roi_vs_field_sharpness", "run_calibration", "score_race",
+    "reproduce_real_contests", "roi_identity_check", "roi_vs_field_sharpness", "run_calibration", "score_race", "shipped_path_check",
     "slate_metrics", "slope_intervals", "strength_split", "summarize_field_realism", "summarize_field_strength",
     "summarize_nascar_contests", "sweep", "sweep_strategies", "tune_finish", "validate_field_realism",
     "validate_nascar_contests", "with_finish_gain", "write_evidence",

@@ -84,6 +84,7 @@ class CalibrationReport:
     check_2026_drivers: pd.DataFrame | None = None
     real_slate_figures: dict = field(default_factory=dict)
     blend: dict = field(default_factory=dict)
+    practice: dict = field(default_factory=dict)
 
     def figures(self) -> dict:
         """The machine-readable summary (what ``calibrate_simulator.py --json`` prints).
@@ -99,7 +100,8 @@ class CalibrationReport:
                     "finish_gain": {a: p.get("finish_gain", 1.0) for a, p in self.params["archetypes"].items()},
                     "finish_trouble": {a: p.get("finish_trouble", 0.0) for a, p in self.params["archetypes"].items()},
                     "mean_error_sd": float(self.params.get("mean_error_sd", 0.0)),
-                    "check_2026": self.check_2026, "real_slates": self.real_slate_figures, "seconds": self.seconds})
+                    "check_2026": self.check_2026, "real_slates": self.real_slate_figures, "practice": self.practice,
+                    "seconds": self.seconds})
         return out
 
     @property
@@ -147,8 +149,26 @@ class CalibrationReport:
                  "", f"== {self.real_slate_figures.get('n_slates', 0)} real DK slates with results "
                      f"({self.real_slate_figures.get('n_drivers', 0)} drivers) ==",
                  self.real_slates.round(3).to_string(), self.real_slates_per_slate.round(3).to_string(index=False),
-                 "", f"total {self.seconds} s"]
+                 "", *self._practice_lines(), f"total {self.seconds} s"]
         return "\n".join(lines)
+
+
+    def _practice_lines(self) -> list:
+        p = self.practice
+        if not p or "crps_with" not in p:
+            return [f"== practice / qualifying speeds: {p.get('note', 'not measured')} ==", ""] if p is not None else []
+        c26, nv = p.get("check_2026", {}), p.get("no_vendor", {})
+        ci = lambda x: f"[{x[0]:+.3f}, {x[1]:+.3f}]"  # noqa: E731
+        return ["== practice / qualifying speeds (racesim_practice.json) ==",
+                f"held-out 2025 ({p['n_races']} races from 2025-07-01, train-half weights): CRPS with "
+                f"{p['crps_with']:.3f}, without {p['crps_without']:.3f}, with - without {ci(p['crps_diff_ci'])}",
+                f"dk_2026 ({c26.get('n_races')} races, shipped weights): CRPS with {c26.get('crps_with', float('nan')):.3f}, "
+                f"without {c26.get('crps_without', float('nan')):.3f}, with - without {ci(c26.get('crps_diff_ci', [0, 0]))}",
+                f"real slates ({p['n_slates']}, {p['n_slates_with_sessions']} with sessions), leave-one-race-out MSE: "
+                f"blend with practice {p['mse_blend']:.1f} vs vendor {p['mse_vendor']:.1f}, blend - vendor "
+                f"{ci(p['mse_diff_ci'])}; no vendor: salary + practice {nv.get('mse_with', float('nan')):.1f} vs "
+                f"salary {nv.get('mse_without', float('nan')):.1f}, difference {ci(nv.get('mse_diff_ci', [0, 0]))}",
+                ""]
 
 
 def _rec(row: pd.Series) -> dict:
@@ -176,6 +196,16 @@ def _dist_table(real: pd.DataFrame, sim: pd.DataFrame) -> pd.DataFrame:
 
 def _clean(f: dict) -> dict:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in f.items()}
+
+
+def _clean_nested(x):
+    if isinstance(x, dict):
+        return {k: _clean_nested(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean_nested(v) for v in x]
+    if isinstance(x, (float, np.floating)):
+        return round(float(x), 4)
+    return x
 
 
 def params_strengths(logs: pd.DataFrame, params: dict, races=None) -> pd.Series:
@@ -357,6 +387,10 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
     say(f"2026 DK races: {time.perf_counter() - t0:.1f} s")
     rs, rs_d = real_slate_check(params, n_scenarios=500 if quick else 2000, seed=seed + 30_000, quick=quick)
     say(f"real slates: {time.perf_counter() - t0:.1f} s")
+    from ._race_practice import practice_check
+
+    prac = _clean_nested(practice_check(params, n_scenarios=500 if quick else 2000, seed=seed + 40_000, quick=quick))
+    say(f"practice: {time.perf_counter() - t0:.1f} s")
     rr = lambda a, b: float(np.corrcoef(a, b)[0, 1])  # noqa: E731
     if len(rs_d):
         slates_tab = pd.DataFrame({
@@ -377,4 +411,4 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
         real_slates_per_slate=per, params=params, tuning=tuning, holdout=d,
         race_stats_real=real_stats, race_stats_sim=sims, real_slate_drivers=rs_d, quick=quick, seed=seed,
         n_scenarios=n_scen, seconds=round(time.perf_counter() - t0, 1), holdout_figures=fig, check_2026=c26,
-        check_2026_drivers=c26_d, real_slate_figures=rs, blend=blend)
+        check_2026_drivers=c26_d, real_slate_figures=rs, blend=blend, practice=prac)
