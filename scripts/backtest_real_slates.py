@@ -40,6 +40,8 @@ def main(argv=None) -> int:
     ap.add_argument("--n-scenarios", type=int, default=3000)
     ap.add_argument("--n-field-draws", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--simulator-options", default="{}",
+                    help='RaceSimulator settings for every race as JSON, e.g. \'{"crowd": null}\' (a sensitivity run)')
     ap.add_argument("--scheduler", help="run races on Dask: 'local' (a LocalCluster on this machine) or a scheduler "
                                         "address such as tcp://host:8786")
     ap.add_argument("--write-evidence", action="store_true",
@@ -54,6 +56,7 @@ def main(argv=None) -> int:
                                n_fields=a.n_fields, n_scenarios=a.n_scenarios, n_field_draws=a.n_field_draws,
                                random_state=a.seed, quick=a.quick, races=a.races, client=client,
                                strategies=tuple(a.strategies) if a.strategies else tuple(STRATEGIES),
+                               simulator_options=json.loads(a.simulator_options),
                                verbose=not a.json)
     d = res.to_dict()
     if a.write_evidence:

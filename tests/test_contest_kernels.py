@@ -94,8 +94,8 @@ def test_both_search_paths_and_thread_counts_agree():
             for th in sorted({1, before}):
                 numba.set_num_threads(th)
                 pay, rank = np.empty((97, 60)), np.empty((97, 60), np.int64)
-                _kernels.run_threads(_kernels.score_contest, K, (pay, rank), M.astype(np.int64), terms, cnt, pairs,
-                                     cum)
+                _kernels.run_threads(_kernels.score_contest, K, (pay, rank), M.astype(np.int64),
+                                     np.zeros(len(M), np.int64), 1, terms, cnt, pairs, cum)
                 out[(scale, th)] = pay
                 assert np.array_equal(pay, ref[0]) and np.array_equal(rank, ref[1])
         finally:

@@ -412,7 +412,7 @@ def test_blend_with_projection_and_exact_matching_without_blend():
     h = _history(["2025-01-01", "2025-02-01"])
     s = make_slate(10, "short", 200, 0, rating=False)
     proj = np.linspace(60, 20, 10)
-    res = RaceSimulator(3000, random_state=0).set_history(h).simulate(s, projections=proj)
+    res = RaceSimulator(3000, random_state=0, crowd=None).set_history(h).simulate(s, projections=proj)
     m = res.means
     assert {"mean_projection", "mean_history", "mean_salary", "mean_blend"} <= set(m)
     w = m[[c for c in m if c.startswith("weight_")]].iloc[0]
@@ -425,6 +425,38 @@ def test_blend_with_projection_and_exact_matching_without_blend():
     res2 = RaceSimulator(3000, random_state=0, blend=False).set_history(h).simulate(s, projections=proj)
     mm = res2.points.mean(0)
     assert np.abs(mm - (proj - proj.mean() + mm.mean())).max() < 2.5 and res2.means is None
+
+
+def test_crowd_shifts_the_blend_toward_the_vendor_and_the_field_and_draws_a_shared_factor():
+    h = _history(["2025-01-01", "2025-02-01"])
+    s = make_slate(10, "short", 200, 0, rating=False)
+    proj = np.linspace(60, 20, 10)
+    own = np.array([90, 80, 70, 60, 80, 60, 50, 40, 40, 30], float)  # driver 4 owned beyond his projection
+    s = s.with_players(s.players.assign(ownership=own))
+    crowd = {"gap": 0.3, "own": 2.5, "chalk_sd": 0.25}
+    off = RaceSimulator(3000, random_state=0, crowd=None).set_history(h).simulate(s, projections=proj)
+    on = RaceSimulator(3000, random_state=0, crowd=crowd).set_history(h).simulate(s, projections=proj)
+    shift = on.means["crowd_shift"].to_numpy()
+    assert abs(shift.mean()) < 1e-9 and shift.std() > 0  # centred: moves drivers, not the race total
+    gap = (proj - proj.mean()) - (off.means["mean_blend"] - off.means["mean_blend"].mean()).to_numpy()
+    lo = np.log(own)
+    X = np.column_stack([np.ones(10), off.means["mean_blend"] - off.means["mean_blend"].mean(),
+                         (s.salaries - s.salaries.mean()) / 1000.0])
+    expected = crowd["gap"] * gap + crowd["own"] * (lo - X @ np.linalg.lstsq(X, lo, rcond=None)[0])
+    np.testing.assert_allclose(shift, expected - expected.mean(), atol=1e-9)
+    assert any("shared by the drivers the crowd owns" in n for n in on.notes)
+    # the chalk factor is one draw per scenario: the crowd's favourites move together (positive correlation)
+    top = np.argsort(-own)[:3]
+    c_on = np.corrcoef(on.points[:, top].T)[np.triu_indices(3, 1)].mean()
+    c_off = np.corrcoef(off.points[:, top].T)[np.triu_indices(3, 1)].mean()
+    assert c_on > c_off
+    # nothing to use (no vendor projection, no ownership): nothing changes
+    bare = make_slate(10, "short", 200, 0, rating=False)
+    a = RaceSimulator(500, random_state=0, crowd=crowd).set_history(h).simulate(bare)
+    b = RaceSimulator(500, random_state=0, crowd=None).set_history(h).simulate(bare)
+    assert np.array_equal(a.points, b.points)
+    with pytest.raises(InputError, match="crowd"):
+        RaceSimulator(10, crowd={"gap": 1, "oops": 2})
 
 
 def test_mean_error_widens_and_can_be_switched_off():

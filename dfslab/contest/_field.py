@@ -86,6 +86,41 @@ def _dp_tables(W, V, nv, zR, lo, hi):  # pragma: no cover - compiled
     return L
 
 
+@njit(cache=True)
+def _pick_slot(logW, tt, nxt, u, cand, G, taken_cols, out, budget, col):  # pragma: no cover - compiled
+    """One slot of every lineup: the arg-max of log weight + log Z(rest of budget) + Gumbel noise over ``cand``.
+
+    Exactly the numpy expression it replaces (same additions in the same order, first maximum on ties); the
+    Gumbel noise ``G`` (n, len(cand)) and the logs come from numpy, so the draws are bit-identical.
+    """
+    n = out.shape[0]
+    nc = cand.shape[0]
+    for i in range(n):
+        best = -np.inf
+        kb = 0
+        t = tt[i]
+        for a in range(nc):
+            c = cand[a]
+            rest = budget[i] - u[c]
+            if rest >= 0:
+                key = logW[t, c] + nxt[t, rest]
+            else:
+                key = -np.inf
+            for q in range(taken_cols.shape[0]):
+                if out[i, taken_cols[q]] == c:
+                    key = -np.inf
+                    break
+            key = key + G[i, a]
+            if key > best or a == 0:
+                best = key
+                kb = a
+        if np.isfinite(best):
+            out[i, col] = cand[kb]
+            budget[i] -= u[cand[kb]]
+        else:
+            out[i, col] = -1
+
+
 def zipf_pmf(alpha: float, kmax: int) -> np.ndarray:
     k = np.arange(1, kmax + 1, dtype=np.float64)
     p = k ** -alpha
@@ -521,27 +556,16 @@ class FieldLineupSampler:
         budget = np.full(n, B, dtype=np.int64)
         rows = np.arange(n)
         live = np.isfinite(logW).any(0)
+        logW64 = np.ascontiguousarray(logW, dtype=np.float64)
+        order = np.asarray(self.slot_order, dtype=np.int64)
         for step, j in enumerate(self.slot_order):
             cand = np.flatnonzero(self.elig[:, j] & live)
             if len(cand) == 0:
                 continue
-            rest = budget[:, None] - u[cand][None, :]
-            nxt = logZ[step + 1]
-            if typed:
-                keys = logW[:, cand][tt] + nxt[tt[:, None], np.maximum(rest, 0)]
-            else:
-                keys = logW[0, cand][None, :] + nxt[0][np.maximum(rest, 0)]
-            keys = np.where(rest >= 0, keys, -np.inf)
-            if step:
-                taken = out[:, self.slot_order[:step]]
-                keys = np.where((taken[:, :, None] == cand[None, None, :]).any(1), -np.inf, keys)
-            g = -np.log(np.maximum(rng.standard_exponential(size=keys.shape), 1e-300))
-            keys = keys + g
-            k = keys.argmax(1)
-            dead = ~np.isfinite(keys[rows, k])
-            pick = cand[k]
-            out[:, j] = np.where(dead, -1, pick)
-            budget -= np.where(dead, 0, u[pick])
+            g = -np.log(np.maximum(rng.standard_exponential(size=(n, len(cand))), 1e-300))
+            # compiled: keys over the candidates, the taken drivers out, arg-max (numpy made n x cand temporaries)
+            _pick_slot(logW64, tt.astype(np.int64), np.ascontiguousarray(logZ[step + 1]), u.astype(np.int64),
+                       cand.astype(np.int64), g, order[:step], out, budget, int(j))
         return out
 
     def _entry_tilts(self, k: int, rng) -> np.ndarray:

@@ -188,7 +188,7 @@ def _histogram(fb, cnt, H4, n_slots):
 
 
 @njit(cache=True, nogil=True)
-def score_contest(P, M, terms, cnt, use_pairs, cum, pay, rank):
+def score_contest(P, M, grp, n_grp, terms, cnt, use_pairs, cum, pay, rank):
     """Pay and rank my lineups ``M`` in every scenario of ``P`` against the distinct field lineups.
 
     Serial and GIL-free: :func:`run_threads` runs it on parts of the scenarios at once.
@@ -199,6 +199,9 @@ def score_contest(P, M, terms, cnt, use_pairs, cum, pay, rank):
         Player keys (centipoints) per scenario.
     M : int64 (m, R)
         My lineups (m < 32,768).
+    grp, n_grp : int64 (m,), int
+        The contest each of my lineups is in (0..n_grp-1): every group is its own contest against the same
+        field (my lineups compete only with the others of their group). One group (all 0): one contest.
     terms, use_pairs : uint32 (u, t), bool
         Distinct field lineups as :func:`field_terms` returns them.
     cnt : int64 (u,)
@@ -222,7 +225,8 @@ def score_contest(P, M, terms, cnt, use_pairs, cum, pay, rank):
     X = np.empty(n_x, np.int32)
     fb = np.empty(u, np.uint16)
     H4 = np.empty((4, n_slots), np.int64)
-    my_above = np.empty(m, np.int64)
+    mcg = np.zeros((n_grp, m), np.int64)      # my lineups per (group, score level)
+    aboveg = np.empty((n_grp, m), np.int64)   # my lineups of the group strictly above the level
     for s in range(S):
         row = P[s]
         k = _my_levels(row, M, keys, v, mc, lvl)
@@ -236,15 +240,22 @@ def score_contest(P, M, terms, cnt, use_pairs, cum, pay, rank):
             h = H[q]
             H[q] = acc
             acc += h
-        acc = 0
-        for q in range(k - 1, -1, -1):
-            my_above[q] = acc
-            acc += mc[q]
+        for g in range(n_grp):
+            for q in range(k):
+                mcg[g, q] = 0
+        for i in range(m):
+            mcg[grp[i], lvl[i]] += 1
+        for g in range(n_grp):
+            acc = 0
+            for q in range(k - 1, -1, -1):
+                aboveg[g, q] = acc
+                acc += mcg[g, q]
         for i in range(m):
             q = lvl[i]
+            g = grp[i]
             slot = 2 * q + 1
-            tied = (H[slot - 1] - H[slot]) + mc[q]  # field level with me + my own lineups at this score
-            better = H[slot] + my_above[q]
+            tied = (H[slot - 1] - H[slot]) + mcg[g, q]  # field level with me + my own lineups of this contest
+            better = H[slot] + aboveg[g, q]
             hi = min(better + tied, n_places)
             lo = min(better, n_places)
             pay[s, i] = (cum[hi] - cum[lo]) / tied

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -58,6 +60,32 @@ class ContestResult:
     entry_fee: float
     field_paid: np.ndarray | None = None
     notes: list = field(default_factory=list)
+    groups: np.ndarray | None = None
+
+    def subset(self, columns) -> "ContestResult":
+        """The result of some of the lineups (``columns``: indices), scored as one portfolio.
+
+        With ``groups`` (several contests against the same fields) pass the lineups of one group: they are the
+        ones that competed with each other.
+        """
+        cols = np.asarray(columns, dtype=np.int64)
+        roi, rank = self.roi_samples[:, cols], self.ranks[:, cols]
+        pay = (roi + 1.0) * self.entry_fee
+        top_k = max(1, int(np.ceil(0.01 * self.contest_size)))
+        best = rank.min(1, keepdims=True)
+        tot = pay.sum(1, keepdims=True)
+        port = _summary(tot / (len(cols) * self.entry_fee) - 1.0, tot, best, (pay > 0).any(1, keepdims=True),
+                        best == 1, best <= top_k, self.n_field_draws, self.n_scenarios)
+        from ..utils.display import Metrics
+
+        portfolio = Metrics({k: (float(v[0]) if k not in ("best_rank", "worst_rank") else int(v[0]))
+                             for k, v in port.items()})
+        portfolio["best_rank"] = int(rank.min())
+        portfolio["n_simulations"] = int(self.n_simulations)
+        portfolio["n_lineups"] = int(len(cols))
+        return dataclasses.replace(self, per_lineup=self.per_lineup.iloc[cols].reset_index(drop=True),
+                                   portfolio=portfolio, roi_samples=roi, ranks=rank, field_paid=None,
+                                   groups=None if self.groups is None else self.groups[cols])
 
     @property
     def n_simulations(self) -> int:
@@ -174,7 +202,7 @@ def _summary(roi: np.ndarray, pay: np.ndarray, rank: np.ndarray, cash: np.ndarra
     return out
 
 
-def _score_chunk(P, M64, terms, cnt, use_pairs, cum, track_field):
+def _score_chunk(P, M64, grp, n_grp, terms, cnt, use_pairs, cum, track_field):
     """One scenario chunk of one field draw (a Dask task): my lineups' prizes and ranks, and the field's prizes."""
     from . import _kernels
 
@@ -182,7 +210,7 @@ def _score_chunk(P, M64, terms, cnt, use_pairs, cum, track_field):
     pay = np.empty((P.shape[0], m))
     rank = np.empty((P.shape[0], m), dtype=np.int64)
     args = (M64, terms, cnt, use_pairs, cum)
-    _kernels.run_threads(_kernels.score_contest, P, (pay, rank), *args)
+    _kernels.run_threads(_kernels.score_contest, P, (pay, rank), M64, grp, n_grp, *args[1:])
     fp = None
     if track_field:
         fp = np.empty(P.shape[0])
@@ -320,8 +348,24 @@ class ContestSimulator:
             i = int(np.flatnonzero(dup)[0])
             raise InputError(f"{where}: lineup {i} uses a player twice: {F[i].tolist()}")
 
+    @staticmethod
+    def _groups(groups, m: int, track_field: bool):
+        """(group id per lineup int64, number of groups, lineups per group)."""
+        if groups is None:
+            return np.zeros(m, np.int64), 1, m
+        g = np.asarray(groups)
+        if g.shape != (m,) or not np.issubdtype(g.dtype, np.integer) or g.min() < 0:
+            raise InputError(f"groups: one non-negative integer contest id per lineup ({m}), got {groups!r}")
+        ids, counts = np.unique(g, return_counts=True)
+        if not np.array_equal(ids, np.arange(len(ids))) or (counts != counts[0]).any():
+            raise InputError(f"groups: contest ids must be 0..k-1 with the same number of lineups each, got "
+                             f"{dict(zip(ids.tolist(), counts.tolist()))}")
+        if track_field and len(ids) > 1:
+            raise InputError("track_field: the field's prizes are for one contest; not with several groups")
+        return g.astype(np.int64), int(len(ids)), int(counts[0])
+
     def simulate(self, my_lineups, points, field_sampler, slate=None, track_field: bool = False,
-                 client=None) -> ContestResult:
+                 client=None, groups=None) -> ContestResult:
         """Simulate the contest.
 
         Parameters
@@ -340,6 +384,11 @@ class ContestSimulator:
             Score the scenario chunks as Dask tasks (a LocalCluster from :func:`dfslab.parallel.get_client`
             or a remote scheduler). Field draws are made here, in order, from ``random_state``, and each
             chunk's result lands in its own rows, so the result equals the serial run exactly.
+        groups : array_like of int (n_lineups,), optional
+            Several contests at once against the same sampled fields: lineup i is in contest ``groups[i]``
+            (0, 1, ...; every group the same size) and competes only with the lineups of its group, in a contest
+            of ``field_size`` opponents plus its group. ``portfolio`` is then group 0's; :meth:`ContestResult.subset`
+            gives any group's (common random numbers: the groups differ only by their lineups).
         """
         fs_slate, draw, fixed = self._field_source(field_sampler)
         slate = slate if slate is not None else fs_slate
@@ -365,7 +414,8 @@ class ContestSimulator:
                              "(DK allows 150 entries per user)")
         S = P.shape[0]
         D = self.n_field_draws
-        N = self.field_size + m
+        grp, n_grp, g_size = self._groups(groups, m, track_field)
+        N = self.field_size + g_size
         # results kept per simulated contest and lineup: payout, rank and ROI (8 bytes each), + field_paid
         check_memory((24.0 * m + 8.0 * track_field) * D * S, what="ContestSimulator.simulate",
                      param="n_field_draws" if D >= S else "n_scenarios", value=D if D >= S else S,
@@ -411,7 +461,7 @@ class ContestSimulator:
                 prev = _kernels.field_terms(U, n_players) + (cnt,)
             terms, use_pairs, cnt = prev
             if client is not None:
-                shared = client.scatter([(M64, terms, cnt, use_pairs, cum)], broadcast=True)[0]
+                shared = client.scatter([(M64, grp, n_grp, terms, cnt, use_pairs, cum)], broadcast=True)[0]
                 for s0, s1, pf in P_fut:
                     jobs.append((d * S + s0, d * S + s1, client.submit(
                         lambda p, sh, tf: _score_chunk(p, *sh, tf), pf, shared, track_field, pure=False)))
@@ -420,7 +470,8 @@ class ContestSimulator:
                 s1 = min(S, s0 + chunk)
                 r0, r1 = d * S + s0, d * S + s1
                 args = (M64, terms, cnt, use_pairs, cum)
-                _kernels.run_threads(_kernels.score_contest, P[s0:s1], (pay[r0:r1], rank[r0:r1]), *args)
+                _kernels.run_threads(_kernels.score_contest, P[s0:s1], (pay[r0:r1], rank[r0:r1]), M64, grp, n_grp,
+                                     *args[1:])
                 if track_field:
                     _kernels.run_threads(_kernels.field_paid, P[s0:s1], (field_paid[r0:r1],), *args)
                 if bar is not None:
@@ -452,6 +503,11 @@ class ContestSimulator:
                              ("top1", n_top, lambda: rank <= top_k)):
             per[f"{name}_pct"], per[f"{name}_se"] = _rate_from_count(c, ind, D, S)
         per_lineup = pd.DataFrame({k: per[k] for k in METRICS})
+        res = ContestResult(per_lineup=per_lineup, portfolio={}, roi_samples=roi, ranks=rank, n_scenarios=S,
+                            n_field_draws=D, contest_size=N, entry_fee=self.entry_fee, field_paid=field_paid,
+                            notes=notes, groups=None if groups is None else grp)
+        if n_grp > 1:  # the portfolio of group 0
+            return dataclasses.replace(res, portfolio=res.subset(np.flatnonzero(grp == 0)).portfolio)
         best = best[:, None]
         tot = tot[:, None]
         port = _summary(tot / (m * self.entry_fee) - 1.0, tot, best, anyc[:, None], best == 1, best <= top_k, D, S)
@@ -460,6 +516,5 @@ class ContestSimulator:
         portfolio["best_rank"] = int(rank.min())
         portfolio["n_simulations"] = int(D * S)
         portfolio["n_lineups"] = int(m)
-        return ContestResult(per_lineup=per_lineup, portfolio=portfolio, roi_samples=roi, ranks=rank,
-                             n_scenarios=S, n_field_draws=D, contest_size=N, entry_fee=self.entry_fee,
-                             field_paid=field_paid, notes=notes)
+        res.portfolio = portfolio
+        return res

@@ -35,6 +35,8 @@ from ._tables import driver_table, lineup_table, summary_table
 # of the $50,000 cap (median $49,900): a lineup far below that is not how GPPs are won.
 DEFAULT_MIN_SALARY = 48_000
 SELECTIONS = ("projection", "roi", "top1")
+#: portfolios built on disjoint parts of the build races, for the build part of the ROI's standard error
+BUILD_REPLICAS = 4
 #: lineups the field-like yardstick draws (in portfolios of n_lineups): its lineup-to-lineup spread averages out
 YARDSTICK_LINEUPS = 200
 _STEP_SEEDS = ("scenarios", "eval_scenarios", "ownership", "field", "contest", "yardstick", "candidates")
@@ -47,6 +49,23 @@ RULE_PARTS = ("lineups", "projection", "ownership")
 def _public_inputs(a) -> tuple:
     # without projection overrides the public's mean is the build races' own mean
     return ("mean_points",) if a._projection_override() is None else ()
+
+
+class _PreDrawn:
+    """A field sampler that hands out fields drawn before (in order), for one simulation."""
+
+    def __init__(self, sampler, fields):
+        self.slate = sampler.slate
+        self._fields = iter(fields)
+
+    def draw_field(self, n, rng):
+        F = next(self._fields)
+        if len(F) != n:  # never: the contest asks for exactly the opponents these were drawn for
+            raise InputError(f"pre-drawn field of {len(F)} entries, {n} asked for")
+        return F
+
+    def sample(self, n, random_state=None):
+        return self.draw_field(n, random_state)
 
 
 def _portfolio_inputs(a) -> tuple:
@@ -789,14 +808,63 @@ class SlateAnalysis:
     def n_opponents(self) -> int:
         return self.field_size - self.n_lineups
 
-    def _contest(self, lineups, seed, n_mine=None):
+    def _contest(self, lineups, seed, n_mine=None, groups=None):
         from ..contest import ContestSimulator
 
-        n_mine = len(lineups) if n_mine is None else n_mine
+        n_mine = (len(lineups) if groups is None else int(np.sum(np.asarray(groups) == 0))) if n_mine is None \
+            else n_mine
         cs = ContestSimulator(self.payouts, field_size=self.field_size - n_mine, entry_fee=self.entry_fee,
                               n_field_draws=self.n_field_draws, random_state=int_seed(seed),
                               progress=self.progress)
-        return cs.simulate(lineups, self.eval_scenarios.points, self.field, slate=self.slate)
+        field = self.field
+        if seed is self._seed["contest"] and n_mine == self.n_lineups:
+            field = _PreDrawn(field, self.contest_fields)  # my contests and the yardstick's share these draws
+        return cs.simulate(lineups, self.eval_scenarios.points, field, slate=self.slate, groups=groups)
+
+    @step("n_field_draws", "field_size", "n_lineups", "random_state", uses=("field",))
+    def contest_fields(self) -> list:
+        """The opponent fields of my simulated contests (one per field draw), drawn once: the contests of my
+        portfolio, its build replicas and the field-like yardstick all play against these (common random
+        numbers; exactly the draws each ContestSimulator would make from the contest seed)."""
+        rng = np.random.default_rng(int_seed(self._seed["contest"]))
+        return [self.field.draw_field(self.n_opponents, rng) for _ in range(self.n_field_draws)]
+
+    def _optimize_on(self, opt, scen):
+        """:meth:`_optimize` on other build races ``scen`` (a build replica)."""
+        if self.optimize_on == "vendor":
+            return self._optimize(opt)  # the vendor's projection: no build races involved
+        if self.regime_aware and len(getattr(scen, "regime_names", ())) > 1:
+            return opt.optimize_regime_aware(self.slate, scen, self.ownership_vector)
+        return opt.optimize(self.slate, np.asarray(scen.points, dtype=np.float64).mean(0), self.ownership_vector)
+
+    @step("n_lineups", "leverage_penalty", "max_overlap", "max_exposure", "min_salary", "regime_aware",
+          "optimize_on", "optimizer_options", "driver_rules:lineups", uses=("scenarios", "ownership_vector", "excludes"))
+    def build_replicas(self) -> list:
+        """Portfolios built the same way on :data:`BUILD_REPLICAS` disjoint parts of the build races.
+
+        How much the portfolio would change with other simulated races to build on: their spread, scored in the
+        same contests as mine, gives the part of the ROI's standard error that comes from which races built the
+        lineups (``summary``). With ``selection`` "roi"/"top1" the replicas are the optimizer's own portfolios
+        (the candidate-pool step is not repeated).
+        """
+        from types import SimpleNamespace
+
+        from ..exceptions import InfeasibleError
+
+        sc = self.scenarios
+        P = np.asarray(sc.points)
+        k = BUILD_REPLICAS
+        if len(P) < 40 * k:
+            return []
+        reg = np.asarray(getattr(sc, "regime", np.zeros(len(P), np.int8)))
+        out = []
+        for part in np.array_split(np.arange(len(P)), k):
+            sub = SimpleNamespace(points=P[part], regime=reg[part], regime_names=getattr(sc, "regime_names", ("all",)))
+            try:
+                out.append(self._optimize_on(self._optimizer(self.n_lineups), sub).lineups)
+            except InfeasibleError:  # a part too small for the rules: fewer replicas
+                continue
+        return out if len(out) >= 2 else []
 
     def contest_for(self, lineups=None, fixed_scores=None):
         """Simulated contests of any lineups (or fixed lineup scores) in this analysis' world.
@@ -846,10 +914,36 @@ class SlateAnalysis:
                               progress=self.progress)
         return cs.simulate(mine, np.hstack([P, extra]), _FieldOnly())
 
-    @step("n_field_draws", "field_size", "random_state", uses=("portfolio", "eval_scenarios", "field", "payouts"))
+    @step("n_field_draws", "field_size", "random_state", uses=("portfolio", "build_replicas", "eval_scenarios", "field",
+                                                                     "contest_fields", "payouts"))
     def contest(self):
-        """My portfolio in simulated contests (ContestResult) on :attr:`eval_scenarios`."""
-        return self._contest(self.portfolio.lineups, self._seed["contest"])
+        """My portfolio in simulated contests (ContestResult) on :attr:`eval_scenarios`.
+
+        The build replicas (:attr:`build_replicas`) play the same contests (each its own, against the same
+        fields); ``portfolio["roi_se_build"]`` is the standard error that comes from which races built my
+        lineups -- the spread of the replicas' ROI, scaled to the full build (variance in proportion to 1 / the
+        number of build races) -- and ``portfolio["roi_se_total"]`` covers both random parts.
+        """
+        import dataclasses
+
+        L = self.portfolio.lineups
+        reps = [R for R in self.build_replicas if R.shape == L.shape]
+        if not reps:
+            return self._contest(L, self._seed["contest"])
+        n = len(L)
+        groups = np.repeat(np.arange(1 + len(reps)), n)
+        res = self._contest(np.vstack([L, *reps]), self._seed["contest"], groups=groups)
+        mine = res.subset(np.arange(n))
+        roi = np.array([res.subset(np.flatnonzero(groups == g)).portfolio["roi_mean"] for g in range(1, len(reps) + 1)])
+        se_build = float(np.sqrt(roi.var(ddof=1) / len(reps)))  # replicas built on 1/k of the races
+        pf = mine.portfolio
+        pf["roi_se_build"] = se_build
+        pf["roi_se_total"] = float(np.hypot(pf["roi_se"], se_build))
+        pf["n_build_replicas"] = len(reps)
+        return dataclasses.replace(mine, groups=None, notes=[*mine.notes, (
+            f"ROI s.e. {100 * pf['roi_se_total']:.1f} pp = simulated contests {100 * pf['roi_se']:.1f} and which races "
+            f"built the lineups {100 * se_build:.1f} ({len(reps)} portfolios built on 1/{BUILD_REPLICAS} of the build "
+            "races each, scored in the same contests)")])
 
     # ------------------------------------------------------------------ DK entries
     @step("entries", "contest_sizes", "field_size")
@@ -921,7 +1015,7 @@ class SlateAnalysis:
         return F[rng.choice(len(F), k, replace=k > len(F))]
 
     @step("n_field_draws", "field_size", "random_state", uses=("yardstick_lineups", "eval_scenarios", "field",
-                                                                     "payouts"))
+                                                                     "contest_fields", "payouts"))
     def yardstick(self):
         """Field-like portfolios in the same simulated contests (ContestResult of every yardstick lineup; its
         ``portfolio`` figures are those of ONE field-like portfolio of ``n_lineups``, averaged over the
@@ -931,7 +1025,10 @@ class SlateAnalysis:
         from ..contest import random_portfolio_figures
         from ..utils.display import Metrics
 
-        res = self._contest(self.yardstick_lineups, self._seed["contest"])
+        Y = self.yardstick_lineups
+        # every field-like portfolio plays its own contest against the same fields (they never compete)
+        res = self._contest(Y, self._seed["contest"], groups=np.repeat(np.arange(len(Y) // self.n_lineups),
+                                                                       self.n_lineups))
         fig = random_portfolio_figures(res, self.n_lineups)
         rake = self.payouts.rake(self.field_size, self.entry_fee)
         note = (f"field-like yardstick: {fig['n_portfolios']} portfolios of {self.n_lineups} lineups drawn like the "

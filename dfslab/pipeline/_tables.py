@@ -107,7 +107,9 @@ def summary_table(a) -> pd.DataFrame:
     for label, r in (("my portfolio", a.contest), ("field-like lineups", a.yardstick)):
         pf = r.portfolio
         rows[label] = {
-            "ROI (%)": 100 * pf["roi_mean"], "ROI s.e. (pp)": 100 * pf["roi_se"],
+            # every random part: the simulated contests and (mine) which races built the lineups / (field-like)
+            # which lineups were drawn
+            "ROI (%)": 100 * pf["roi_mean"], "ROI s.e. (pp)": 100 * pf.get("roi_se_total", pf["roi_se"]),
             "ROI p5 (%)": 100 * pf["roi_p5"], "ROI p95 (%)": 100 * pf["roi_p95"],
             "cash (%)": pf["cash_pct"], "cash s.e. (pp)": pf["cash_se"],
             "win (%)": pf["win_pct"], "win s.e. (pp)": pf["win_se"], "top 1% (%)": pf["top1_pct"],

@@ -29,16 +29,18 @@ from ._practice import (
 from ._ratings import DriverRatingModel, driver_keys, race_performance, salary_strength
 from ._simulator import (
            BYTES_PER_CELL,
+           PREQUAL_MODES,
            SOURCES,
            RaceScenarios,
            RaceSimulator,
            check_params,
            check_practice_setting,
            load_blend_weights,
+           load_crowd_weights,
            load_default_params,
 )
 
-__all__ = ["BYTES_PER_CELL", "DriverRatingModel", "PARAM_KEYS", "REGIME_NAMES", "RaceScenarios", "RaceSimulator",
+__all__ = ["BYTES_PER_CELL", "DriverRatingModel", "PREQUAL_MODES", "load_crowd_weights", "PARAM_KEYS", "REGIME_NAMES", "RaceScenarios", "RaceSimulator",
            "SOURCES", "check_params", "check_practice_setting", "draw_qualifying", "draw_regime_rows", "driver_keys", "history_line",
            "infer_series", "load_blend_weights", "load_default_params", "load_history", "race_performance",
            "PracticeEffect", "PracticeFeatures", "load_practice_weights", "practice_effect", "practice_features",

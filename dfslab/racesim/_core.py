@@ -191,6 +191,11 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     utility (on top of the archetype's own ``finish_gain``). ``pace_strength`` (D,), in
     strength units, is added to the race pace only (``lead_gain * beta_s * pace_strength``):
     the practice-speed channel of who leads laps and sets fastest laps.
+
+    Two optional entries of ``arch_params`` (set per slate by :class:`~dfslab.RaceSimulator`): ``dnf_scale``
+    multiplies each row's DNF rate (the series' recent DNF level); ``chalk`` = (loading (D,), sd) adds
+    ``sd * z * loading`` to every driver's strength with one ``z ~ N(0, 1)`` per row (a factor shared by the
+    drivers the crowd owns: real fields' outcomes vary together more than independent drivers do).
     """
     probs = np.asarray(arch_params["regime_probs"], float)
     regime = rng.choice(len(REGIME_NAMES), size=n, p=probs / probs.sum()).astype(np.int8)
@@ -198,12 +203,20 @@ def draw_regime_rows(rng, n, arch_params, strength, qscore, laps, temperature=1.
     P.update({k: np.array([arch_params["regimes"][r].get(k, d) for r in REGIME_NAMES], float)
               for k, d in OPTIONAL_KEYS.items()})
     p_dnf = rng.beta(P["dnf_a"][regime], P["dnf_b"][regime])
+    scale = float(arch_params.get("dnf_scale", 1.0))
+    if scale != 1.0:  # recency-weighted DNF level of the series (racesim/_dnf.py)
+        p_dnf = np.clip(p_dnf * scale, 0.0, 0.9)
     gf = rng.beta(P["gf_a"][regime], P["gf_b"][regime])
     fl_total = np.rint(gf * laps).astype(np.int64)
     # qscore (D,) or (n, D): one start order per row before qualifying; broadcasting covers both
     u = P["beta_s"][regime][:, None] * np.asarray(strength, float) + P["beta_q"][regime][:, None] * np.asarray(qscore)
     if mean_error > 0:
         u = u + P["beta_s"][regime][:, None] * (mean_error * rng.standard_normal(u.shape))
+    chalk = arch_params.get("chalk")
+    if chalk is not None and chalk[1] > 0:
+        # one shared factor per row: the crowd's drivers (loading = standardized log ownership) rise or fall together
+        z = rng.standard_normal(n)
+        u = u + P["beta_s"][regime][:, None] * (chalk[1] * z[:, None] * np.asarray(chalk[0], float)[None, :])
     u = u / temperature
     fg = np.full(n, float(finish_gain) * float(arch_params.get("finish_gain", 1.0)))
     args = dict(u=u, laps=np.full(n, laps, dtype=np.int64), p_dnf=p_dnf, rho=P["rho"][regime],

@@ -30,6 +30,11 @@ CHUNK = 8192  # scenarios simulated at once: bounds memory; fixed, so results do
 N_PILOT = 3000  # scenarios of the pilot runs that compute the mean sources and match the blend
 DEFAULT_SALARY_SLOPE = 0.45  # strength per normal score of the salary rank when no fitted slope is shipped
 SOURCES = ("projection", "history", "salary")
+#: How a slate WITHOUT starts draws each simulated race's start order: "shape" = from the history/salary strength
+#: (the default: the mean is then matched without moving the drawn starts), "matched" = from the strength matched to
+#: the blended mean (the old behaviour: raising a driver's strength to meet a projection also moves his drawn start
+#: forward and cuts his place differential, so the matcher raises it again -- P(win) = 0 for ~10 drivers a race)
+PREQUAL_MODES = ("shape", "matched")
 BYTES_PER_CELL = 17  # memory per scenario and driver of a simulation's outputs (measured; see simulate)
 
 
@@ -48,6 +53,44 @@ def load_blend_weights() -> dict:
     """
     f = resources.files("dfslab").joinpath("_data/racesim_blend.json")
     return json.loads(f.read_text()) if f.is_file() else {}
+
+
+def load_crowd_weights() -> dict:
+    """The shipped crowd coefficients (``dfslab/_data/racesim_crowd.json``; written by ``scripts/fit_crowd.py``).
+
+    ``{"all": {"gap", "own", ...}, "chalk_sd", "races": {name: {"gap", "own", "key"}}, ...}``: how actual DK points
+    depend on the vendor's projection and the field's projected ownership given our blended mean, fitted on every
+    real race ("all") and without each race ("races", for backtests).
+    """
+    f = resources.files("dfslab").joinpath("_data/racesim_crowd.json")
+    return json.loads(f.read_text()) if f.is_file() else {"all": {"gap": 0.0, "own": 0.0}, "chalk_sd": 0.0, "races": {}}
+
+
+def _check_crowd(crowd):
+    if crowd is None or crowd is False or (isinstance(crowd, str) and crowd == "off"):
+        return None
+    if isinstance(crowd, str):
+        if crowd != "shipped":
+            raise InputError(f"crowd: 'shipped', 'off'/None or a dict {{'gap', 'own', 'chalk_sd'}}, got {crowd!r}")
+        cw = load_crowd_weights()
+        crowd = {"gap": cw["all"]["gap"], "own": cw["all"]["own"], "chalk_sd": cw.get("chalk_sd", 0.0)}
+    if not isinstance(crowd, dict) or set(crowd) - {"gap", "own", "chalk_sd"}:
+        raise InputError(f"crowd: a dict with keys among 'gap', 'own', 'chalk_sd', got {crowd!r}")
+    out = {}
+    for k, v in crowd.items():
+        if not _finite(v) or (k == "chalk_sd" and v < 0):
+            raise InputError(f"crowd[{k!r}]: a finite number{' >= 0' if k == 'chalk_sd' else ''}, got {v!r}")
+        out[k] = float(v)
+    return out
+
+
+def _vendor_ownership(slate):
+    """The slate's vendor projected ownership (percent) when complete and positive somewhere, else None."""
+    p = slate.players
+    if "ownership" not in p:
+        return None
+    o = p["ownership"].to_numpy(dtype=float)
+    return o if np.isfinite(o).all() and (o > 0).any() else None
 
 
 def _finite(v) -> bool:
@@ -142,11 +185,14 @@ class _Unqualified:
     """A slate before qualifying: each simulated race draws its own start order (``coef``: see fit_qualifying).
 
     ``shift`` (D,): added to the strength the start order is drawn from (practice speed: see
-    :mod:`._practice`); None = the race strength alone.
+    :mod:`._practice`); None = the race strength alone. ``base`` (D,): the strength the start order is drawn
+    from (``prequal="shape"``: the history/salary strength before it is matched to the mean); None = the race
+    strength.
     """
 
     coef: float
     shift: np.ndarray | None = None
+    base: np.ndarray | None = None
 
 
 @dataclass
@@ -325,6 +371,21 @@ class RaceSimulator:
         ``RaceScenarios.practice_sessions`` names the sessions used.
     practice_weights : dict, optional
         Weights instead of the shipped ones, shaped like ``racesim_practice.json["weights"]``.
+    prequal : {"shape", "matched"}
+        Before qualifying, what each simulated race's start order is drawn from: "shape" (default) the
+        history/salary strength, "matched" the strength matched to the blended mean (the old behaviour, which
+        double counts the start a projection already holds; docs/race_simulator.md, "Before qualifying").
+    dnf_recency : bool or dict
+        Scale the fitted DNF rate by the series' recent DNF level (real / model DNFs of its races before the
+        slate date, half-life 1 year, 10 pseudo-races of shrinkage; ``{"half_life": y, "k": k}`` to change them).
+        Applies when the strengths come from the race history (the same races). False: the fitted rate.
+    crowd : "shipped", "off"/None or dict
+        The crowd as evidence (docs/backtest.md): with automatic strengths, the blended mean is shifted by
+        ``gap x (vendor projection - blend)`` and ``own x (the field's projected ownership beyond our mean and
+        salary, in log units)``, and each scenario draws one factor shared by the drivers the crowd owns
+        (``chalk_sd`` x standardized log ownership). Needs the slate's vendor ``projection`` / ``ownership``
+        columns; without them nothing changes. "shipped": ``dfslab/_data/racesim_crowd.json``
+        (``scripts/fit_crowd.py``); a dict ``{"gap", "own", "chalk_sd"}``: those.
 
     Examples
     --------
@@ -349,7 +410,8 @@ class RaceSimulator:
 
     def __init__(self, n_scenarios: int = 10_000, random_state=None, params: dict | None = None, *,
                  history="auto", mean_error: float | None = None, finish_gain: float = 1.0, blend: bool = True,
-                 blend_weights: dict | None = None, salary_slopes=None, practice="auto", practice_weights=None):
+                 blend_weights: dict | None = None, salary_slopes=None, practice="auto", practice_weights=None,
+                 prequal: str = "shape", dnf_recency=True, crowd="shipped"):
         self.n_scenarios = check_number("n_scenarios", n_scenarios, lo=1, integer=True)
         # refuse absurd sizes up front, with the smallest race a lineup can come from (6 drivers);
         # simulate() checks again with the slate's real field size
@@ -370,6 +432,17 @@ class RaceSimulator:
         self.blend_weights = _check_blend_weights(blend_weights)
         self.salary_slopes = _check_salary_slopes(salary_slopes)
         self.practice = check_practice_setting(practice)
+        if prequal not in PREQUAL_MODES:
+            raise InputError(f"prequal: one of {PREQUAL_MODES}, got {prequal!r}")
+        self.prequal = prequal
+        if dnf_recency is True:
+            dnf_recency = {}
+        if dnf_recency not in (None, False) and (not isinstance(dnf_recency, dict)
+                                                  or set(dnf_recency) - {"half_life", "k"}):
+            raise InputError(f"dnf_recency: True, False/None or a dict with 'half_life' (years) and 'k' (pseudo-races), "
+                             f"got {dnf_recency!r}")
+        self.dnf_recency = None if dnf_recency in (None, False) else {"half_life": 1.0, "k": 10.0, **dnf_recency}
+        self.crowd = _check_crowd(crowd)
         if practice_weights is not None and not isinstance(practice_weights, dict):
             raise InputError(f"practice_weights: expected a dict shaped like racesim_practice.json['weights'], got "
                              f"{type(practice_weights).__name__}")
@@ -656,7 +729,8 @@ class RaceSimulator:
             rng = np.random.default_rng(kid)
             st = None if drawn else start[None, :]
             if drawn:  # qualifying first, from the mean strength (as fitted), then the race
-                qs = strength if start.shift is None else strength + start.shift
+                qs = strength if start.base is None else start.base
+                qs = qs if start.shift is None else qs + start.shift
                 st = draw_qualifying(rng, qs, b - a, start.coef)
                 q = start_score_rows(st)
                 if starts_out is not None:
@@ -750,6 +824,27 @@ class RaceSimulator:
                 start = _Unqualified(start.coef, eff.qual_shift)
         if qualifying_strength is not None and isinstance(start, _Unqualified):
             start = _Unqualified(start.coef, qualifying_strength - s)
+        if isinstance(start, _Unqualified) and self.prequal == "shape":
+            # the start order comes from the shape strength, fixed before the mean is matched: raising a driver's
+            # strength to meet a projection must not also move his drawn start (his projection already holds it)
+            start = _Unqualified(start.coef, start.shift, base=np.asarray(s, float).copy())
+            notes.append("no qualifying: start orders drawn from the history/salary strength, before it is matched to "
+                         "the mean (prequal='shape')")
+        if self.dnf_recency is not None and source.startswith("history"):
+            from ._dnf import dnf_factor
+
+            H, _ = self._resolve_history()
+            f, note = dnf_factor(H, self._params(), series or slate.series, slate.date, **self.dnf_recency)
+            if f != 1.0:
+                arch = dict(arch, dnf_scale=f)
+            notes.append(note)
+        own = _vendor_ownership(slate)
+        if self.crowd is not None and self.crowd.get("chalk_sd", 0.0) > 0 and own is not None and auto is not None:
+            lo = np.log(np.maximum(own, 0.1))
+            arch = dict(arch, chalk=((lo - lo.mean()) / lo.std(), float(self.crowd["chalk_sd"])))
+            notes.append(f"each scenario draws a factor shared by the drivers the crowd owns: strength + "
+                         f"{self.crowd['chalk_sd']:.2f} x z x standardized log projected ownership, z ~ N(0, 1) per "
+                         "scenario (crowd)")
         rs = self.random_state
         # a copy of a given SeedSequence: spawning from the caller's object would change it, and the next call's races
         seed = np.random.SeedSequence(rs.entropy, spawn_key=rs.spawn_key, pool_size=rs.pool_size) \
@@ -856,7 +951,15 @@ class RaceSimulator:
             notes.append(f"projection given for {int(has.sum())} of {len(has)} drivers: they blend "
                          f"{', '.join(f'{k} {w[k]:.2f}' for k in keys)}; the others keep "
                          f"{', '.join(f'{k} {w_rest[k]:.2f}' for k in rest)}")
+        shift = self._crowd_shift(slate, proj, dev)
+        if shift is not None:
+            dev = dev + shift
+            notes.append(f"crowd: blended mean shifted by {self.crowd.get('gap', 0):+.3f} x (vendor projection - "
+                         f"blend) and {self.crowd.get('own', 0):+.2f} x log projected ownership beyond blend and "
+                         f"salary (sd {shift.std():.2f} pts, {shift.min():+.1f} to {shift.max():+.1f})")
         means = pd.DataFrame({"name": slate.players["name"].to_numpy()})
+        if shift is not None:
+            means["crowd_shift"] = shift
         for k in keys:
             means[f"mean_{k}"] = src_means[k]
         for k in keys:
@@ -876,6 +979,27 @@ class RaceSimulator:
             prov = prov.rsplit(" (weights ", 1)[0] + f" (weights {wtxt})"
         notes.append(f"scenario means matched to the blend of {', '.join(keys)} (weights {wtxt}, {origin})")
         return s, means, notes, prov
+
+    def _crowd_shift(self, slate, proj, dev):
+        """The crowd's shift of the blended mean (DK points, centred), or None (off, or no vendor data).
+
+        ``gap x ((projection - blend) centred) + own x r``: ``r`` is the residual of log projected ownership on the
+        blend and salary within the slate (what the field thinks beyond what we think).
+        """
+        c = self.crowd
+        own = _vendor_ownership(slate)
+        has_proj = proj is not None and np.isfinite(proj).all()
+        if not c or (not has_proj and own is None):
+            return None
+        dc = dev - dev.mean()
+        shift = np.zeros(len(dev))
+        if has_proj and c.get("gap", 0.0):
+            shift += c["gap"] * ((proj - proj.mean()) - dc)
+        if own is not None and c.get("own", 0.0):
+            lo = np.log(np.maximum(own, 0.1))
+            X = np.column_stack([np.ones(len(dc)), dc, (slate.salaries - slate.salaries.mean()) / 1000.0])
+            shift += c["own"] * (lo - X @ np.linalg.lstsq(X, lo, rcond=None)[0])
+        return shift - shift.mean()
 
     def _match_projections(self, arch, s, start, laps, proj, seed, T, slate, n_pilot=N_PILOT, iters=40,
                            what="projections", pace=None):

@@ -81,12 +81,15 @@ from ._race_fit import (
     tune_finish,
     with_finish_gain,
 )
-from ._race_loso import LOSO_FILE, fit_loso, load_loso, loso_fit_of, loso_simulator_kwargs, race_model_training
+from ._race_loso import LOSO_FILE, fit_loso, load_loso, crowd_without, loso_fit_of, loso_simulator_kwargs, race_model_training
 from ._race_practice import fit_practice, practice_check, shipped_path_check
+from ._race_crowd import CHALK_SD, fit_crowd
+from ._race_rolling import rolling_origin
 from ._race_realfit import RealSlate, real_slates
 from ._race_report import CalibrationReport, params_strengths, run_calibration
 
 __all__ = [
+    "CHALK_SD", "fit_crowd", "rolling_origin", "crowd_without",
     "ActualOwnershipBacktest", "BacktestResult", "CalibrationReport", "ContestField", "FINISH_EVENTS", "LOSO_FILE",
     "OwnershipBacktest", "PROB_EVENTS", "QUICK_RACES", "RealSlate", "STRATEGIES", "STRATEGY_LABELS", "backtest_race",
     "backtest_real_slates", "calibration_slope", "clear_estimator_cache", "clean_race_ids", "contest_index", "contest_of", "coverage_by_bin",

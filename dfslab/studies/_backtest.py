@@ -91,6 +91,7 @@ class BacktestResult:
     races: pd.DataFrame
     settings: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    crowd: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The figures as plain JSON types (what ``scripts/backtest_real_slates.py --json`` prints)."""
@@ -108,7 +109,8 @@ class BacktestResult:
         return {"strategies": strategies, "paired_vs_ours": paired,
                 "per_race": [{k: clean(v) for k, v in r.items()} for r in self.per_race.to_dict("records")],
                 "races": [{k: clean(v) for k, v in r.items()} for r in self.races.to_dict("records")],
-                "settings": {k: clean(v) for k, v in self.settings.items()}, "notes": list(self.notes)}
+                "settings": {k: clean(v) for k, v in self.settings.items()}, "notes": list(self.notes),
+                "crowd": self.crowd}
 
     def _repr_html_(self) -> str:
         cols = ["strategy", "n_races", "edge_mean", "edge_se", "edge_pred_mean", "edge_ratio", "edge_pit_mean",
@@ -260,7 +262,7 @@ def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
     from ._race_loso import loso_simulator_kwargs
 
     # the race model's real-slate parameters (blend weights, mean error, salary slopes) fitted without this race
-    sim = RaceSimulator(cfg["n_scenarios"], **loso_simulator_kwargs(race.name))
+    sim = RaceSimulator(cfg["n_scenarios"], **{**loso_simulator_kwargs(race), **cfg.get("simulator_options", {})})
     base = SlateAnalysis(race.slate, n_scenarios=cfg["n_scenarios"], n_lineups=cfg["n_lineups"],
                          field_size=n_entries, entry_fee=fee, payouts=payouts, n_field_draws=cfg["n_field_draws"],
                          estimator=estimator, simulator=sim, random_state=s_model, progress=False)
@@ -275,7 +277,10 @@ def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
         analyses[name] = base.with_params(**ch) if ch else base
     # the realised world: the actual race, fields sampled from the best picture of the real field
     own_real, own_src = realised_ownership(race)
-    real = base.with_params(ownership=own_real, ownership_uncertainty=False)
+    p = race.slate.players
+    # the real field reads the published projection, never our model (a model change must not move the "real" field)
+    src = {"published": p["projection"].to_numpy(float)} if "projection" in p and p["projection"].notna().all() else None
+    real = base.with_params(ownership=own_real, ownership_uncertainty=False, field_sources=src)
     rng = np.random.default_rng(s_real)
     fields = np.stack([real.field.sample(base.n_opponents, random_state=rng) for _ in range(cfg["n_fields"])])
     actual = np.asarray(race.actual, dtype=float)
@@ -377,7 +382,7 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
                          n_lineups: int = 20, n_scenarios: int = 3000, n_fields: int = 100, n_field_draws: int = 2,
                          field_size: int = DEFAULT_FIELD_SIZE, entry_fee: float = DEFAULT_FEE,
                          random_state: int = 0, quick: bool = False, races=None, client=None,
-                         verbose: bool = False) -> BacktestResult:
+                         verbose: bool = False, simulator_options: dict | None = None) -> BacktestResult:
     """Backtest the pipeline on every real race with results (see the module docstring).
 
     Parameters
@@ -405,6 +410,9 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
         Race names to run (default all).
     client : dask.distributed.Client, optional
         Run the races as Dask tasks on this client (same results as serial).
+    simulator_options : dict, optional
+        :class:`~dfslab.RaceSimulator` settings for every race instead of the defaults (a sensitivity run, e.g.
+        ``{"crowd": None}`` = the crowd switched off; the held-out real-slate parameters stay).
 
     Returns
     -------
@@ -452,7 +460,7 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     cfg = dict(n_lineups=int(n_lineups), n_scenarios=int(n_scenarios), n_fields=int(n_fields),
                n_field_draws=int(n_field_draws), field_size=int(field_size), entry_fee=float(entry_fee),
                strategies=strat, random_state=int(random_state), quick=bool(quick),
-               max_field_size=1000 if quick else 0)
+               max_field_size=1000 if quick else 0, simulator_options=dict(simulator_options or {}))
     t0 = time.perf_counter()
     all_races = load_real_races(slates, include_2025=include_2025)
     if not all_races:
@@ -494,7 +502,25 @@ def backtest_real_slates(slates=None, *, include_2025: bool = True, strategies=t
     pooled, paired = pool_results(per)
     cfg["seconds"] = time.perf_counter() - t0
     cfg["n_races"] = len(run)
-    return BacktestResult(per_race=per, pooled=pooled, paired=paired, races=races_df, settings=cfg, notes=notes)
+    return BacktestResult(per_race=per, pooled=pooled, paired=paired, races=races_df, settings=cfg, notes=notes,
+                          crowd=crowd_block())
+
+
+def crowd_block() -> dict:
+    """The crowd relation the race model uses (``racesim_crowd.json``): coefficients with their 95% intervals
+    (race-clustered) and the leave-one-race-out CRPS of actual driver points with and without it."""
+    from ..racesim import load_crowd_weights
+
+    cw = load_crowd_weights()
+    a = cw.get("all", {})
+    return {"coef": {"gap": a.get("gap"), "own": a.get("own")},
+            "coef_ci": {"gap": (a.get("ci") or [None, None])[0], "own": (a.get("ci") or [None, None])[1]},
+            "chalk_sd": cw.get("chalk_sd"), "crps_with": cw.get("crps_with"), "crps_without": cw.get("crps_without"),
+            "crps_diff_se": cw.get("crps_diff_se"), "alpha_sd_real": cw.get("alpha_sd_real"),
+            "alpha_sd_sim": cw.get("alpha_sd_sim"), "n_races": cw.get("n_races"),
+            "fitted_by": (cw.get("settings") or {}).get("command"),
+            "note": "each backtested race uses coefficients fitted without it (racesim_crowd.json 'races'; the all-race "
+                    "fit for a race added since)"}
 
 
 def _race_task(race, cfg, seed, pool):

@@ -56,20 +56,32 @@ def loso_simulator_kwargs(race) -> dict:
     >>> from dfslab.studies import loso_simulator_kwargs
     >>> kw = loso_simulator_kwargs("cup_2025-09-13_8227c09")
     >>> sorted(kw)
-    ['blend_weights', 'salary_slopes']
+    ['blend_weights', 'crowd', 'salary_slopes']
     >>> sim = RaceSimulator(1000, random_state=0, **kw)
-    >>> loso_simulator_kwargs("2027-02-14_daytona")
-    {}
+    >>> sorted(loso_simulator_kwargs("2027-02-14_daytona"))  # never in a fit: the shipped weights, all-race crowd
+    ['crowd']
     """
     name = race if isinstance(race, str) else getattr(race, "name", None)
     if not isinstance(name, str):
         raise InputError(f"race: expected a race name (str) or a RealRace, got {type(race).__name__}")
+    out = {"crowd": crowd_without(race)}
     fit = loso_fit_of(race)
     if fit is None:
-        return {}
-    return {"blend_weights": {k: dict(v) for k, v in fit["blend_weights"].items()},
+        return out
+    return {**out, "blend_weights": {k: dict(v) for k, v in fit["blend_weights"].items()},
             "salary_slopes": {"slope": dict(fit["salary_slopes"]["slope"]),
                               "pooled_slope": fit["salary_slopes"]["pooled_slope"]}}
+
+
+def crowd_without(race) -> dict:
+    """The crowd coefficients fitted without ``race`` (``racesim_crowd.json``, by name or key), else the all-race
+    fit (which never saw a race added since): ``{"gap", "own", "chalk_sd"}`` for ``RaceSimulator(crowd=...)``."""
+    from ..racesim import load_crowd_weights
+
+    cw = load_crowd_weights()
+    name = _loso_name(race, cw.get("races", {}))
+    c = cw["races"][name] if name is not None else cw["all"]
+    return {"gap": float(c["gap"]), "own": float(c["own"]), "chalk_sd": float(cw.get("chalk_sd", 0.0))}
 
 
 def _loso_name(race, races: dict) -> str | None:
