@@ -554,7 +554,6 @@ class FieldLineupSampler:
         tt = types if typed else np.zeros(n, dtype=np.int64)
         out = np.full((n, R), -1, dtype=np.int64)
         budget = np.full(n, B, dtype=np.int64)
-        rows = np.arange(n)
         live = np.isfinite(logW).any(0)
         logW64 = np.ascontiguousarray(logW, dtype=np.float64)
         order = np.asarray(self.slot_order, dtype=np.int64)

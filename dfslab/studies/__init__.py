@@ -85,11 +85,12 @@ from ._race_loso import LOSO_FILE, fit_loso, load_loso, crowd_without, loso_fit_
 from ._race_practice import fit_practice, practice_check, shipped_path_check
 from ._race_crowd import CHALK_SD, fit_crowd
 from ._race_rolling import rolling_origin
+from ._race_cases import CASES, information_cases
 from ._race_realfit import RealSlate, real_slates
 from ._race_report import CalibrationReport, params_strengths, run_calibration
 
 __all__ = [
-    "CHALK_SD", "fit_crowd", "rolling_origin", "crowd_without",
+    "CASES", "CHALK_SD", "fit_crowd", "information_cases", "rolling_origin", "crowd_without",
     "ActualOwnershipBacktest", "BacktestResult", "CalibrationReport", "ContestField", "FINISH_EVENTS", "LOSO_FILE",
     "OwnershipBacktest", "PROB_EVENTS", "QUICK_RACES", "RealSlate", "STRATEGIES", "STRATEGY_LABELS", "backtest_race",
     "backtest_real_slates", "calibration_slope", "clear_estimator_cache", "clean_race_ids", "contest_index", "contest_of", "coverage_by_bin",

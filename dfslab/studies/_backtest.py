@@ -345,6 +345,12 @@ def backtest_race(race, cfg: dict, seed, estimator=None) -> dict:
     return {"rows": rows, "race": summary}
 
 
+def _top1_z(real, pred) -> float:
+    p = np.clip(np.asarray(pred, float), 0.0, 1.0)
+    v = float((p * (1 - p)).sum())
+    return float((np.asarray(real, float).sum() - p.sum()) / np.sqrt(v)) if v > 0 else np.nan
+
+
 def _se(x) -> float:
     x = np.asarray(x, float)
     return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else np.nan
@@ -363,6 +369,12 @@ def pool_results(per: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "roi_mean": g["roi_real"].mean(), "roi_se": _se(g["roi_real"]), "roi_pred_mean": g["roi_pred_mean"].mean(),
             "cash_real_pct": g["cash_real_pct"].mean(), "cash_pred_pct": g["cash_pred_pct"].mean(),
             "top1_real_pct": g["top1_real_pct"].mean(), "top1_pred_pct": g["top1_pred_pct"].mean(),
+            "top1_real_se": _se(g["top1_real_pct"]),
+            # calibration judges of issue 22: realised minus predicted in standard errors across races
+            "edge_miss_se": (g["edge_real"].mean() - pred) / _se(g["edge_real"]) if len(g) > 1 else np.nan,
+            # races with a top-1% finish against the predicted per-race chances (one race decides it for nearly
+            # every sampled field): (realised - predicted count) / its binomial s.d.
+            "top1_miss_se": _top1_z(g["top1_real_pct"] / 100.0, g["top1_pred_pct"] / 100.0),
             "races_roi_positive": int((g["roi_real"] > 0).sum()),
         })
     pooled = pd.DataFrame(rows)

@@ -16,6 +16,7 @@ on the 12 real slates, so the real-slate figures are leave-one-slate-out.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,6 +86,8 @@ class CalibrationReport:
     real_slate_figures: dict = field(default_factory=dict)
     blend: dict = field(default_factory=dict)
     practice: dict = field(default_factory=dict)
+    rolling: dict = field(default_factory=dict)
+    cases: dict = field(default_factory=dict)
 
     def figures(self) -> dict:
         """The machine-readable summary (what ``calibrate_simulator.py --json`` prints).
@@ -101,7 +104,7 @@ class CalibrationReport:
                     "finish_trouble": {a: p.get("finish_trouble", 0.0) for a, p in self.params["archetypes"].items()},
                     "mean_error_sd": float(self.params.get("mean_error_sd", 0.0)),
                     "check_2026": self.check_2026, "real_slates": self.real_slate_figures, "practice": self.practice,
-                    "seconds": self.seconds})
+                    "rolling": self.rolling, "cases": self.cases, "seconds": self.seconds})
         return out
 
     @property
@@ -315,6 +318,15 @@ def _by_series(d: pd.DataFrame, races: pd.DataFrame, feat: pd.DataFrame, n_scen:
             for s, g in d.groupby(d["race_id"].map(feat["series"]))}
 
 
+def _quick_case_races():
+    """One dk_2026 race for the quick information-case check (a superspeedway when there is one)."""
+    from ..io import load_real_races
+
+    races = load_real_races(include_2025=False)
+    ss = [r for r in races if r.slate.archetype == "superspeedway"]
+    return (ss or races)[:1]
+
+
 def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None = None, logs=None,
                     verbose: bool = False, refit: bool = False, params: dict | None = None) -> CalibrationReport:
     """Evaluate the race simulator on every held-out 2025 race, the 2026 DK races and the real slates.
@@ -391,6 +403,16 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
 
     prac = _clean_nested(practice_check(params, n_scenarios=500 if quick else 2000, seed=seed + 40_000, quick=quick))
     say(f"practice: {time.perf_counter() - t0:.1f} s")
+    from ._race_cases import information_cases
+    from ._race_rolling import rolling_origin
+
+    with warnings.catch_warnings():  # a handful of races: some slopes meet perfect separation in the bootstrap
+        warnings.simplefilter("ignore")
+        cases = information_cases(races=None if not quick else _quick_case_races(), n_scenarios=200 if quick else 2000,
+                                  seed=seed + 45_000, n_boot=0 if quick else 100)
+    say(f"information cases: {time.perf_counter() - t0:.1f} s")
+    rolling = rolling_origin(logs, quick=quick, seed=seed + 50_000, params=params)
+    say(f"rolling origin: {time.perf_counter() - t0:.1f} s")
     rr = lambda a, b: float(np.corrcoef(a, b)[0, 1])  # noqa: E731
     if len(rs_d):
         slates_tab = pd.DataFrame({
@@ -411,4 +433,4 @@ def run_calibration(quick: bool = False, seed: int = 0, n_scenarios: int | None 
         real_slates_per_slate=per, params=params, tuning=tuning, holdout=d,
         race_stats_real=real_stats, race_stats_sim=sims, real_slate_drivers=rs_d, quick=quick, seed=seed,
         n_scenarios=n_scen, seconds=round(time.perf_counter() - t0, 1), holdout_figures=fig, check_2026=c26,
-        check_2026_drivers=c26_d, real_slate_figures=rs, blend=blend, practice=prac)
+        check_2026_drivers=c26_d, real_slate_figures=rs, blend=blend, practice=prac, rolling=rolling, cases=cases)

@@ -30,7 +30,8 @@ def rolling_origin(logs=None, seasons=SEASONS, quick: bool = False, seed: int = 
     seasons : sequence of int
         Seasons to predict.
     quick : bool
-        20 races per season, 300 scenarios, quick parameter fits (a smoke run: the slopes are rough).
+        The last two seasons only, 10 races each, 200 scenarios, quick parameter fits (a smoke run: the slopes
+        are rough).
     n_scenarios : int, optional
         Scenarios per race (default 300 quick, 2,000 full).
     params : dict, optional
@@ -52,7 +53,9 @@ def rolling_origin(logs=None, seasons=SEASONS, quick: bool = False, seed: int = 
     say = say or (lambda *a, **k: None)
     logs = read_race_logs() if logs is None else logs
     P0 = load_default_params() if params is None else params
-    n_scen = int(n_scenarios or (300 if quick else 2000))
+    n_scen = int(n_scenarios or (200 if quick else 2000))
+    if quick:
+        seasons = tuple(seasons)[-2:]
     fg = {a: float(p.get("finish_gain", 1.0)) for a, p in P0["archetypes"].items()}
     fg["pooled"] = float(np.median(list(fg.values())))
     trouble = float(next(iter(P0["archetypes"].values())).get("finish_trouble", 0.0))
@@ -71,8 +74,8 @@ def rolling_origin(logs=None, seasons=SEASONS, quick: bool = False, seed: int = 
             if key in P0:
                 P[key] = P0[key]
         ids = feat.index[(feat["race_date"] >= cutoff) & (feat["race_date"] < pd.Timestamp(f"{year + 1}-01-01"))]
-        if quick and len(ids) > 20:
-            ids = pd.Index(np.sort(rng.choice(ids, 20, replace=False)))
+        if quick and len(ids) > 10:
+            ids = pd.Index(np.sort(rng.choice(ids, 10, replace=False)))
         d, r, _ = evaluate_logged_races(P, logs, strengths, list(ids), n_scen, seed + 50_000 + 1000 * k)
         f = figures(d, r, n_scen)
         out[str(year)] = {"n_races": int(len(ids)), "fit_races": int(P["n_races"]),
