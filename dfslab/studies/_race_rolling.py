@@ -45,9 +45,8 @@ def rolling_origin(logs=None, seasons=SEASONS, quick: bool = False, seed: int = 
     """
     from ..io import read_race_logs
     from ..racesim import load_default_params
-    from ._race_calibration import clean_race_ids, fit_params, race_features
+    from ._race_calibration import clean_race_ids, fit_params, prerace_strengths, race_features
     from ._race_evaluate import evaluate_logged_races, figures
-    from ._race_report import params_strengths
 
     t0 = time.perf_counter()
     say = say or (lambda *a, **k: None)
@@ -59,7 +58,7 @@ def rolling_origin(logs=None, seasons=SEASONS, quick: bool = False, seed: int = 
     fg = {a: float(p.get("finish_gain", 1.0)) for a, p in P0["archetypes"].items()}
     fg["pooled"] = float(np.median(list(fg.values())))
     trouble = float(next(iter(P0["archetypes"].values())).get("finish_trouble", 0.0))
-    strengths = params_strengths(logs, P0)  # each race sees only the races strictly before its date
+    strengths = prerace_strengths(logs, rating_kwargs=P0.get("rating") or None)  # each race: only races before its date
     ok, _ = clean_race_ids(logs)
     feat = race_features(logs[logs["race_id"].isin(ok)])
     out = {}
