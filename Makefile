@@ -27,11 +27,13 @@ browser:
 	      || echo "could not install chromium: the browser test will skip and say so"; \
 	  else echo "no chromium and no root apt-get: the browser test will skip and say so"; fi; }
 
-## All tests: pytest (library, doctests, real-data checks) and nbval (every notebook runs).
+## All tests: pytest (library, doctests, real-data checks) and nbval (every notebook runs), on every core
+## (pytest-xdist; --dist loadfile keeps a notebook's cells and a module's fixtures in one worker).
 ## pytest exits 5 when it collected nothing: treat that as a failure, never a silent pass.
 test: $(STAMP) browser
 	@set -o pipefail; $(BIN)/python -m pytest --doctest-modules dfslab tests \
-	  --nbval-lax notebooks --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider; \
+	  --nbval-lax notebooks --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider \
+	  -n auto --dist loadfile --durations=25; \
 	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)

@@ -171,12 +171,14 @@ def render_notebook(notebook: Path, parameters: dict, out_dir, *, stem: str, out
     removed (none may look current), the failed notebook is kept as ``<stem>.FAILED.ipynb`` and the reason
     in ``FAILED.txt``. ``marker`` = (file name, JSON content) written last, naming whose outputs the folder holds.
     """
+    t0 = time.perf_counter()
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
 
     from ..utils.atomic import atomic_write_text
 
+    timings = {"import_papermill_nbconvert_s": time.perf_counter() - t0}
     check_packaged(notebook, TEMPLATES / "dfslab_report")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -186,11 +188,20 @@ def render_notebook(notebook: Path, parameters: dict, out_dir, *, stem: str, out
     stage.mkdir()
     executed = stage / f"{stem}.ipynb"
     try:
+        t1 = time.perf_counter()
         pm.execute_notebook(str(notebook), str(executed), parameters=parameters, progress_bar=progress,
                             cwd=str(Path.cwd()), kernel_name="python3",
                             # the kernel logs an "interrupt" on every normal shutdown (jupyter_client 8): noise
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        timings["execute_s"] = time.perf_counter() - t1
         nb = nbformat.read(executed, as_version=4)
+        cells = [c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0 for c in nb.cells]
+        timings["cells_s"] = float(sum(cells))
+        timings["first_code_cell_s"] = float(next((d for c, d in zip(nb.cells, cells) if c.cell_type == "code"
+                                                   and "parameters" not in c.metadata.get("tags", [])
+                                                   and "injected-parameters" not in c.metadata.get("tags", [])), 0.0))
+        timings["kernel_start_and_overhead_s"] = timings["execute_s"] - timings["cells_s"]
+        t2 = time.perf_counter()
         nb.metadata["title"] = title
         exporter = HTMLExporter(template_name="dfslab_report", extra_template_basedirs=[str(TEMPLATES)])
         exporter.exclude_input = True
@@ -200,6 +211,7 @@ def render_notebook(notebook: Path, parameters: dict, out_dir, *, stem: str, out
         if "</html>" not in body:
             raise RuntimeError("nbconvert returned an incomplete HTML document")
         atomic_write_text(stage / f"{stem}.html", body)
+        timings["nbconvert_s"] = time.perf_counter() - t2
     except BaseException as e:
         _clear_outputs(out, outputs)
         if executed.exists():
@@ -215,8 +227,10 @@ def render_notebook(notebook: Path, parameters: dict, out_dir, *, stem: str, out
     failed_nb = out / f"{stem}.FAILED.ipynb"
     if failed_nb.exists():
         failed_nb.unlink()
-    if marker is not None:
-        atomic_write_text(out / marker[0], json.dumps(marker[1]))
+    timings["render_s"] = time.perf_counter() - t0
+    if marker is not None:  # where the time went: benchmarks/bench_report.py reads it
+        atomic_write_text(out / marker[0], json.dumps({**marker[1], "timings": {k: round(v, 3) for k, v in
+                                                                               timings.items()}}))
     shutil.rmtree(stage, ignore_errors=True)
     return out / f"{stem}.html"
 

@@ -219,6 +219,14 @@ def setup_notebook() -> None:
     pd.set_option("display.width", 160)
     pd.set_option("display.max_columns", 40)
     matplotlib.rcParams.update({"figure.dpi": 90, "savefig.dpi": 90, "axes.titlesize": 11})
+    try:  # every figure uses a constrained layout: no second "tight" drawing pass per PNG
+        from IPython import get_ipython
+
+        ip = get_ipython()
+        if ip is not None:
+            ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+    except ImportError:
+        pass
     try:
         from itables import init_notebook_mode
 
